@@ -1,0 +1,94 @@
+/** Types shared by the Supervisor, its seams and everything built on it. */
+
+/** Lifecycle of one supervised service. `completed`: a clean exit under a non-`always` policy. */
+export type ServiceStatus = "starting" | "running" | "restarting" | "stopped" | "crashed" | "completed";
+
+/** When an exit nobody asked for is followed by a respawn. */
+export type RestartPolicy = "always" | "on-failure" | "never";
+
+/** What to start, and how to keep it running. Only `short` and `cmd` are required. */
+export interface SpawnRequest {
+  /** The service name; also the `[short] ` output prefix. */
+  short: string;
+  /** argv, executed directly (no shell). */
+  cmd: string[];
+  /** Merged over the daemon's environment at spawn time. `PORT` here turns on the readiness gate. */
+  env?: Record<string, string>;
+  cwd?: string;
+  restart?: RestartPolicy;
+  maxRestarts?: number;
+  restartWindowMs?: number;
+  restartDelayMs?: number;
+  stopSignal?: NodeJS.Signals;
+  /** How long after `stopSignal` before SIGKILL. */
+  killTimeoutMs?: number;
+}
+
+/** The slice of a child process the Supervisor needs (Bun's Subprocess fits). */
+export interface SupervisedProc {
+  pid: number;
+  /** Resolves with the exit code; a signal death gives 128+n (Bun) or null. */
+  exited: Promise<number | null>;
+  stdout: ReadableStream<Uint8Array> | null | undefined | number;
+  stderr: ReadableStream<Uint8Array> | null | undefined | number;
+  kill(signal?: NodeJS.Signals | number): void;
+  /** Set by Bun once a signal has killed the child. */
+  readonly signalCode?: NodeJS.Signals | string | null;
+}
+
+/** Sends `signal` to the process group led by `pid`. */
+export type KillFn = (pid: number, signal: NodeJS.Signals | number) => void;
+export type SpawnFn = (req: SpawnRequest) => SupervisedProc;
+export type SleepFn = (ms: number) => Promise<void>;
+export type PortListeningFn = (port: number) => Promise<boolean>;
+export type WhichFn = (binary: string, options?: { PATH?: string; cwd?: string }) => string | null;
+/** True while any process is left in the group led by `pid`. */
+export type GroupAliveFn = (pid: number) => boolean;
+
+/** A structured reason a service is not doing what it was asked to. */
+export interface StartError {
+  error_type: "started_but_unbound" | "missing_dependency" | "spawn_failed";
+  error_description: string;
+  /** ISO time it was recorded. */
+  at: string;
+  /** For `missing_dependency`: the binary that could not be resolved. */
+  binary?: string;
+}
+
+/** A snapshot of one service, as `start`/`get`/`list` return it. */
+export interface ServiceState {
+  short: string;
+  status: ServiceStatus;
+  pid?: number;
+  /** ISO time the current (or last) child was spawned. */
+  startedAt?: string;
+  restartsInWindow: number;
+  lastCrashAt?: string;
+  lastExitCode?: number | null;
+  /** Name of the signal that ended the last child, if one did. */
+  exitSignal?: string;
+  startError?: StartError;
+  /** ISO time of the pending respawn, while `restarting`. */
+  nextRestartAt?: string;
+  cmd: string[];
+  port?: number;
+}
+
+/** Something that happened to a service; the daemon records these and streams them. */
+export type SupervisorEvent =
+  | { type: "started"; service: string; pid: number; at: string }
+  | { type: "ready"; service: string; pid: number; at: string }
+  | { type: "exited"; service: string; pid: number; exitCode: number | null; signal?: string; at: string }
+  | { type: "restarting"; service: string; delayMs: number; at: string }
+  | { type: "gave_up"; service: string; crashes: number; at: string }
+  | { type: "stopped"; service: string; at: string }
+  | { type: "start_failed"; service: string; error: StartError; at: string };
+
+/** One line of a service's output, without prefix or newline. */
+export interface LogLine {
+  service: string;
+  stream: "stdout" | "stderr";
+  text: string;
+  /** epoch ms */
+  at: number;
+}
