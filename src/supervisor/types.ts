@@ -33,7 +33,7 @@ export interface SupervisedProc {
   stderr: ReadableStream<Uint8Array> | null | undefined | number;
   kill(signal?: NodeJS.Signals | number): void;
   /** Set by Bun once a signal has killed the child. */
-  readonly signalCode?: NodeJS.Signals | string | null;
+  readonly signalCode?: NodeJS.Signals | string | number | null;
 }
 
 /** Sends `signal` to the process group led by `pid`. */

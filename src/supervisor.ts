@@ -1,0 +1,549 @@
+/**
+ * The Supervisor: starts services as process-group leaders, restarts them when they crash
+ * (within a sliding-window budget), stops whole groups (SIGTERM, then SIGKILL at the
+ * deadline), taps their output into `[name] `-prefixed lines and a bounded ring buffer,
+ * and gates "running" on the service's port when it has one.
+ *
+ * Seams (`spawnFn`, `killFn`, `sleep`, `now`, `portListening`, `which`, `groupAlive`) keep
+ * the decisions testable; without an injected `spawnFn` every seam is the real one.
+ */
+import { constants as osConstants } from "node:os";
+import { LogRing } from "./supervisor/log-ring.ts";
+import { tapLines } from "./supervisor/output-tap.ts";
+import { defaultPortListening } from "./supervisor/port-probe.ts";
+import { defaultGroupAlive, defaultKillGroup } from "./supervisor/process-group.ts";
+import { RestartBudget } from "./supervisor/restart-budget.ts";
+import { childEnv, defaultSpawn } from "./supervisor/spawn.ts";
+import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
+import type {
+  GroupAliveFn,
+  KillFn,
+  LogLine,
+  PortListeningFn,
+  ServiceState,
+  ServiceStatus,
+  SleepFn,
+  SpawnFn,
+  SpawnRequest,
+  StartError,
+  SupervisedProc,
+  SupervisorEvent,
+  WhichFn,
+} from "./supervisor/types.ts";
+
+export { defaultKillGroup } from "./supervisor/process-group.ts";
+export type {
+  KillFn,
+  LogLine,
+  ServiceState,
+  ServiceStatus,
+  SpawnRequest,
+  StartError,
+  SupervisedProc,
+  SupervisorEvent,
+} from "./supervisor/types.ts";
+
+export interface SupervisorOptions {
+  spawnFn?: SpawnFn;
+  killFn?: KillFn;
+  /** Waits between a crash and its respawn, and between readiness probes. */
+  sleep?: SleepFn;
+  /** Epoch ms; the restart window is measured with it. */
+  now?: () => number;
+  /** Receives every output line as `[name] line\n`, and the supervisor's own notices. */
+  output?: (line: string) => void;
+  /** Crashes within `restartWindowMs` that mark a service `crashed` (the first run counts). */
+  maxRestarts?: number;
+  restartWindowMs?: number;
+  restartDelayMs?: number;
+  /** How long after the stop signal before SIGKILL. */
+  killTimeoutMs?: number;
+  /** Cap of each service's in-memory log ring, in bytes. */
+  logBufferBytes?: number;
+  portListening?: PortListeningFn;
+  /** How long `start` waits for `env.PORT` to accept connections. 0 turns the gate off. */
+  startReadyMs?: number;
+  startReadyPollMs?: number;
+  /** After the readiness window, how often a still-unbound port is probed again. */
+  lateProbeIntervalMs?: number;
+  which?: WhichFn;
+  groupAlive?: GroupAliveFn;
+  /** The environment children inherit, read at each spawn. */
+  baseEnv?: () => Record<string, string | undefined>;
+  onEvent?: (event: SupervisorEvent) => void;
+  onLog?: (line: LogLine) => void;
+}
+
+const DEFAULTS = {
+  maxRestarts: 5,
+  restartWindowMs: 60_000,
+  restartDelayMs: 100,
+  killTimeoutMs: 5_000,
+  logBufferBytes: 256 * 1024,
+  startReadyMs: 5_000,
+  startReadyPollMs: 100,
+  lateProbeIntervalMs: 1_000,
+} as const;
+
+/** One spawned process and what is known of its stop. */
+interface Child {
+  proc: SupervisedProc;
+  pid: number;
+  stopRequested: boolean;
+  terminating?: Promise<boolean>;
+  /** Resolves once the exit has been handled and the service's state updated. */
+  handled: Promise<void>;
+  lateProbe?: ReturnType<typeof setTimeout>;
+}
+
+/** Everything the Supervisor holds for one service name. */
+interface Entry {
+  req: SpawnRequest;
+  status: ServiceStatus;
+  child?: Child;
+  /** The launch under way (spawn + readiness gate); concurrent starts join it. */
+  launching?: Promise<ServiceState>;
+  /** Token of the respawn waiting out its delay; replaced or cleared to cancel it. */
+  pendingRespawn?: object;
+  nextRestartAt?: number;
+  startedAt?: string;
+  budget: RestartBudget;
+  restartsInWindow: number;
+  lastCrashAt?: string;
+  lastExitCode?: number | null;
+  exitSignal?: string;
+  startError?: StartError;
+  logs: LogRing;
+}
+
+export class Supervisor {
+  private readonly entries = new Map<string, Entry>();
+  private readonly spawnFn: SpawnFn;
+  private readonly killFn: KillFn;
+  private readonly sleep: SleepFn;
+  private readonly now: () => number;
+  private readonly output: (line: string) => void;
+  private readonly maxRestarts: number;
+  private readonly restartWindowMs: number;
+  private readonly restartDelayMs: number;
+  private readonly killTimeoutMs: number;
+  private readonly logBufferBytes: number;
+  private readonly portListening?: PortListeningFn;
+  private readonly startReadyMs: number;
+  private readonly startReadyPollMs: number;
+  private readonly lateProbeIntervalMs: number;
+  private readonly which: WhichFn;
+  private readonly groupAlive: GroupAliveFn;
+  private readonly baseEnv: () => Record<string, string | undefined>;
+  private readonly onEvent: (event: SupervisorEvent) => void;
+  private readonly onLog?: (line: LogLine) => void;
+
+  constructor(opts: SupervisorOptions = {}) {
+    // With an injected spawner the real world is out of the picture: every binary
+    // resolves, no group outlives its fake leader, and the readiness gate is off
+    // unless the test asks for it.
+    const real = opts.spawnFn === undefined;
+    this.spawnFn = opts.spawnFn ?? defaultSpawn;
+    this.killFn = opts.killFn ?? defaultKillGroup;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.now = opts.now ?? Date.now;
+    this.output = opts.output ?? ((line) => void process.stdout.write(line));
+    this.maxRestarts = opts.maxRestarts ?? DEFAULTS.maxRestarts;
+    this.restartWindowMs = opts.restartWindowMs ?? DEFAULTS.restartWindowMs;
+    this.restartDelayMs = opts.restartDelayMs ?? DEFAULTS.restartDelayMs;
+    this.killTimeoutMs = opts.killTimeoutMs ?? DEFAULTS.killTimeoutMs;
+    this.logBufferBytes = opts.logBufferBytes ?? DEFAULTS.logBufferBytes;
+    const gateAsked = opts.portListening !== undefined || opts.startReadyMs !== undefined;
+    this.portListening = real || gateAsked ? (opts.portListening ?? defaultPortListening) : undefined;
+    this.startReadyMs = opts.startReadyMs ?? DEFAULTS.startReadyMs;
+    this.startReadyPollMs = Math.max(1, opts.startReadyPollMs ?? DEFAULTS.startReadyPollMs);
+    this.lateProbeIntervalMs = opts.lateProbeIntervalMs ?? DEFAULTS.lateProbeIntervalMs;
+    this.which = opts.which ?? (real ? (bin, o) => Bun.which(bin, o) : (bin) => bin);
+    this.groupAlive = opts.groupAlive ?? (real ? defaultGroupAlive : () => false);
+    this.baseEnv = opts.baseEnv ?? (() => process.env);
+    this.onEvent = opts.onEvent ?? (() => {});
+    this.onLog = opts.onLog;
+  }
+
+  /**
+   * Starts a service and resolves once it is `running` (past the readiness gate) or has
+   * failed to start. Idempotent while it runs; joins a start already under way. A fresh
+   * start of a stopped or crashed service clears its restart budget, start error and logs.
+   */
+  async start(req: SpawnRequest): Promise<ServiceState> {
+    if (req.cmd.length === 0) throw new Error(`service "${req.short}": cmd is empty`);
+    let e = this.entries.get(req.short);
+    if (!e) {
+      e = this.newEntry(req);
+      this.entries.set(req.short, e);
+    }
+    if (e.launching) return e.launching;
+    if (e.child && !e.child.stopRequested) return this.snapshot(e);
+    if (e.child) {
+      // A stop is under way: let it finish, then start afresh.
+      await e.child.handled;
+      if (e.launching) return e.launching;
+      if (e.child) return this.snapshot(e);
+    }
+    if (e.status !== "restarting") e.logs.clear();
+    e.req = req;
+    this.cancelRespawn(e);
+    this.resetBudget(e);
+    return this.launch(e);
+  }
+
+  /** Stops a service's whole process group and resolves once it has exited. */
+  async stop(name: string): Promise<ServiceState | undefined> {
+    const e = this.entries.get(name);
+    if (!e) return undefined;
+    this.cancelRespawn(e);
+    const child = e.child;
+    if (!child) {
+      // No live child: nothing to signal (its pid may already belong to someone else).
+      if (e.status !== "stopped") {
+        e.status = "stopped";
+        this.emit({ type: "stopped", service: name, at: this.iso() });
+      }
+      return this.snapshot(e);
+    }
+    if (!child.stopRequested) {
+      child.stopRequested = true;
+      // Called synchronously: the stop signal is on its way before stop() yields.
+      child.terminating = terminateGroup({
+        pid: child.pid,
+        exited: child.proc.exited,
+        killFn: this.killFn,
+        signal: e.req.stopSignal ?? "SIGTERM",
+        timeoutMs: this.killTimeoutOf(e),
+        onEscalate: (msg) => this.notice(name, msg),
+        onError: (msg) => this.notice(name, msg),
+      });
+    }
+    await child.terminating;
+    await child.handled;
+    return this.snapshot(e);
+  }
+
+  /** Stops the service (keeping its logs) and starts it afresh with a new restart budget. */
+  async restart(name: string): Promise<ServiceState | undefined> {
+    const e = this.entries.get(name);
+    if (!e) return undefined;
+    await this.stop(name);
+    if (e.launching) return e.launching;
+    if (e.child) return this.snapshot(e);
+    this.resetBudget(e);
+    return this.launch(e);
+  }
+
+  /** Stops every service in parallel. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((name) => this.stop(name)));
+  }
+
+  /** Stops a service and forgets it. */
+  async remove(name: string): Promise<boolean> {
+    if (!this.entries.has(name)) return false;
+    await this.stop(name);
+    this.entries.delete(name);
+    return true;
+  }
+
+  get(name: string): ServiceState | undefined {
+    const e = this.entries.get(name);
+    return e && this.snapshot(e);
+  }
+
+  list(): ServiceState[] {
+    return [...this.entries.values()].map((e) => this.snapshot(e));
+  }
+
+  /** The service's buffered output lines (`[name] line\n`), oldest first; undefined if unknown. */
+  logs(name: string, tail?: number): string[] | undefined {
+    return this.entries.get(name)?.logs.snapshot(tail);
+  }
+
+  /** The request a service was last started with. */
+  request(name: string): SpawnRequest | undefined {
+    return this.entries.get(name)?.req;
+  }
+
+  private newEntry(req: SpawnRequest): Entry {
+    return {
+      req,
+      status: "stopped",
+      budget: new RestartBudget(),
+      restartsInWindow: 0,
+      logs: new LogRing(this.logBufferBytes),
+    };
+  }
+
+  /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
+  private launch(e: Entry): Promise<ServiceState> {
+    const launching = (async () => {
+      const child = this.spawnChild(e);
+      if (child) await this.awaitReady(e, child);
+      return this.snapshot(e);
+    })();
+    e.launching = launching;
+    void launching.finally(() => {
+      if (e.launching === launching) e.launching = undefined;
+    });
+    return launching;
+  }
+
+  /** Spawns the one child of `e` (synchronously, so two callers can never both spawn). */
+  private spawnChild(e: Entry): Child | undefined {
+    if (e.child) return e.child;
+    const req = e.req;
+    const name = req.short;
+    const env = childEnv(this.baseEnv(), req.env);
+    const binary = req.cmd[0] as string;
+    if (!this.which(binary, { PATH: env.PATH ?? "", cwd: req.cwd })) {
+      this.failStart(e, {
+        error_type: "missing_dependency",
+        binary,
+        error_description: `cannot find "${binary}" on PATH (or it is not executable); install it or fix cmd`,
+        at: this.iso(),
+      });
+      return undefined;
+    }
+    let proc: SupervisedProc;
+    try {
+      proc = this.spawnFn({ ...req, env });
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
+      this.failStart(e, {
+        error_type: missing ? "missing_dependency" : "spawn_failed",
+        ...(missing ? { binary } : {}),
+        error_description: `could not spawn ${binary}: ${(err as Error).message}`,
+        at: this.iso(),
+      });
+      return undefined;
+    }
+    const child: Child = { proc, pid: proc.pid, stopRequested: false, handled: Promise.resolve() };
+    e.child = child;
+    e.status = "starting";
+    e.startedAt = this.iso();
+    const onLine = (stream: "stdout" | "stderr") => (text: string) => this.recordLine(e, stream, text);
+    void tapLines(proc.stdout, onLine("stdout"));
+    void tapLines(proc.stderr, onLine("stderr"));
+    child.handled = proc.exited.then(
+      (code) => this.handleExit(e, child, code),
+      () => this.handleExit(e, child, null),
+    );
+    this.emit({ type: "started", service: name, pid: child.pid, at: this.iso() });
+    return child;
+  }
+
+  private failStart(e: Entry, error: StartError): void {
+    e.status = "crashed";
+    e.startError = error;
+    this.notice(e.req.short, error.error_description);
+    this.emit({ type: "start_failed", service: e.req.short, error, at: this.iso() });
+  }
+
+  private recordLine(e: Entry, stream: "stdout" | "stderr", text: string): void {
+    const line = `[${e.req.short}] ${text}\n`;
+    e.logs.push(line);
+    this.output(line);
+    this.onLog?.({ service: e.req.short, stream, text, at: this.now() });
+  }
+
+  /** Marks the child `running` once its port accepts (or at once when it has none). */
+  private async awaitReady(e: Entry, child: Child): Promise<void> {
+    const port = portOf(e.req);
+    if (port === undefined || !this.portListening || this.startReadyMs <= 0) {
+      this.markRunning(e, child);
+      return;
+    }
+    const attempts = Math.max(1, Math.ceil(this.startReadyMs / this.startReadyPollMs));
+    for (let i = 0; i < attempts; i++) {
+      if (e.child !== child) return;
+      if (await this.portListening(port)) {
+        this.markReady(e, child);
+        return;
+      }
+      if (i < attempts - 1) await this.sleep(this.startReadyPollMs);
+    }
+    if (e.child !== child) return;
+    this.markRunning(e, child);
+    e.startError = {
+      error_type: "started_but_unbound",
+      error_description: `${e.req.short} is running but nothing accepts connections on port ${port} after ${this.startReadyMs}ms; still probing`,
+      at: this.iso(),
+    };
+    this.notice(e.req.short, e.startError.error_description);
+    this.scheduleLateProbe(e, child, port);
+  }
+
+  private markRunning(e: Entry, child: Child): void {
+    if (e.child === child && e.status === "starting") e.status = "running";
+  }
+
+  private markReady(e: Entry, child: Child): void {
+    if (e.child !== child) return;
+    this.markRunning(e, child);
+    if (e.startError?.error_type === "started_but_unbound") e.startError = undefined;
+    this.emit({ type: "ready", service: e.req.short, pid: child.pid, at: this.iso() });
+  }
+
+  /**
+   * Slow starters are common: keep probing an unbound port while the child lives, and
+   * clear the start error when it binds. Real timers on purpose — an instant test
+   * `sleep` would turn this into a busy loop.
+   */
+  private scheduleLateProbe(e: Entry, child: Child, port: number): void {
+    const probe = this.portListening;
+    if (!probe) return;
+    child.lateProbe = setTimeout(async () => {
+      if (e.child !== child) return;
+      if (await probe(port)) this.markReady(e, child);
+      else this.scheduleLateProbe(e, child, port);
+    }, this.lateProbeIntervalMs);
+    child.lateProbe.unref?.();
+  }
+
+  /** The leader exited: reap what it left in its group, then decide stopped / respawn / give up. */
+  private async handleExit(e: Entry, child: Child, code: number | null): Promise<void> {
+    const signal = signalName(child.proc.signalCode);
+    if (this.groupAlive(child.pid)) await this.reapRemnants(e, child);
+    if (child.lateProbe) clearTimeout(child.lateProbe);
+    if (e.child !== child) return;
+    e.child = undefined;
+    e.lastExitCode = code;
+    e.exitSignal = signal ?? undefined;
+    const name = e.req.short;
+    this.emit({ type: "exited", service: name, pid: child.pid, exitCode: code, signal, at: this.iso() });
+    if (child.stopRequested) {
+      e.status = "stopped";
+      this.emit({ type: "stopped", service: name, at: this.iso() });
+      return;
+    }
+    this.handleCrash(e, code, signal);
+  }
+
+  /**
+   * The leader is gone but its group is not (a backgrounded server under `sh -c`):
+   * those processes would hold the service's port against the next spawn.
+   */
+  private async reapRemnants(e: Entry, child: Child): Promise<void> {
+    const send = (sig: NodeJS.Signals) => {
+      try {
+        this.killFn(child.pid, sig);
+      } catch (err) {
+        this.notice(e.req.short, `could not signal group ${child.pid}: ${(err as Error).message}`);
+      }
+    };
+    // A requested stop already signalled the whole group; a crash has not.
+    if (!child.stopRequested) send(e.req.stopSignal ?? "SIGTERM");
+    if (await waitGroupGone(child.pid, this.groupAlive, this.killTimeoutOf(e))) return;
+    this.notice(e.req.short, "processes left in the group after the leader exited; escalating to SIGKILL");
+    send("SIGKILL");
+    await waitGroupGone(child.pid, this.groupAlive, this.killTimeoutOf(e));
+  }
+
+  private handleCrash(e: Entry, code: number | null, signal: string | undefined): void {
+    const name = e.req.short;
+    const how = describeExit(code, signal);
+    const policy = e.req.restart ?? "always";
+    const clean = code === 0 && signal === undefined;
+    if (policy === "never" || (policy === "on-failure" && clean)) {
+      e.status = clean ? "completed" : "crashed";
+      if (!clean) e.lastCrashAt = this.iso();
+      this.notice(name, `${how}; restart policy "${policy}", not restarting`);
+      return;
+    }
+    const now = this.now();
+    const windowMs = e.req.restartWindowMs ?? this.restartWindowMs;
+    const max = e.req.maxRestarts ?? this.maxRestarts;
+    const crashes = e.budget.record(now, windowMs);
+    e.restartsInWindow = crashes;
+    e.lastCrashAt = new Date(now).toISOString();
+    if (crashes >= max) {
+      e.status = "crashed";
+      this.notice(name, `${how}; ${crashes} crashes within ${windowMs}ms, giving up (start it again to retry)`);
+      this.emit({ type: "gave_up", service: name, crashes, at: this.iso() });
+      return;
+    }
+    const delayMs = e.req.restartDelayMs ?? this.restartDelayMs;
+    e.status = "restarting";
+    e.nextRestartAt = now + delayMs;
+    this.notice(name, `${how}; restarting in ${delayMs}ms (crash ${crashes} of ${max} allowed within ${windowMs}ms)`);
+    this.emit({ type: "restarting", service: name, delayMs, at: this.iso() });
+    const token = {};
+    e.pendingRespawn = token;
+    void this.sleep(delayMs).then(() => {
+      if (e.pendingRespawn !== token) return;
+      this.cancelRespawn(e);
+      if (e.child || e.launching) return;
+      void this.launch(e);
+    });
+  }
+
+  private cancelRespawn(e: Entry): void {
+    e.pendingRespawn = undefined;
+    e.nextRestartAt = undefined;
+  }
+
+  private resetBudget(e: Entry): void {
+    e.budget.reset();
+    e.restartsInWindow = 0;
+    e.startError = undefined;
+  }
+
+  private killTimeoutOf(e: Entry): number {
+    return e.req.killTimeoutMs ?? this.killTimeoutMs;
+  }
+
+  /** A line from the supervisor itself about a service, on the same output. */
+  private notice(name: string, message: string): void {
+    this.output(`[${name}] ${message}\n`);
+  }
+
+  private emit(event: SupervisorEvent): void {
+    this.onEvent(event);
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  private snapshot(e: Entry): ServiceState {
+    return {
+      short: e.req.short,
+      status: e.status,
+      pid: e.child?.pid,
+      startedAt: e.startedAt,
+      restartsInWindow: e.restartsInWindow,
+      lastCrashAt: e.lastCrashAt,
+      lastExitCode: e.lastExitCode,
+      exitSignal: e.exitSignal,
+      startError: e.startError,
+      nextRestartAt: e.nextRestartAt === undefined ? undefined : new Date(e.nextRestartAt).toISOString(),
+      cmd: e.req.cmd,
+      port: portOf(e.req),
+    };
+  }
+}
+
+/** The port the readiness gate probes: the request's `env.PORT`, when it is a valid port. */
+function portOf(req: SpawnRequest): number | undefined {
+  const raw = req.env?.PORT;
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
+/** Bun reports the signal that killed a child by name (or, on some paths, number). */
+function signalName(code: string | number | null | undefined): string | undefined {
+  if (code === null || code === undefined) return undefined;
+  if (typeof code === "string") return code;
+  const found = Object.entries(osConstants.signals).find(([, n]) => n === code);
+  return found?.[0];
+}
+
+/** "exited with code 1" / "killed by SIGKILL". */
+function describeExit(code: number | null, signal: string | undefined): string {
+  if (signal) return `killed by ${signal}`;
+  return code === null ? "exited" : `exited with code ${code}`;
+}

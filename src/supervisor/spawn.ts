@@ -1,0 +1,29 @@
+/** The real spawn seam, and the environment a child receives. */
+import type { SpawnRequest, SupervisedProc } from "./types.ts";
+
+/** Spawns `req.cmd` as the leader of a new process group, stdout/stderr piped, stdin closed. */
+export function defaultSpawn(req: SpawnRequest): SupervisedProc {
+  return Bun.spawn(req.cmd, {
+    cwd: req.cwd,
+    env: req.env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    detached: true,
+  });
+}
+
+/**
+ * The environment for one spawn: the supervisor's environment as it is now, overlaid
+ * with the request's. A `PORT` of the supervisor's own never leaks into a child that
+ * was not given one: it would make two services fight over one port.
+ */
+export function childEnv(
+  base: Record<string, string | undefined>,
+  overlay: Record<string, string> | undefined,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  if (!overlay || !("PORT" in overlay)) delete env.PORT;
+  return { ...env, ...overlay };
+}
