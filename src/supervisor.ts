@@ -72,6 +72,10 @@ export interface SupervisorOptions {
   baseEnv?: () => Record<string, string | undefined>;
   onEvent?: (event: SupervisorEvent) => void;
   onLog?: (line: LogLine) => void;
+  /** Receives the supervisor's own notices about a service (crash, give-up, escalation). */
+  onNotice?: (service: string, message: string) => void;
+  /** Checked before each spawn; a StartError returned here fails the start without spawning. */
+  preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
 }
 
 const DEFAULTS = {
@@ -137,6 +141,8 @@ export class Supervisor {
   private readonly baseEnv: () => Record<string, string | undefined>;
   private readonly onEvent: (event: SupervisorEvent) => void;
   private readonly onLog?: (line: LogLine) => void;
+  private readonly onNotice?: (service: string, message: string) => void;
+  private readonly preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
 
   constructor(opts: SupervisorOptions = {}) {
     // With an injected spawner the real world is out of the picture: every binary
@@ -163,6 +169,8 @@ export class Supervisor {
     this.baseEnv = opts.baseEnv ?? (() => process.env);
     this.onEvent = opts.onEvent ?? (() => {});
     this.onLog = opts.onLog;
+    this.onNotice = opts.onNotice;
+    this.preflight = opts.preflight;
   }
 
   /**
@@ -280,6 +288,11 @@ export class Supervisor {
   /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
   private launch(e: Entry): Promise<ServiceState> {
     const launching = (async () => {
+      const refused = this.preflight && !e.child ? await this.preflight(e.req) : undefined;
+      if (refused && !e.child) {
+        this.failStart(e, refused);
+        return this.snapshot(e);
+      }
       const child = this.spawnChild(e);
       if (child) await this.awaitReady(e, child);
       return this.snapshot(e);
@@ -498,6 +511,7 @@ export class Supervisor {
   /** A line from the supervisor itself about a service, on the same output. */
   private notice(name: string, message: string): void {
     this.output(`[${name}] ${message}\n`);
+    this.onNotice?.(name, message);
   }
 
   private emit(event: SupervisorEvent): void {

@@ -47,12 +47,15 @@ export type GroupAliveFn = (pid: number) => boolean;
 
 /** A structured reason a service is not doing what it was asked to. */
 export interface StartError {
-  error_type: "started_but_unbound" | "missing_dependency" | "spawn_failed";
+  error_type: "started_but_unbound" | "missing_dependency" | "spawn_failed" | "port_in_use";
   error_description: string;
   /** ISO time it was recorded. */
   at: string;
   /** For `missing_dependency`: the binary that could not be resolved. */
   binary?: string;
+  /** For `port_in_use`: the process holding the port, when it can be found. */
+  pid?: number;
+  command?: string;
 }
 
 /** A snapshot of one service, as `start`/`get`/`list` return it. */

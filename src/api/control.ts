@@ -1,0 +1,18 @@
+/** What the control API needs from a running daemon; the handler depends on nothing else. */
+import type { DaemonInfo, LogEntry, ServiceView } from "./wire.ts";
+
+export interface DaemonControl {
+  info(): DaemonInfo;
+  list(): ServiceView[];
+  get(name: string): ServiceView | undefined;
+  /** Resolve undefined for an unknown service. */
+  start(name: string): Promise<ServiceView | undefined>;
+  stop(name: string): Promise<ServiceView | undefined>;
+  restart(name: string): Promise<ServiceView | undefined>;
+  /** The last `tail` lines of a service; undefined for an unknown service. */
+  logs(name: string, tail: number): LogEntry[] | undefined;
+  /** Calls `onEntry` for each new line of the named services (all when undefined). */
+  subscribe(services: string[] | undefined, onEntry: (entry: LogEntry) => void): () => void;
+  /** Stops every service, then the daemon. Resolves once the services are stopped. */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,126 @@
+/** The control API as a `(Request) → Response` function over a DaemonControl: no socket needed to test it. */
+import { CanopyError, isCanopyError } from "../errors.ts";
+import type { DaemonControl } from "./control.ts";
+import { followStream } from "./follow.ts";
+import type { LogEntry, StatusDocument } from "./wire.ts";
+
+const NAME_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const MAX_TAIL = 100_000;
+const DEFAULT_TAIL = 100;
+
+type Action = "start" | "stop" | "restart";
+
+/** Builds the request handler for one daemon. */
+export function createHandler(control: DaemonControl): (req: Request) => Promise<Response> {
+  return async (req) => {
+    try {
+      return await route(control, req);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+async function route(control: DaemonControl, req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  const parts = url.pathname.split("/").filter((p) => p !== "");
+  if (parts[0] !== "v1") throw new CanopyError("not_found", `no such route: ${url.pathname}`);
+  const [, resource, rawName, action, ...rest] = parts;
+
+  if (resource === "services" && rawName === undefined) {
+    allow(req, "GET");
+    const doc: StatusDocument = { daemon: control.info(), services: control.list() };
+    return json(doc);
+  }
+  if (resource === "services" && rawName !== undefined && rest.length === 0) {
+    const name = serviceName(rawName);
+    if (action === undefined) {
+      allow(req, "GET");
+      return json(found(name, control.get(name)));
+    }
+    if (action === "logs") {
+      allow(req, "GET");
+      if (!control.get(name)) throw unknownService(name);
+      return logsResponse(control, [name], url, req.signal);
+    }
+    if (action === "start" || action === "stop" || action === "restart") {
+      allow(req, "POST");
+      return json(found(name, await control[action satisfies Action](name)));
+    }
+  }
+  if (resource === "logs" && rawName === undefined) {
+    allow(req, "GET");
+    const names = url.searchParams.get("services");
+    const services = names ? names.split(",").map(serviceName) : undefined;
+    for (const name of services ?? []) if (!control.get(name)) throw unknownService(name);
+    return logsResponse(control, services, url, req.signal);
+  }
+  if (resource === "shutdown" && rawName === undefined) {
+    allow(req, "POST");
+    await control.shutdown();
+    return json({ ok: true });
+  }
+  throw new CanopyError("not_found", `no such route: ${req.method} ${url.pathname}`);
+}
+
+function logsResponse(
+  control: DaemonControl,
+  services: string[] | undefined,
+  url: URL,
+  signal: AbortSignal,
+): Response {
+  const tail = tailParam(url.searchParams.get("tail"));
+  const names = services ?? control.list().map((s) => s.name);
+  const backlog: LogEntry[] = names.flatMap((name) => control.logs(name, tail) ?? []);
+  if (!flag(url.searchParams.get("follow"))) return json({ lines: backlog });
+  return new Response(followStream(control, services, backlog, signal), {
+    headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" },
+  });
+}
+
+function serviceName(raw: string): string {
+  let name: string;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    throw new CanopyError("bad_request", "service name is not valid URL encoding");
+  }
+  if (!NAME_RE.test(name)) throw unknownService(name);
+  return name;
+}
+
+function found<T>(name: string, value: T | undefined): T {
+  if (value === undefined) throw unknownService(name);
+  return value;
+}
+
+function unknownService(name: string): CanopyError {
+  return new CanopyError("unknown_service", `no service named "${name}" in this config`, { service: name });
+}
+
+function allow(req: Request, method: "GET" | "POST"): void {
+  if (req.method !== method) throw new CanopyError("method_not_allowed", `use ${method} for ${new URL(req.url).pathname}`);
+}
+
+function tailParam(raw: string | null): number {
+  if (raw === null || raw === "") return DEFAULT_TAIL;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_TAIL) {
+    throw new CanopyError("bad_request", `tail must be a whole number from 0 to ${MAX_TAIL}, got "${raw}"`);
+  }
+  return n;
+}
+
+function flag(raw: string | null): boolean {
+  return raw === "1" || raw === "true";
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}
+
+/** Every failure becomes `{error_type, error_description}` with the status from the one table. */
+export function errorResponse(err: unknown): Response {
+  const e = isCanopyError(err) ? err : new CanopyError("internal", (err as Error)?.message ?? String(err));
+  return json(e.toJSON(), e.httpStatus);
+}
