@@ -1,0 +1,14 @@
+/** Public surface of the config module: import from here. */
+export type { CanopyConfig, ConfigFormat, ConfigProblem, LogsConfig, ServiceConfig } from "./types.ts";
+export { CONFIG_FILE_NAMES, findConfigFile, type FindConfigOptions } from "./find.ts";
+export { loadConfig, loadConfigFile } from "./load.ts";
+export { formatOf, parseConfigText } from "./parse.ts";
+export { validateConfig, type ValidationResult } from "./schema.ts";
+export { parseDuration } from "./duration.ts";
+export { parseSize } from "./size.ts";
+export { parseDotenv } from "./dotenv.ts";
+export { parseSignal, STOP_SIGNALS } from "./signal.ts";
+export { SERVICE_NAME_RE, isValidServiceName } from "./names.ts";
+export { toSpawnRequest } from "./spawn-request.ts";
+export { DEFAULTS, LIMITS } from "./defaults.ts";
+export { formatProblem } from "./format.ts";

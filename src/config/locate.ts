@@ -1,0 +1,53 @@
+/** Maps a problem's service/field to a line of the config text (YAML and TOML; JSON gets none). */
+import { tomlKeyLines } from "./toml-keys.ts";
+import type { ConfigFormat, ConfigProblem } from "./types.ts";
+import { yamlKeyLines, type KeyLine } from "./yaml-keys.ts";
+
+/** Finds the line for a problem: its exact key if present, else the nearest enclosing key found. */
+export type LineLocator = (problem: Pick<ConfigProblem, "service" | "field">) => number | undefined;
+
+/** Scans the key lines of `text` once; the returned locator is then cheap to call. */
+export function makeLocator(text: string, format: ConfigFormat): LineLocator {
+  const keys = keyLines(text, format);
+  return (problem) => {
+    const path = problemPath(problem);
+    for (let len = path.length; len > 0; len--) {
+      const want = path.slice(0, len);
+      const hit = keys.find((k) => samePath(k.path, want));
+      if (hit) return hit.line;
+    }
+    return undefined;
+  };
+}
+
+/** Problems for keys written twice in one YAML mapping (YAML parsers keep the last silently). */
+export function duplicateKeyProblems(text: string, format: ConfigFormat): ConfigProblem[] {
+  if (format !== "yaml") return [];
+  return yamlKeyLines(text).flatMap((k): ConfigProblem[] => {
+    if (k.duplicateOf === undefined) return [];
+    const message = `written twice (first on line ${k.duplicateOf}); remove or rename one`;
+    const [top, service, ...rest] = k.path;
+    if (top === "services" && service !== undefined) {
+      const what = rest.length === 0 ? `defined twice (first on line ${k.duplicateOf}); rename or remove one` : message;
+      return [{ service, field: rest.join("."), message: what, line: k.line }];
+    }
+    return [{ field: k.path.join("."), message, line: k.line }];
+  });
+}
+
+function keyLines(text: string, format: ConfigFormat): KeyLine[] {
+  if (format === "yaml") return yamlKeyLines(text);
+  if (format === "toml") return tomlKeyLines(text);
+  return [];
+}
+
+/** `{ service: "api", field: "env.PORT" }` → `["services", "api", "env", "PORT"]`; `cmd[1]` → `cmd`. */
+function problemPath(problem: Pick<ConfigProblem, "service" | "field">): string[] {
+  const fieldParts = problem.field === "" ? [] : problem.field.split(".");
+  const parts = fieldParts.map((p) => p.replace(/\[\d+\]$/, ""));
+  return problem.service === undefined ? parts : ["services", problem.service, ...parts];
+}
+
+function samePath(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
+}

@@ -1,0 +1,152 @@
+/** Validation of one `services.<name>` entry (pure: no file system access). */
+import { resolve } from "node:path";
+import type { RestartPolicy } from "../supervisor/types.ts";
+import { checkBool, checkEnum, checkInt, checkParsed, checkString, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
+import { DEFAULTS, LIMITS } from "./defaults.ts";
+import { parseDuration } from "./duration.ts";
+import { SERVICE_NAME_RE } from "./names.ts";
+import { parseSignal } from "./signal.ts";
+import type { ServiceConfig } from "./types.ts";
+
+/** The keys a service may have. */
+export const SERVICE_KEYS = [
+  "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
+  "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
+] as const;
+
+/** Restart policies accepted by `restart:`. */
+export const RESTART_POLICIES: readonly RestartPolicy[] = ["always", "on-failure", "never"];
+
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A validated service, plus the absolute `env_file` path still to be read and merged under `env`. */
+export interface ValidatedService {
+  service: ServiceConfig;
+  envFile?: string;
+}
+
+/** Validates `raw` as service `name` (relative paths against `dir`); reports problems and returns undefined if any. */
+export function validateService(name: string, raw: unknown, dir: string, report: Report): ValidatedService | undefined {
+  let ok = true;
+  const note: Report = (field, message) => {
+    ok = false;
+    report(field, message);
+  };
+  if (!SERVICE_NAME_RE.test(name)) {
+    note("", `invalid service name: must match ${SERVICE_NAME_RE.source} (lowercase letters, digits, "_" and "-", at most 63 characters)`);
+  }
+  if (!isMapping(raw)) {
+    note("", `expected a mapping with at least cmd, got ${describe(raw)}`);
+    return undefined;
+  }
+  checkUnknownKeys(raw, SERVICE_KEYS, "", note);
+
+  const cmd = checkCmd(raw.cmd, note);
+  const cwd = raw.cwd === undefined ? dir : optional(checkString(raw.cwd, "cwd", note), (p) => resolve(dir, p));
+  const env = raw.env === undefined ? {} : checkEnv(raw.env, note);
+  const envFile = raw.env_file === undefined ? undefined : optional(checkString(raw.env_file, "env_file", note), (p) => resolve(dir, p));
+  const port = raw.port === undefined ? undefined : checkInt(raw.port, "port", 1, 65_535, note);
+  const restart = raw.restart === undefined ? DEFAULTS.restart : checkEnum(raw.restart, "restart", RESTART_POLICIES, note);
+  const maxRestarts = raw.max_restarts === undefined ? DEFAULTS.maxRestarts : checkInt(raw.max_restarts, "max_restarts", 1, LIMITS.maxRestarts, note);
+  const restartWindowMs = duration(raw.restart_window, "restart_window", 1, DEFAULTS.restartWindowMs, note);
+  const restartDelayMs = duration(raw.restart_delay, "restart_delay", 0, DEFAULTS.restartDelayMs, note);
+  const stopTimeoutMs = duration(raw.stop_timeout, "stop_timeout", 0, DEFAULTS.stopTimeoutMs, note);
+  const stopSignal = raw.stop_signal === undefined ? DEFAULTS.stopSignal : checkSignal(raw.stop_signal, note);
+  const autostart = raw.autostart === undefined ? DEFAULTS.autostart : checkBool(raw.autostart, "autostart", note);
+
+  if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
+    note("env.PORT", `conflicts with port: ${port}; set one of them`);
+  }
+  if (
+    !ok || cmd === undefined || cwd === undefined || env === undefined || restart === undefined ||
+    maxRestarts === undefined || restartWindowMs === undefined || restartDelayMs === undefined ||
+    stopTimeoutMs === undefined || stopSignal === undefined || autostart === undefined
+  ) {
+    return undefined;
+  }
+  const service: ServiceConfig = {
+    name, cmd, cwd,
+    env: port === undefined ? env : { ...env, PORT: String(port) },
+    ...(port === undefined ? {} : { port }),
+    restart, maxRestarts, restartWindowMs, restartDelayMs, stopSignal, stopTimeoutMs, autostart,
+  };
+  return envFile === undefined ? { service } : { service, envFile };
+}
+
+function optional<T, U>(value: T | undefined, map: (value: T) => U): U | undefined {
+  return value === undefined ? undefined : map(value);
+}
+
+/** A string (run by /bin/sh -c) or a non-empty argv list of strings. */
+function checkCmd(value: unknown, report: Report): string[] | undefined {
+  if (value === undefined) {
+    report("cmd", "missing; every service needs cmd: a command line or a list like [\"bun\", \"server.ts\"]");
+    return undefined;
+  }
+  if (typeof value === "string") {
+    const line = checkString(value, "cmd", report);
+    return line === undefined ? undefined : ["/bin/sh", "-c", line];
+  }
+  if (!Array.isArray(value)) {
+    report("cmd", `expected a command line or a list of strings, got ${describe(value)}`);
+    return undefined;
+  }
+  if (value.length === 0) {
+    report("cmd", "must not be an empty list");
+    return undefined;
+  }
+  let ok = true;
+  value.forEach((arg: unknown, i) => {
+    if (typeof arg !== "string") {
+      report(`cmd[${i}]`, `expected a string, got ${describe(arg)}${typeof arg === "number" || typeof arg === "boolean" ? ` (quote it: "${arg}")` : ""}`);
+      ok = false;
+    } else if (arg.includes("\0")) {
+      report(`cmd[${i}]`, "must not contain a NUL byte");
+      ok = false;
+    }
+  });
+  if (ok && (value[0] as string).trim() === "") {
+    report("cmd[0]", "the program name must not be empty");
+    ok = false;
+  }
+  return ok ? (value as string[]) : undefined;
+}
+
+/** A mapping of variable names to strings, numbers or booleans (stringified). */
+function checkEnv(value: unknown, report: Report): Record<string, string> | undefined {
+  if (!isMapping(value)) {
+    report("env", `expected a mapping of NAME: value, got ${describe(value)}`);
+    return undefined;
+  }
+  const out = new Map<string, string>();
+  let ok = true;
+  for (const [key, v] of Object.entries(value)) {
+    const field = `env.${key}`;
+    if (!ENV_NAME_RE.test(key)) {
+      report(field, "invalid variable name: use letters, digits and _, not starting with a digit");
+      ok = false;
+    } else if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) {
+      const text = String(v);
+      if (text.includes("\0")) {
+        report(field, "must not contain a NUL byte");
+        ok = false;
+      } else out.set(key, text);
+    } else {
+      report(field, `expected a string, number or boolean, got ${describe(v)}${v === null ? ' (write "" for an empty value)' : ""}`);
+      ok = false;
+    }
+  }
+  return ok ? Object.fromEntries(out) : undefined;
+}
+
+function duration(value: unknown, field: string, minMs: number, fallback: number, report: Report): number | undefined {
+  if (value === undefined) return fallback;
+  const range = { min: minMs, max: LIMITS.maxDurationMs, minText: `${minMs}ms`, maxText: "24h" };
+  return checkParsed(value, field, parseDuration, range, report);
+}
+
+function checkSignal(value: unknown, report: Report): NodeJS.Signals | undefined {
+  const signal = typeof value === "string" ? parseSignal(value) : undefined;
+  if (signal === undefined) report("stop_signal", `expected a signal name such as SIGTERM, SIGINT or SIGQUIT, got ${describe(value)}`);
+  return signal;
+}

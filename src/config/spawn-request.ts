@@ -1,0 +1,19 @@
+/** ServiceConfig → the Supervisor's SpawnRequest. */
+import type { SpawnRequest } from "../supervisor/types.ts";
+import type { ServiceConfig } from "./types.ts";
+
+/** The SpawnRequest that runs `svc` (`killTimeoutMs` is its `stopTimeoutMs`). */
+export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
+  return {
+    short: svc.name,
+    cmd: [...svc.cmd],
+    env: { ...svc.env },
+    cwd: svc.cwd,
+    restart: svc.restart,
+    maxRestarts: svc.maxRestarts,
+    restartWindowMs: svc.restartWindowMs,
+    restartDelayMs: svc.restartDelayMs,
+    stopSignal: svc.stopSignal,
+    killTimeoutMs: svc.stopTimeoutMs,
+  };
+}

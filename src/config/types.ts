@@ -1,0 +1,54 @@
+/** The validated shape of a `canopy.yaml` (or .toml / .json), as the rest of Canopy consumes it. */
+import type { RestartPolicy } from "../supervisor/types.ts";
+
+/** One service after validation: defaults filled in, paths absolute, durations in ms. */
+export interface ServiceConfig {
+  name: string;
+  /** argv; a `cmd:` string becomes `["/bin/sh", "-c", str]`. */
+  cmd: string[];
+  /** Absolute working directory. */
+  cwd: string;
+  /** `env_file` merged under `env`, plus `PORT` when `port` is set. */
+  env: Record<string, string>;
+  port?: number;
+  restart: RestartPolicy;
+  maxRestarts: number;
+  restartWindowMs: number;
+  restartDelayMs: number;
+  stopSignal: NodeJS.Signals;
+  stopTimeoutMs: number;
+  autostart: boolean;
+}
+
+/** Log file rotation settings (top-level `logs:`). */
+export interface LogsConfig {
+  maxSizeBytes: number;
+  /** Files kept per service, the current one included. */
+  maxFiles: number;
+}
+
+/** A whole config file after validation. */
+export interface CanopyConfig {
+  /** Absolute real path of the config file. */
+  file: string;
+  /** Folder of `file`; relative paths in the config are resolved against it. */
+  dir: string;
+  /** In file order. */
+  services: ServiceConfig[];
+  logs: LogsConfig;
+}
+
+/**
+ * One thing wrong with a config file. `field` is a dotted path such as `restart_delay`, `env.PORT`, `cmd[1]` or
+ * `logs.max_size`; it is `""` when the problem is the service (or the file) as a whole.
+ */
+export interface ConfigProblem {
+  service?: string;
+  field: string;
+  message: string;
+  /** 1-based line in the config file, when it could be found. */
+  line?: number;
+}
+
+/** The syntaxes a config file may be written in. */
+export type ConfigFormat = "yaml" | "toml" | "json";
