@@ -11,8 +11,8 @@ export interface DaemonControl {
   restart(name: string): Promise<ServiceView | undefined>;
   /** The last `tail` lines of a service; undefined for an unknown service. */
   logs(name: string, tail: number): LogEntry[] | undefined;
-  /** Calls `onEntry` for each new line of the named services (all when undefined). */
-  subscribe(services: string[] | undefined, onEntry: (entry: LogEntry) => void): () => void;
+  /** Calls `onEntry` for each new line of the named services (all when undefined), `onEnd` when the daemon stops. */
+  subscribe(services: string[] | undefined, onEntry: (entry: LogEntry) => void, onEnd: () => void): () => void;
   /** Stops every service, then the daemon. Resolves once the services are stopped. */
   shutdown(): Promise<void>;
 }

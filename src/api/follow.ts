@@ -37,15 +37,16 @@ export function followStream(
             dropped = 0;
           }
           send(entry);
-        });
-        signal.addEventListener("abort", () => {
+        }, end);
+        function end() {
           unsubscribe();
           try {
             controller.close();
           } catch {
             // already closed or errored
           }
-        });
+        }
+        signal.addEventListener("abort", end);
       },
       cancel() {
         unsubscribe();

@@ -1,0 +1,73 @@
+/** Command-line parsing: `canopy [-c FILE] COMMAND [options] [NAMES…]`, options before or after the command. */
+import { parseArgs } from "node:util";
+import { CanopyError } from "../errors.ts";
+
+type OptionSpec = { type: "boolean" | "string"; short?: string };
+
+const GLOBAL: Record<string, OptionSpec> = {
+  config: { type: "string", short: "c" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+};
+
+/** Each command's own options. */
+export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
+  up: { detach: { type: "boolean", short: "d" } },
+  down: {},
+  status: { json: { type: "boolean" } },
+  start: { all: { type: "boolean" } },
+  stop: { all: { type: "boolean" } },
+  restart: { all: { type: "boolean" } },
+  logs: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" } },
+  help: {},
+  version: {},
+  daemon: {},
+};
+
+export interface ParsedArgs {
+  command: string | undefined;
+  positionals: string[];
+  config?: string;
+  help: boolean;
+  version: boolean;
+  flags: Record<string, string | boolean | undefined>;
+}
+
+/** Parses argv (without the program); unknown commands and flags are usage errors. */
+export function parseCommandLine(argv: string[]): ParsedArgs {
+  const command = findCommand(argv);
+  if (command !== undefined && !(command in COMMAND_OPTIONS)) {
+    throw new CanopyError("usage", `unknown command "${command}" (see \`canopy help\`)`);
+  }
+  const options = { ...GLOBAL, ...(command ? COMMAND_OPTIONS[command] : {}) };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CanopyError("usage", `${(err as Error).message.split("\n")[0]} (see \`canopy help ${command ?? ""}\`)`.replace(" )", ")"));
+  }
+  const { config, help, version, ...flags } = parsed.values as Record<string, string | boolean | undefined>;
+  const positionals = parsed.positionals.slice(command === undefined ? 0 : 1);
+  return {
+    command,
+    positionals,
+    config: typeof config === "string" ? config : undefined,
+    help: help === true,
+    version: version === true,
+    flags,
+  };
+}
+
+/** The first word that is not an option or an option's value. */
+function findCommand(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "-c" || arg === "--config" || arg === "-n" || arg === "--lines") {
+      i++;
+      continue;
+    }
+    if (arg.startsWith("-")) continue;
+    return arg;
+  }
+  return undefined;
+}

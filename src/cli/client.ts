@@ -1,0 +1,54 @@
+/** Talks to a daemon over its unix socket. */
+import { CanopyError } from "../errors.ts";
+import type { ErrorBody } from "../api/wire.ts";
+
+/** A thin client of the control API; connection failures mean "no daemon". */
+export class DaemonClient {
+  constructor(
+    readonly socketPath: string,
+    private readonly configFile: string,
+  ) {}
+
+  /** Sends one request and returns the parsed JSON body; API errors become CanopyErrors. */
+  async call<T>(method: "GET" | "POST", path: string): Promise<T> {
+    const res = await this.fetch(method, path);
+    const body = (await res.json()) as T | ErrorBody;
+    if (!res.ok) throw fromErrorBody(body as ErrorBody);
+    return body as T;
+  }
+
+  /** Opens a streaming response (follow). */
+  async stream(path: string): Promise<Response> {
+    const res = await this.fetch("GET", path);
+    if (!res.ok) throw fromErrorBody((await res.json()) as ErrorBody);
+    return res;
+  }
+
+  /** True when a daemon answers on the socket. */
+  async alive(): Promise<boolean> {
+    try {
+      await this.fetch("GET", "/v1/services");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async fetch(method: string, path: string): Promise<Response> {
+    try {
+      return await fetch(`http://canopy${path}`, { method, unix: this.socketPath });
+    } catch {
+      throw new CanopyError(
+        "daemon_not_running",
+        `no daemon is running for ${this.configFile} (start one with \`canopy up -d\`)`,
+      );
+    }
+  }
+}
+
+function fromErrorBody(body: ErrorBody): CanopyError {
+  const known = body.error_type === "unknown_service" || body.error_type === "bad_request";
+  const type = known ? body.error_type : "internal";
+  const { error_type: _t, error_description, ...rest } = body;
+  return new CanopyError(type as "unknown_service", error_description ?? "request failed", rest);
+}

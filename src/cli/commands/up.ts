@@ -1,0 +1,125 @@
+/** `canopy up [-d]`: run the daemon in the foreground, or start it in the background and report. */
+import { openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ServiceView, StatusDocument } from "../../api/wire.ts";
+import { startDaemon } from "../../daemon/daemon.ts";
+import { ensurePrivateDir } from "../../daemon/paths.ts";
+import { CanopyError } from "../../errors.ts";
+import { versionString } from "../../version.ts";
+import type { ParsedArgs } from "../args.ts";
+import { type Io, openProject, type Project } from "../context.ts";
+import { colorEnabled, formatLine, makeColors } from "../style.ts";
+import { selfCommand } from "../self.ts";
+import { describeService } from "../describe.ts";
+import { waitUntil } from "../wait.ts";
+
+const DAEMON_BOOT_TIMEOUT_MS = 20_000;
+const SERVICES_SETTLE_TIMEOUT_MS = 60_000;
+
+export async function up(io: Io, args: ParsedArgs): Promise<number> {
+  const project = openProject(io, args.config);
+  if (await project.client.alive()) return startStopped(io, project);
+  if (args.flags.detach) return upDetached(io, project);
+  return runInForeground(io, project, true);
+}
+
+/** `canopy daemon` (internal): what `up -d` runs in the background. */
+export async function daemon(io: Io, args: ParsedArgs): Promise<number> {
+  return runInForeground(io, openProject(io, args.config), false);
+}
+
+/** Runs the daemon in this process until SIGINT/SIGTERM or `canopy down`. */
+async function runInForeground(io: Io, project: Project, streamOutput: boolean): Promise<number> {
+  const c = makeColors(colorEnabled({ isTTY: io.stdoutTty }, io.env));
+  const output = streamOutput
+    ? (line: string) => {
+        const m = /^\[([^\]]+)\] ([^]*)\n$/.exec(line);
+        io.stdout(m ? formatLine(c, io.stdoutTty, m[1] as string, m[2] as string) : line);
+      }
+    : () => {};
+  const running = await startDaemon({
+    config: project.config,
+    paths: project.paths,
+    output,
+    log: (message) => io.stderr(`canopy: ${message}\n`),
+    version: versionString(),
+  });
+  const stop = () => void running.shutdown();
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  try {
+    await running.done;
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+  return 0;
+}
+
+/** Starts the daemon as a detached process, waits for it and its services, and reports. */
+async function upDetached(io: Io, project: Project): Promise<number> {
+  const { config, paths, client } = project;
+  ensurePrivateDir(paths.stateDir);
+  const logPath = join(paths.stateDir, "daemon.log");
+  const fd = openSync(logPath, "a", 0o600);
+  const child = Bun.spawn([...selfCommand(), "daemon", "-c", config.file], {
+    cwd: config.dir,
+    env: io.env,
+    stdin: "ignore",
+    stdout: fd,
+    stderr: fd,
+    detached: true,
+  });
+  child.unref();
+  const booted = await waitUntil(async () => (await client.alive()) || child.exitCode !== null, DAEMON_BOOT_TIMEOUT_MS);
+  if (!(await client.alive())) {
+    const why = booted ? `it exited with code ${child.exitCode}` : "it did not answer in time";
+    throw new CanopyError("start_failed", `the daemon did not start: ${why}. Its log, ${logPath}:\n${tail(logPath)}`);
+  }
+  const doc = await settled(project);
+  return report(io, doc.services.filter((s) => s.autostart), `daemon running (pid ${doc.daemon.pid})`);
+}
+
+/** A daemon already runs: start its stopped autostart services. */
+async function startStopped(io: Io, project: Project): Promise<number> {
+  const doc = await project.client.call<StatusDocument>("GET", "/v1/services");
+  const stopped = doc.services.filter((s) => s.autostart && s.status === "stopped");
+  await Promise.all(stopped.map((s) => project.client.call("POST", `/v1/services/${s.name}/start`)));
+  const after = await settled(project);
+  const names = new Set(stopped.map((s) => s.name));
+  const started = after.services.filter((s) => names.has(s.name));
+  if (started.length === 0) {
+    io.stderr(`canopy: daemon already running (pid ${doc.daemon.pid}); nothing was stopped\n`);
+    return 0;
+  }
+  return report(io, started, `daemon already running (pid ${doc.daemon.pid})`);
+}
+
+/** Waits until no service is still `starting`. */
+async function settled(project: Project): Promise<StatusDocument> {
+  let doc = await project.client.call<StatusDocument>("GET", "/v1/services");
+  await waitUntil(async () => {
+    doc = await project.client.call<StatusDocument>("GET", "/v1/services");
+    return !doc.services.some((s) => s.status === "starting");
+  }, SERVICES_SETTLE_TIMEOUT_MS);
+  return doc;
+}
+
+function report(io: Io, services: ServiceView[], header: string): number {
+  io.stderr(`canopy: ${header}\n`);
+  let failed = 0;
+  for (const s of services) {
+    const ok = s.status === "running" || s.status === "completed";
+    if (!ok) failed++;
+    (ok ? io.stdout : io.stderr)(`${describeService(s)}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function tail(path: string): string {
+  try {
+    return readFileSync(path, "utf8").split("\n").slice(-15).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}

@@ -1,0 +1,146 @@
+/** One running daemon: a Supervisor for one config, its state on disk and its control socket. */
+import { chmodSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { createHandler } from "../api/handler.ts";
+import { type ServiceConfig, toSpawnRequest, type CanopyConfig } from "../config/index.ts";
+import { CanopyError } from "../errors.ts";
+import { Supervisor, type SupervisorEvent } from "../supervisor.ts";
+import type { DaemonPaths } from "./paths.ts";
+import { ensurePrivateDir } from "./paths.ts";
+import { acquireLock } from "./lock.ts";
+import { LogFiles } from "./log-files.ts";
+import { readStateFile } from "./state-file.ts";
+import { reapRecordedGroups } from "./reap.ts";
+import { ServiceRecords } from "./records.ts";
+import { checkPortFree } from "./port-check.ts";
+import { createControl, type LogHub } from "./control.ts";
+
+export interface DaemonOptions {
+  config: CanopyConfig;
+  paths: DaemonPaths;
+  /** Every output line, `[name] text\n` (the foreground `up` prints them; a background daemon drops them). */
+  output: (line: string) => void;
+  /** The daemon's own messages. */
+  log: (message: string) => void;
+  version: string;
+}
+
+export interface RunningDaemon {
+  /** Resolves once the daemon has shut down and released everything. */
+  done: Promise<void>;
+  /** Stops every service, closes the socket, releases the lock. Idempotent. */
+  shutdown(): Promise<void>;
+  supervisor: Supervisor;
+}
+
+/**
+ * Takes the config's lock, reaps what a killed predecessor left running, opens the
+ * control socket (0600 in a 0700 directory) and starts the autostart services.
+ * Throws CanopyError("daemon_running") when another daemon holds the lock.
+ */
+export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
+  const { config, paths, log } = opts;
+  ensurePrivateDir(paths.stateDir);
+  ensurePrivateDir(dirname(paths.socketPath));
+  const lock = acquireLock(paths.lockPath);
+  if ("heldBy" in lock) {
+    throw new CanopyError("daemon_running", `a daemon (pid ${lock.heldBy}) already runs for ${config.file}`, {
+      pid: lock.heldBy,
+    });
+  }
+  try {
+    const previous = readStateFile(paths.stateFile);
+    if (previous) {
+      const reaped = await reapRecordedGroups(previous, { killTimeoutMs: longestStopTimeout(config), log });
+      if (reaped.length > 0) log(`reaped leftovers of a previous daemon: ${reaped.join(", ")}`);
+    }
+    const records = new ServiceRecords(paths.stateFile, config.file);
+    records.flush();
+    const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs });
+    const hub: LogHub = new Set();
+    const supervisor = new Supervisor({
+      output: opts.output,
+      onLog: (line) => {
+        logFiles.write(line.service, line.text, line.at);
+        const entry = { service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() };
+        for (const sub of hub) sub.push(entry);
+      },
+      onNotice: (service, message) => {
+        const entry = { service, stream: "canopy" as const, text: message, at: new Date().toISOString() };
+        for (const sub of hub) sub.push(entry);
+      },
+      onEvent: (event: SupervisorEvent) => records.apply(event, supervisor),
+      preflight: (req) => checkPortFree(req),
+    });
+
+    let shuttingDown: Promise<void> | undefined;
+    let finish!: () => void;
+    const done = new Promise<void>((r) => {
+      finish = r;
+    });
+    // Services first, then the socket: the request that asked for the shutdown still
+    // gets its answer, because the server closes only after responses in flight are out.
+    const shutdown = (): Promise<void> => {
+      shuttingDown ??= (async () => {
+        log("stopping every service");
+        await supervisor.stopAll();
+        records.clear();
+        for (const sub of hub) sub.end();
+        setTimeout(async () => {
+          await Promise.race([server.stop(), Bun.sleep(2_000)]);
+          void server.stop(true);
+          rmSync(paths.socketPath, { force: true });
+          logFiles.close();
+          lock.release();
+          finish();
+        }, 0);
+      })();
+      return shuttingDown;
+    };
+
+    const control = createControl({
+      config,
+      supervisor,
+      hub,
+      logDir: paths.logDir,
+      info: { pid: process.pid, version: opts.version, started_at: new Date().toISOString(), config_file: config.file },
+      shutdown,
+    });
+    const server = serveSocket(paths.socketPath, createHandler(control));
+    log(`listening on ${paths.socketPath}`);
+
+    for (const svc of config.services) {
+      if (svc.autostart) void supervisor.start(toSpawnRequest(svc));
+    }
+    return { done, shutdown, supervisor };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+/** Serves the handler on a unix socket that only this user can open. */
+function serveSocket(socketPath: string, fetch: (req: Request) => Promise<Response>) {
+  // We hold the lock, so a socket file here is a dead daemon's.
+  rmSync(socketPath, { force: true });
+  // The socket must never exist with looser permissions, not even for a moment.
+  const previousUmask = process.umask(0o177);
+  try {
+    const server = Bun.serve({
+      unix: socketPath,
+      fetch: (req, srv) => {
+        // `logs -f` of a quiet service may send nothing for minutes.
+        srv.timeout(req, 0);
+        return fetch(req);
+      },
+    });
+    chmodSync(socketPath, 0o600);
+    return server;
+  } finally {
+    process.umask(previousUmask);
+  }
+}
+
+function longestStopTimeout(config: CanopyConfig): number {
+  return Math.max(5_000, ...config.services.map((s: ServiceConfig) => s.stopTimeoutMs));
+}

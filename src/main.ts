@@ -1,0 +1,9 @@
+#!/usr/bin/env bun
+/** The `canopy` executable: the only place that exits the process. */
+import { processIo } from "./cli/context.ts";
+import { runCli } from "./cli/run.ts";
+
+const code = await runCli(process.argv.slice(2), processIo());
+// Let piped output drain before exiting.
+await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+process.exit(code);
