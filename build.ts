@@ -75,7 +75,9 @@ type Job = { o: Options; defines: string[]; bytecode: boolean; bytecodeError?: s
 
 // Runs one `bun build --compile`; extra holds --target / --compile-executable-path flags.
 function compile(job: Job, outfile: string, extra: string[], bytecode: boolean): Attempt {
-  const flags = ["--compile", "--minify", "--format=esm", ...(bytecode ? ["--bytecode"] : []), ...job.defines, ...extra];
+  // A supervisor must not pick up the .env or bunfig.toml of whatever directory it is started in.
+  const quiet = ["--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
+  const flags = ["--compile", "--minify", "--format=esm", ...(bytecode ? ["--bytecode"] : []), ...quiet, ...job.defines, ...extra];
   const r = Bun.spawnSync([process.execPath, "build", job.o.entry, ...flags, "--outfile", outfile], {
     cwd: ROOT,
     stdin: "ignore",
@@ -127,7 +129,10 @@ function runtimeFromNpm(p: Platform): string | { error: string } {
 function buildPlatform(job: Job, p: Platform): Attempt {
   const outfile = join(job.o.outdir, `canopy-${p.name}`);
   rmSync(outfile, { force: true });
-  if (p === hostPlatform()) return compileBest(job, outfile, []);
+  if (p === hostPlatform()) {
+    rmSync(join(job.o.outdir, "canopy"), { force: true });
+    return compileBest(job, outfile, []);
+  }
   const direct = compileBest(job, outfile, [`--target=${p.target}`]);
   if (direct.ok) return direct;
   const runtime = runtimeFromNpm(p);
