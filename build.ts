@@ -178,7 +178,7 @@ function main(): number {
     }
     if (!r.ok) {
       failed.push(p.name);
-      console.error(`  FAIL  canopy-${p.name}: cannot build ${p.target} here: ${r.error}`);
+      console.error(`  FAIL  canopy-${p.name} (${p.target}): ${r.error}`);
       continue;
     }
     built.push(`canopy-${p.name}`);
