@@ -185,7 +185,8 @@ export class Supervisor {
       e = this.newEntry(req);
       this.entries.set(req.short, e);
     }
-    if (e.launching) return e.launching;
+    // Join a launch under way, unless its child is being stopped (then start afresh below).
+    if (e.launching && !e.child?.stopRequested) return e.launching;
     if (e.child && !e.child.stopRequested) return this.snapshot(e);
     if (e.child) {
       // A stop is under way: let it finish, then start afresh.
@@ -423,6 +424,8 @@ export class Supervisor {
     if (child.lateProbe) clearTimeout(child.lateProbe);
     if (e.child !== child) return;
     e.child = undefined;
+    // Its launch (maybe still in the readiness gate) is over: nobody may join it any more.
+    e.launching = undefined;
     e.lastExitCode = code;
     e.exitSignal = signal ?? undefined;
     const name = e.req.short;

@@ -42,6 +42,8 @@ export class LineSplitter {
     while (this.pendingBytes + rest.length > this.maxLineBytes) {
       const room = this.maxLineBytes - this.pendingBytes;
       const cut = utf8BoundaryAtOrBefore(rest, room, this.pendingBytes === 0);
+      // No boundary in `rest`: the character at the limit may have begun in `pending`.
+      if (cut === 0 && this.pendingBytes > 0 && this.carryIncompleteTail()) continue;
       this.pending.push(rest.subarray(0, cut));
       this.pendingBytes += cut;
       rest = rest.subarray(cut);
@@ -52,6 +54,19 @@ export class LineSplitter {
       this.pending.push(rest.slice());
       this.pendingBytes += rest.length;
     }
+  }
+
+  /** Emits `pending` up to a character it ends inside of, keeping that start; false if none. */
+  private carryIncompleteTail(): boolean {
+    const line = concat(this.pending, this.pendingBytes);
+    const start = incompleteTailStart(line);
+    if (start === 0 || start === line.length) return false;
+    this.pending = [line.subarray(0, start)];
+    this.pendingBytes = start;
+    this.emitPending();
+    this.pending = [line.slice(start)];
+    this.pendingBytes = line.length - start;
+    return true;
   }
 
   private emitPending(): void {
@@ -69,6 +84,17 @@ function utf8BoundaryAtOrBefore(bytes: Uint8Array, limit: number, mustProgress: 
   for (let i = 0; i < 3 && cut > 0 && cut < bytes.length && ((bytes[cut] ?? 0) & 0xc0) === 0x80; i++) cut--;
   if (cut === 0 && mustProgress) return Math.min(limit, bytes.length) || 1;
   return cut;
+}
+
+/** Where a UTF-8 sequence left incomplete at the end of `bytes` starts (`bytes.length` if none). */
+function incompleteTailStart(bytes: Uint8Array): number {
+  for (let i = bytes.length - 1, seen = 1; i >= 0 && seen <= 4; i--, seen++) {
+    const b = bytes[i] ?? 0;
+    if ((b & 0xc0) === 0x80) continue;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > seen ? i : bytes.length;
+  }
+  return bytes.length;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

@@ -1,0 +1,74 @@
+// LogRing (pure): a per-service buffer bounded in bytes.
+import { describe, expect, test } from "bun:test";
+import { LogRing } from "../../src/supervisor/log-ring.ts";
+
+const bytesOf = (lines: string[]) => lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
+
+describe("LogRing", () => {
+  test("keeps the newest lines whose total fits the cap, oldest evicted first", () => {
+    const ring = new LogRing(20);
+    for (const l of ["aaaaa\n", "bbbbb\n", "ccccc\n", "ddddd\n"]) ring.push(l); // 6 bytes each
+    expect(ring.snapshot()).toEqual(["bbbbb\n", "ccccc\n", "ddddd\n"]);
+    expect(ring.bytes).toBe(18);
+  });
+
+  test("measures the cap in UTF-8 bytes, not characters", () => {
+    const ring = new LogRing(10);
+    ring.push("€€\n"); // 7 bytes, 3 characters
+    ring.push("ab\n"); // 3 bytes
+    expect(ring.snapshot()).toEqual(["€€\n", "ab\n"]);
+    ring.push("c\n");
+    expect(ring.snapshot()).toEqual(["ab\n", "c\n"]);
+    expect(ring.bytes).toBe(5);
+  });
+
+  test("the newest line is kept even when it alone is larger than the cap", () => {
+    const ring = new LogRing(10);
+    ring.push("small\n");
+    const big = `${"x".repeat(50)}\n`;
+    ring.push(big);
+    expect(ring.snapshot()).toEqual([big]);
+    expect(ring.bytes).toBe(51);
+    // …and it goes as soon as a newer line arrives.
+    ring.push("next\n");
+    expect(ring.snapshot()).toEqual(["next\n"]);
+  });
+
+  test("snapshot(n) returns the last n lines, oldest first; all when n is larger", () => {
+    const ring = new LogRing(1000);
+    for (let i = 1; i <= 5; i++) ring.push(`l${i}\n`);
+    expect(ring.snapshot(2)).toEqual(["l4\n", "l5\n"]);
+    expect(ring.snapshot(0)).toEqual([]);
+    expect(ring.snapshot(99)).toEqual(["l1\n", "l2\n", "l3\n", "l4\n", "l5\n"]);
+  });
+
+  test("snapshot(n) never reaches back into evicted lines", () => {
+    const ring = new LogRing(9);
+    for (let i = 1; i <= 5; i++) ring.push(`l${i}\n`); // 3 bytes each: 3 fit
+    expect(ring.snapshot(4)).toEqual(["l3\n", "l4\n", "l5\n"]);
+  });
+
+  test("stays within the cap across many pushes (compaction keeps the content)", () => {
+    const ring = new LogRing(1000);
+    for (let i = 0; i < 10_000; i++) ring.push(`line ${i}\n`);
+    const lines = ring.snapshot();
+    expect(bytesOf(lines)).toBe(ring.bytes);
+    expect(ring.bytes).toBeLessThanOrEqual(1000);
+    expect(lines.at(-1)).toBe("line 9999\n");
+    // Contiguous: the kept lines are exactly the newest ones.
+    const first = Number(lines[0]?.split(" ")[1]);
+    expect(lines).toEqual(Array.from({ length: 10_000 - first }, (_, i) => `line ${first + i}\n`));
+    // One more line would not have fitted.
+    expect(ring.bytes + Buffer.byteLength(`line ${first - 1}\n`)).toBeGreaterThan(1000);
+  });
+
+  test("clear empties it", () => {
+    const ring = new LogRing(100);
+    ring.push("a\n");
+    ring.clear();
+    expect(ring.snapshot()).toEqual([]);
+    expect(ring.bytes).toBe(0);
+    ring.push("b\n");
+    expect(ring.snapshot()).toEqual(["b\n"]);
+  });
+});
