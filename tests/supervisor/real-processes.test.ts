@@ -16,7 +16,9 @@ const listenerSh = (...args: string[]) => [BUN, LISTENER, ...args].map((a) => `'
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
+  // Every cleanup runs, even when one fails (a failed test may leave odd state behind).
+  const results = await Promise.allSettled(cleanups.splice(0).reverse().map(async (c) => c()));
+  for (const r of results) if (r.status === "rejected") throw r.reason;
 });
 
 /** A quiet real Supervisor that records its events and output; stopped after the test. */
