@@ -1,0 +1,168 @@
+/** Per-service log files, byte-exact lines, rotated by size: `<service>.log`, `.log.1`, `.log.2`, … */
+
+import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { CanopyError } from "../errors.ts";
+import { ensurePrivateDir } from "./paths.ts";
+
+/** Limits of one service's logs: at most `maxFiles` files (current included) of about `maxSizeBytes` each. */
+export interface LogFilesOptions {
+  dir: string;
+  maxSizeBytes: number;
+  maxFiles: number;
+}
+
+const CHUNK = 64 * 1024;
+
+interface OpenLog {
+  fd: number;
+  size: number;
+}
+
+/** Appends service output lines to rotating files; one open fd per service, no stat per line. */
+export class LogFiles {
+  private readonly open = new Map<string, OpenLog>();
+  private readonly opts: LogFilesOptions;
+  private dirReady = false;
+
+  constructor(opts: LogFilesOptions) {
+    if (!(opts.maxSizeBytes > 0) || !Number.isInteger(opts.maxFiles) || opts.maxFiles < 1) {
+      throw new CanopyError("internal", `bad log limits: maxSizeBytes ${opts.maxSizeBytes}, maxFiles ${opts.maxFiles}`);
+    }
+    this.opts = opts;
+  }
+
+  /** Appends `line` + "\n" to the service's log, rotating first if it would pass `maxSizeBytes`. `at` is not written: the file holds the raw bytes. */
+  write(service: string, line: string, _at: number): void {
+    const bytes = Buffer.from(`${line}\n`);
+    let log = this.logFor(service);
+    if (log.size > 0 && log.size + bytes.length > this.opts.maxSizeBytes) {
+      this.closeOne(service);
+      rotate(this.opts.dir, service, this.opts.maxFiles);
+      log = this.logFor(service);
+    }
+    for (let off = 0; off < bytes.length; ) off += writeSync(log.fd, bytes, off);
+    log.size += bytes.length;
+  }
+
+  /** The last `n` lines of the service's log, oldest first, across rotated files. */
+  tail(service: string, n: number): string[] {
+    return tailLogFiles(this.opts.dir, service, n);
+  }
+
+  /** Closes every open file; a later `write` reopens. */
+  close(): void {
+    for (const service of [...this.open.keys()]) this.closeOne(service);
+  }
+
+  private logFor(service: string): OpenLog {
+    const existing = this.open.get(service);
+    if (existing !== undefined) return existing;
+    if (!this.dirReady) {
+      ensurePrivateDir(this.opts.dir);
+      this.dirReady = true;
+    }
+    const fd = openSync(logPath(this.opts.dir, service, 0), "a", 0o600);
+    try {
+      fchmodSync(fd, 0o600);
+      const log = { fd, size: fstatSync(fd).size };
+      this.open.set(service, log);
+      return log;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  private closeOne(service: string): void {
+    const log = this.open.get(service);
+    if (log === undefined) return;
+    this.open.delete(service);
+    closeSync(log.fd);
+  }
+}
+
+/** `<dir>/<service>.log` for generation 0, `<dir>/<service>.log.<k>` for older ones. */
+export function logPath(dir: string, service: string, generation: number): string {
+  if (service === "" || service === "." || service === ".." || /[/\\\0]/.test(service)) {
+    throw new CanopyError("internal", `service name ${JSON.stringify(service)} cannot name a log file`);
+  }
+  return join(dir, generation === 0 ? `${service}.log` : `${service}.log.${generation}`);
+}
+
+/** Shifts `.log` → `.log.1` → … keeping `maxFiles` files in all; older generations are deleted. */
+export function rotate(dir: string, service: string, maxFiles: number): void {
+  for (const generation of generationsOnDisk(dir, service)) {
+    if (generation >= maxFiles - 1) rmSync(logPath(dir, service, generation), { force: true });
+  }
+  for (let g = maxFiles - 2; g >= 0; g--) {
+    try {
+      renameSync(logPath(dir, service, g), logPath(dir, service, g + 1));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+  if (maxFiles === 1) rmSync(logPath(dir, service, 0), { force: true });
+}
+
+/** The last `n` lines of `<dir>/<service>.log*`, oldest first; works on files alone, no daemon needed. */
+export function tailLogFiles(dir: string, service: string, n: number): string[] {
+  let lines: string[] = [];
+  for (let generation = 0; lines.length < n; generation++) {
+    const got = lastLines(logPath(dir, service, generation), n - lines.length);
+    if (got === undefined) break; // no such generation: nothing older exists
+    lines = got.concat(lines);
+  }
+  return lines;
+}
+
+/** Generation numbers ≥ 1 present on disk for `service`. */
+function generationsOnDisk(dir: string, service: string): number[] {
+  const prefix = `${service}.log.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.startsWith(prefix) && /^[1-9]\d*$/.test(name.slice(prefix.length)))
+    .map((name) => Number(name.slice(prefix.length)));
+}
+
+/** The last `n` lines of one file, reading backwards in chunks; undefined when the file is missing. */
+function lastLines(path: string, n: number): string[] | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+  try {
+    if (n <= 0) return [];
+    let pos = fstatSync(fd).size;
+    const chunks: Buffer[] = [];
+    let newlines = 0;
+    // n complete lines need n + 1 newlines in view (the one before the first line, the ones ending each).
+    while (pos > 0 && newlines <= n) {
+      const len = Math.min(CHUNK, pos);
+      pos -= len;
+      const chunk = Buffer.alloc(len);
+      let got = 0;
+      while (got < len) {
+        const r = readSync(fd, chunk, got, len - got, pos + got);
+        if (r === 0) break;
+        got += r;
+      }
+      chunks.unshift(chunk.subarray(0, got));
+      for (let i = 0; i < got; i++) if (chunk[i] === 0x0a) newlines++;
+    }
+    const parts = Buffer.concat(chunks).toString("utf8").split("\n");
+    if (parts[parts.length - 1] === "") parts.pop(); // the file ends with a newline
+    if (pos > 0) parts.shift(); // the first piece is the tail end of a line we did not read
+    return parts.slice(-n);
+  } finally {
+    closeSync(fd);
+  }
+}

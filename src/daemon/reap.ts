@@ -1,0 +1,80 @@
+/** Kills the service groups a crashed daemon left behind, but only those provably its own. */
+
+import { listGroupMembers, readProcStat, type ProcStat } from "./proc-info.ts";
+import type { DaemonStateFile, RecordedService } from "./state-file.ts";
+
+/** Whether a recorded service's group should be reaped, and why (for the log). */
+export type ReapDecision = { reap: boolean; reason: string };
+
+const POLL_MS = 20;
+/** The wait after SIGKILL is never shorter than this: the kernel needs a moment to tear processes down. */
+const MIN_KILL_WAIT_MS = 1000;
+
+/**
+ * Pure decision for one record. `leader` is the current stat of `rec.pid`; `members` the live
+ * processes now in group `rec.pgid`. Pid reuse is real, so a matching start time is required.
+ */
+export function decideReap(rec: RecordedService, leader: ProcStat | undefined, members: ProcStat[]): ReapDecision {
+  if (!/^\d+$/.test(rec.startTime)) return { reap: false, reason: "record has no valid start time" };
+  const leaderLive = leader !== undefined && leader.state !== "Z";
+  if (leaderLive && leader.startTime === rec.startTime && leader.pgid === rec.pgid) {
+    return { reap: true, reason: `leader ${rec.pid} still running` };
+  }
+  if (leaderLive && leader.startTime !== rec.startTime && rec.pid === rec.pgid) {
+    // The kernel never hands out a pid still used as a process group id: the old group is gone.
+    return { reap: false, reason: `pid ${rec.pid} now belongs to another process` };
+  }
+  const recorded = BigInt(rec.startTime);
+  const ours = members.filter((m) => m.pgid === rec.pgid && m.state !== "Z" && BigInt(m.startTime) >= recorded);
+  if (ours.length > 0) {
+    return { reap: true, reason: `leader ${rec.pid} gone, ${ours.length} group member(s) left (${ours.map((m) => m.pid).join(", ")})` };
+  }
+  return { reap: false, reason: "nothing left running" };
+}
+
+/** Reaps every recorded service group still (provably) running; resolves with the names reaped. */
+export async function reapRecordedGroups(
+  state: DaemonStateFile,
+  opts: { killTimeoutMs: number; log: (msg: string) => void },
+): Promise<string[]> {
+  const jobs = Object.entries(state.services).map(async ([name, rec]): Promise<string | undefined> => {
+    const members = listGroupMembers(rec.pgid).flatMap((pid) => readProcStat(pid) ?? []);
+    const decision = decideReap(rec, readProcStat(rec.pid), members);
+    if (!decision.reap) return undefined;
+    opts.log(`reaping leftover ${name} (process group ${rec.pgid}): ${decision.reason}`);
+    const gone = await killGroup(rec.pgid, opts.killTimeoutMs, (msg) => opts.log(`${name}: ${msg}`));
+    if (!gone) opts.log(`${name}: process group ${rec.pgid} survived SIGKILL (${listGroupMembers(rec.pgid).join(", ")})`);
+    return name;
+  });
+  return (await Promise.all(jobs)).filter((n): n is string => n !== undefined);
+}
+
+/** SIGTERM the group, wait up to `killTimeoutMs`, then SIGKILL and wait again; true when it is empty. */
+export async function killGroup(pgid: number, killTimeoutMs: number, log: (msg: string) => void = () => {}): Promise<boolean> {
+  if (!signalGroup(pgid, "SIGTERM")) return true;
+  if (await waitGroupEmpty(pgid, killTimeoutMs)) return true;
+  log(`still running ${killTimeoutMs} ms after SIGTERM; sending SIGKILL`);
+  if (!signalGroup(pgid, "SIGKILL")) return true;
+  return waitGroupEmpty(pgid, Math.max(killTimeoutMs, MIN_KILL_WAIT_MS));
+}
+
+/** Polls until group `pgid` has no live member or `timeoutMs` passes; true when empty. */
+export async function waitGroupEmpty(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (listGroupMembers(pgid).length === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** Sends `signal` to the whole group; false when the group no longer exists. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw e;
+  }
+}

@@ -1,0 +1,174 @@
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CanopyError } from "../../src/errors.ts";
+import { LogFiles, tailLogFiles } from "../../src/daemon/log-files.ts";
+import { cleanupTempDirs, tempDir } from "./helpers.ts";
+
+const open: LogFiles[] = [];
+afterEach(() => {
+  for (const logs of open.splice(0)) logs.close();
+});
+afterAll(cleanupTempDirs);
+
+function logFiles(dir: string, maxSizeBytes: number, maxFiles: number): LogFiles {
+  const logs = new LogFiles({ dir, maxSizeBytes, maxFiles });
+  open.push(logs);
+  return logs;
+}
+
+/** Sizes of every file in `dir`, by name. */
+function sizes(dir: string): Record<string, number> {
+  return Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).size]));
+}
+
+const total = (dir: string) => Object.values(sizes(dir)).reduce((a, b) => a + b, 0);
+
+describe("LogFiles.write", () => {
+  test("writes the raw line bytes plus a newline, files 0600 in a 0700 dir", () => {
+    const dir = join(tempDir(), "logs");
+    const logs = logFiles(dir, 1 << 20, 3);
+    const odd = "tab\there, ünïcödé 🌳, CR\r, \u001b[31mred\u001b[0m";
+    logs.write("web", "first", 1);
+    logs.write("web", odd, 2);
+    logs.write("web", "", 3);
+    logs.write("api", "other", 4);
+    expect(readFileSync(join(dir, "web.log"), "utf8")).toBe(`first\n${odd}\n\n`);
+    expect(readFileSync(join(dir, "api.log"), "utf8")).toBe("other\n");
+    expect(statSync(join(dir, "web.log")).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(logs.tail("web", 10)).toEqual(["first", odd, ""]);
+  });
+
+  test("appends to an existing file, fixing its mode, and counts its size toward rotation", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "web.log"), "x".repeat(89) + "\n", { mode: 0o644 });
+    const logs = logFiles(dir, 100, 3);
+    logs.write("web", "123456789", 0); // 90 + 10 = 100: still fits
+    expect(statSync(join(dir, "web.log")).mode & 0o777).toBe(0o600);
+    expect(sizes(dir)).toEqual({ "web.log": 100 });
+    logs.write("web", "next", 0);
+    expect(sizes(dir)).toEqual({ "web.log": 5, "web.log.1": 100 });
+  });
+
+  test("rotation keeps maxFiles files of at most maxSizeBytes each", () => {
+    const dir = tempDir();
+    const logs = logFiles(dir, 100, 3);
+    for (let i = 0; i < 500; i++) logs.write("web", `line ${String(i).padStart(4, "0")}`, i); // 10 bytes each
+    expect(Object.keys(sizes(dir)).sort()).toEqual(["web.log", "web.log.1", "web.log.2"]);
+    for (const size of Object.values(sizes(dir))) expect(size).toBeLessThanOrEqual(100);
+    expect(total(dir)).toBeLessThanOrEqual(300);
+    const kept = tailLogFiles(dir, "web", 1000);
+    expect(kept.length).toBe(30);
+    expect(kept).toEqual(Array.from({ length: 30 }, (_, k) => `line ${String(470 + k).padStart(4, "0")}`));
+  });
+
+  test("a line longer than maxSizeBytes gets a file of its own", () => {
+    const dir = tempDir();
+    const logs = logFiles(dir, 100, 2);
+    logs.write("web", "a", 0);
+    logs.write("web", "b".repeat(300), 0);
+    logs.write("web", "c", 0);
+    expect(sizes(dir)).toEqual({ "web.log": 2, "web.log.1": 301 });
+    expect(logs.tail("web", 3)).toEqual(["b".repeat(300), "c"]);
+  });
+
+  test("maxFiles 1 keeps only the current file", () => {
+    const dir = tempDir();
+    const logs = logFiles(dir, 50, 1);
+    for (let i = 0; i < 40; i++) logs.write("web", `n${i}`, 0);
+    expect(Object.keys(sizes(dir))).toEqual(["web.log"]);
+    expect(total(dir)).toBeLessThanOrEqual(50);
+    expect(logs.tail("web", 1)).toEqual(["n39"]);
+  });
+
+  test("a lower maxFiles deletes older generations at the next rotation", () => {
+    const dir = tempDir();
+    const wide = logFiles(dir, 20, 6);
+    for (let i = 0; i < 60; i++) wide.write("web", "123456789", 0);
+    wide.close();
+    expect(Object.keys(sizes(dir)).length).toBe(6);
+    const narrow = logFiles(dir, 20, 2);
+    for (let i = 0; i < 3; i++) narrow.write("web", "123456789", 0);
+    expect(Object.keys(sizes(dir)).sort()).toEqual(["web.log", "web.log.1"]);
+  });
+
+  test("write after close reopens and appends", () => {
+    const dir = tempDir();
+    const logs = logFiles(dir, 1000, 2);
+    logs.write("web", "one", 0);
+    logs.close();
+    logs.write("web", "two", 0);
+    expect(readFileSync(join(dir, "web.log"), "utf8")).toBe("one\ntwo\n");
+  });
+
+  test("refuses service names that are not plain file names", () => {
+    const logs = logFiles(tempDir(), 1000, 2);
+    for (const name of ["", ".", "..", "a/b", "../x", "a\0b"]) {
+      expect(() => logs.write(name, "x", 0)).toThrow(CanopyError);
+    }
+  });
+
+  test("refuses nonsense limits", () => {
+    expect(() => new LogFiles({ dir: tempDir(), maxSizeBytes: 0, maxFiles: 2 })).toThrow(CanopyError);
+    expect(() => new LogFiles({ dir: tempDir(), maxSizeBytes: 10, maxFiles: 0 })).toThrow(CanopyError);
+  });
+
+  test("100 MB written stays within maxSizeBytes × maxFiles", () => {
+    const dir = tempDir();
+    const maxSize = 4 << 20;
+    const logs = logFiles(dir, maxSize, 3);
+    const line = "x".repeat(1023);
+    let written = 0;
+    let i = 0;
+    while (written < 100 << 20) {
+      const text = `${i++} ${line}`;
+      logs.write("web", text, i);
+      written += text.length + 1;
+    }
+    const files = sizes(dir);
+    expect(Object.keys(files).length).toBe(3);
+    expect(total(dir)).toBeLessThanOrEqual(maxSize * 3 + line.length + 20);
+    expect(logs.tail("web", 2)).toEqual([`${i - 2} ${line}`, `${i - 1} ${line}`]);
+  }, 60_000);
+});
+
+describe("tailLogFiles", () => {
+  test("reads the last lines across the rotation boundary, oldest first", () => {
+    const dir = tempDir();
+    const logs = logFiles(dir, 100, 4);
+    for (let i = 0; i < 25; i++) logs.write("web", `line-${String(i).padStart(3, "0")}`, 0); // 9 bytes each, 11 per file
+    expect(sizes(dir)).toEqual({ "web.log": 27, "web.log.1": 99, "web.log.2": 99 });
+    const expected = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `line-${String(from + k).padStart(3, "0")}`);
+    expect(tailLogFiles(dir, "web", 5)).toEqual(expected(20, 25));
+    expect(tailLogFiles(dir, "web", 3)).toEqual(expected(22, 25));
+    expect(tailLogFiles(dir, "web", 4)).toEqual(expected(21, 25));
+    expect(tailLogFiles(dir, "web", 20)).toEqual(expected(5, 25));
+    expect(tailLogFiles(dir, "web", 100)).toEqual(expected(0, 25));
+  });
+
+  test("reads big files backwards in chunks, with lines straddling chunk edges", () => {
+    const dir = tempDir();
+    const lines = Array.from({ length: 5000 }, (_, i) => `${i}:${"é".repeat(i % 700)}`);
+    writeFileSync(join(dir, "big.log"), lines.map((l) => `${l}\n`).join(""));
+    expect(statSync(join(dir, "big.log")).size).toBeGreaterThan(3 << 20);
+    expect(tailLogFiles(dir, "big", 1)).toEqual(lines.slice(-1));
+    expect(tailLogFiles(dir, "big", 777)).toEqual(lines.slice(-777));
+    expect(tailLogFiles(dir, "big", 10_000)).toEqual(lines);
+  });
+
+  test("keeps a last line that lacks its newline", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "web.log"), "a\nb\npartial");
+    expect(tailLogFiles(dir, "web", 2)).toEqual(["b", "partial"]);
+  });
+
+  test("is empty for an unknown service, a missing dir, or n ≤ 0", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "web.log"), "a\n");
+    expect(tailLogFiles(dir, "nope", 5)).toEqual([]);
+    expect(tailLogFiles(join(dir, "missing"), "web", 5)).toEqual([]);
+    expect(tailLogFiles(dir, "web", 0)).toEqual([]);
+    expect(tailLogFiles(dir, "web", -3)).toEqual([]);
+  });
+});
