@@ -36,6 +36,23 @@ export interface SupervisedProc {
   readonly signalCode?: NodeJS.Signals | string | number | null;
 }
 
+/** One health check. `tcp` connects to 127.0.0.1; `http` wants a 2xx; `exec` exit 0; `log` a matching output line; `notify` sd_notify READY=1. */
+export type ProbeCheck =
+  | { kind: "tcp"; port: number }
+  | { kind: "http"; url: string }
+  | { kind: "exec"; cmd: string[] }
+  | { kind: "log"; pattern: string }
+  | { kind: "notify" };
+
+/** A check and its pacing. `failureThreshold` counts consecutive failures (liveness). */
+export interface ProbeSpec {
+  check: ProbeCheck;
+  intervalMs: number;
+  timeoutMs: number;
+  initialDelayMs: number;
+  failureThreshold: number;
+}
+
 /** Sends `signal` to the process group led by `pid`. */
 export type KillFn = (pid: number, signal: NodeJS.Signals | number) => void;
 export type SpawnFn = (req: SpawnRequest) => SupervisedProc;
