@@ -104,7 +104,7 @@ function allow(req: Request, method: "GET" | "POST"): void {
 
 function tailParam(raw: string | null): number {
   if (raw === null || raw === "") return DEFAULT_TAIL;
-  const n = Number(raw);
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(n) || n < 0 || n > MAX_TAIL) {
     throw new CanopyError("bad_request", `tail must be a whole number from 0 to ${MAX_TAIL}, got "${raw}"`);
   }

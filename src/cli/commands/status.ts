@@ -32,16 +32,17 @@ function pick(services: ServiceView[], names: string[]): ServiceView[] {
 
 /** The status table: one row per service. */
 export function renderTable(c: Colors, services: ServiceView[], now: number): string {
+  // Escape what came from outside before colouring: the colour codes themselves must reach the terminal.
   const rows = services.map((s) => [
-    s.name,
+    escapeControls(s.name),
     paint(c, s.status),
     s.pid === null ? "-" : String(s.pid),
     s.port === null ? "-" : String(s.port),
     s.status === "running" && s.started_at ? formatUptime(now - Date.parse(s.started_at)) : "-",
     String(s.restarts),
-    s.start_error ? s.start_error.error_type : s.exit_signal ?? (s.status === "crashed" && s.exit_code !== null ? `exit ${s.exit_code}` : ""),
+    escapeControls(s.start_error ? s.start_error.error_type : s.exit_signal ?? (s.status === "crashed" && s.exit_code !== null ? `exit ${s.exit_code}` : "")),
   ]);
-  return formatTable(["NAME", "STATUS", "PID", "PORT", "UPTIME", "RESTARTS", "ERROR"], rows.map((r) => r.map(escapeControls)));
+  return formatTable(["NAME", "STATUS", "PID", "PORT", "UPTIME", "RESTARTS", "ERROR"], rows);
 }
 
 function paint(c: Colors, status: ServiceView["status"]): string {

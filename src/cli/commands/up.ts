@@ -3,6 +3,7 @@ import { openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ServiceView, StatusDocument } from "../../api/wire.ts";
 import { startDaemon } from "../../daemon/daemon.ts";
+import { readLockPid } from "../../daemon/lock.ts";
 import { ensurePrivateDir } from "../../daemon/paths.ts";
 import { CanopyError } from "../../errors.ts";
 import { versionString } from "../../version.ts";
@@ -72,6 +73,11 @@ async function upDetached(io: Io, project: Project): Promise<number> {
   });
   child.unref();
   const booted = await waitUntil(async () => (await client.alive()) || child.exitCode !== null, DAEMON_BOOT_TIMEOUT_MS);
+  // Lost a race with another `up -d`: ours exited because the other's daemon holds the lock; wait for that one to answer.
+  const winner = child.exitCode !== null ? readLockPid(paths.lockPath) : undefined;
+  if (winner !== undefined && winner !== child.pid) {
+    await waitUntil(async () => (await client.alive()) || !processExists(winner), DAEMON_BOOT_TIMEOUT_MS);
+  }
   if (!(await client.alive())) {
     const why = booted ? `it exited with code ${child.exitCode}` : "it did not answer in time";
     throw new CanopyError("start_failed", `the daemon did not start: ${why}. Its log, ${logPath}:\n${tail(logPath)}`);
@@ -114,6 +120,15 @@ function report(io: Io, services: ServiceView[], header: string): number {
     (ok ? io.stdout : io.stderr)(`${describeService(s)}\n`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function tail(path: string): string {

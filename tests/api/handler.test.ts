@@ -1,0 +1,324 @@
+/** The control API handler in-process, over a fake DaemonControl: routes, error bodies, the follow stream. */
+import { describe, expect, test } from "bun:test";
+import type { DaemonControl } from "../../src/api/control.ts";
+import { FOLLOW_QUEUE_LINES } from "../../src/api/follow.ts";
+import { createHandler } from "../../src/api/handler.ts";
+import type { LogEntry, ServiceView } from "../../src/api/wire.ts";
+
+function view(name: string, status: ServiceView["status"], pid: number | null): ServiceView {
+  return {
+    name,
+    status,
+    pid,
+    port: null,
+    restarts: 0,
+    started_at: null,
+    exit_code: null,
+    exit_signal: null,
+    start_error: null,
+    next_restart_at: null,
+    last_crash_at: null,
+    autostart: true,
+  };
+}
+
+function entry(service: string, text: string): LogEntry {
+  return { service, stream: "stdout", text, at: "2024-01-01T00:00:00.000Z" };
+}
+
+interface Fake extends DaemonControl {
+  calls: string[];
+  subscribers: Set<{ services: string[] | undefined; onEntry: (e: LogEntry) => void; onEnd: () => void }>;
+  emit(e: LogEntry): void;
+  end(): void;
+}
+
+/** Two services (web running, db stopped), three log lines each; records every call. */
+function fakeControl(): Fake {
+  const services = new Map<string, ServiceView>([
+    ["web", view("web", "running", 100)],
+    ["db", view("db", "stopped", null)],
+  ]);
+  const logLines = new Map([...services.keys()].map((name) => [name, [1, 2, 3].map((i) => entry(name, `${name} ${i}`))]));
+  const calls: string[] = [];
+  const subscribers: Fake["subscribers"] = new Set();
+  const act = (status: ServiceView["status"], pid: number | null) => async (name: string) => {
+    calls.push(`${status}:${name}`);
+    const s = services.get(name);
+    if (!s) return undefined;
+    Object.assign(s, { status, pid });
+    return { ...s };
+  };
+  return {
+    calls,
+    subscribers,
+    info: () => ({ pid: 42, version: "canopy 0.0.0 (test)", started_at: "2024-01-01T00:00:00.000Z", config_file: "/x/canopy.yaml" }),
+    list: () => [...services.values()].map((s) => ({ ...s })),
+    get: (name) => {
+      const s = services.get(name);
+      return s && { ...s };
+    },
+    start: act("running", 200),
+    stop: act("stopped", null),
+    restart: act("running", 300),
+    logs: (name, tail) => {
+      calls.push(`logs:${name}:${tail}`);
+      const lines = logLines.get(name);
+      return lines && (tail === 0 ? [] : lines.slice(-tail));
+    },
+    subscribe: (names, onEntry, onEnd) => {
+      const sub = { services: names, onEntry, onEnd };
+      subscribers.add(sub);
+      return () => void subscribers.delete(sub);
+    },
+    shutdown: async () => void calls.push("shutdown"),
+    emit: (e) => {
+      for (const sub of subscribers) if (!sub.services || sub.services.includes(e.service)) sub.onEntry(e);
+    },
+    end: () => {
+      for (const sub of [...subscribers]) sub.onEnd();
+    },
+  };
+}
+
+async function call(control: DaemonControl, method: string, path: string, init: RequestInit = {}) {
+  const res = await createHandler(control)(new Request(`http://canopy${path}`, { method, ...init }));
+  return res;
+}
+
+async function callJson(control: DaemonControl, method: string, path: string) {
+  const res = await call(control, method, path);
+  expect(res.headers.get("content-type")).toContain("application/json");
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function expectError(control: DaemonControl, method: string, path: string, status: number, type: string) {
+  const r = await callJson(control, method, path);
+  expect({ path, status: r.status, error_type: r.body.error_type }).toEqual({ path, status, error_type: type });
+  expect(typeof r.body.error_description).toBe("string");
+  expect((r.body.error_description as string).length).toBeGreaterThan(0);
+  return r.body;
+}
+
+describe("routes", () => {
+  test("GET /v1/services: the daemon and every service", async () => {
+    const c = fakeControl();
+    const r = await callJson(c, "GET", "/v1/services");
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ daemon: c.info(), services: c.list() });
+  });
+
+  test("GET /v1/services/NAME: one service", async () => {
+    const c = fakeControl();
+    const r = await callJson(c, "GET", "/v1/services/web");
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ name: "web", status: "running", pid: 100 });
+  });
+
+  test("POST start/stop/restart act on the named service and answer its view", async () => {
+    const c = fakeControl();
+    expect((await callJson(c, "POST", "/v1/services/web/stop")).body).toMatchObject({ name: "web", status: "stopped", pid: null });
+    expect((await callJson(c, "POST", "/v1/services/db/start")).body).toMatchObject({ name: "db", status: "running", pid: 200 });
+    expect((await callJson(c, "POST", "/v1/services/db/restart")).body).toMatchObject({ name: "db", pid: 300 });
+    expect(c.calls).toEqual(["stopped:web", "running:db", "running:db"]);
+  });
+
+  test("GET logs: one service's tail, or every service's, or a chosen few", async () => {
+    const c = fakeControl();
+    const one = await callJson(c, "GET", "/v1/services/web/logs?tail=2");
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ lines: [entry("web", "web 2"), entry("web", "web 3")] });
+    const all = await callJson(c, "GET", "/v1/logs?tail=1");
+    expect(all.body).toEqual({ lines: [entry("web", "web 3"), entry("db", "db 3")] });
+    const chosen = await callJson(c, "GET", "/v1/logs?tail=1&services=db");
+    expect(chosen.body).toEqual({ lines: [entry("db", "db 3")] });
+    const fallback = await callJson(c, "GET", "/v1/services/db/logs");
+    expect((fallback.body.lines as unknown[]).length).toBe(3);
+    expect(c.calls).toContain("logs:db:100");
+  });
+
+  test("POST /v1/shutdown shuts the daemon down", async () => {
+    const c = fakeControl();
+    const r = await callJson(c, "POST", "/v1/shutdown");
+    expect(r).toEqual({ status: 200, body: { ok: true } });
+    expect(c.calls).toEqual(["shutdown"]);
+  });
+});
+
+describe("errors", () => {
+  test("an unknown service is 404 unknown_service, naming it, and nothing is done", async () => {
+    const c = fakeControl();
+    const body = await expectError(c, "GET", "/v1/services/nope", 404, "unknown_service");
+    expect(body.error_description).toContain('"nope"');
+    expect(body.service).toBe("nope");
+    await expectError(c, "POST", "/v1/services/nope/start", 404, "unknown_service");
+    await expectError(c, "POST", "/v1/services/nope/stop", 404, "unknown_service");
+    await expectError(c, "POST", "/v1/services/nope/restart", 404, "unknown_service");
+    await expectError(c, "GET", "/v1/services/nope/logs", 404, "unknown_service");
+    await expectError(c, "GET", "/v1/logs?services=web,nope", 404, "unknown_service");
+    expect(c.calls.filter((x) => !x.endsWith(":nope"))).toEqual([]);
+  });
+
+  test("a malformed tail is 400 bad_request", async () => {
+    const c = fakeControl();
+    for (const tail of ["abc", "-1", "1.5", "100001", "1e3x", "0x10"]) {
+      await expectError(c, "GET", `/v1/services/web/logs?tail=${tail}`, 400, "bad_request");
+      await expectError(c, "GET", `/v1/logs?tail=${tail}`, 400, "bad_request");
+    }
+    expect(c.calls).toEqual([]);
+  });
+
+  test("unknown routes are 404 not_found", async () => {
+    const c = fakeControl();
+    for (const path of ["/", "/v1", "/v2/services", "/v1/other", "/v1/services/web/frobnicate", "/v1/services/web/logs/extra", "/v1/shutdown/now"]) {
+      await expectError(c, "GET", path, 404, "not_found");
+    }
+  });
+
+  test("a known route with the wrong method is 405 method_not_allowed", async () => {
+    const c = fakeControl();
+    await expectError(c, "POST", "/v1/services", 405, "method_not_allowed");
+    await expectError(c, "DELETE", "/v1/services/web", 405, "method_not_allowed");
+    await expectError(c, "GET", "/v1/services/web/stop", 405, "method_not_allowed");
+    await expectError(c, "PUT", "/v1/services/web/start", 405, "method_not_allowed");
+    await expectError(c, "POST", "/v1/services/web/logs", 405, "method_not_allowed");
+    await expectError(c, "POST", "/v1/logs", 405, "method_not_allowed");
+    await expectError(c, "GET", "/v1/shutdown", 405, "method_not_allowed");
+    expect(c.calls).toEqual([]);
+  });
+
+  test("path tricks in names (..%2F, dots, invalid percent-encoding) are 4xx with an error_type, never reach the control", async () => {
+    const c = fakeControl();
+    const paths = [
+      "/v1/services/..%2F..%2Fetc%2Fpasswd",
+      "/v1/services/..%2Fweb/logs",
+      "/v1/services/%2e%2e",
+      "/v1/services/.x/logs",
+      "/v1/services/web%2Fx/stop",
+      "/v1/services/%E0%A4%A",
+      "/v1/services/%ZZ/logs",
+      "/v1/services/%/start",
+      "/v1/services/WEB",
+      "/v1/logs?services=..%2Fweb",
+      "/v1/logs?services=web,%2e%2e",
+    ];
+    for (const path of paths) {
+      const method = path.endsWith("/start") ? "POST" : "GET";
+      const r = await callJson(c, method, path);
+      expect({ path, clientError: r.status >= 400 && r.status < 500 }).toEqual({ path, clientError: true });
+      expect(typeof r.body.error_type).toBe("string");
+      expect(typeof r.body.error_description).toBe("string");
+    }
+    await expectError(c, "GET", "/v1/services/%E0%A4%A", 400, "bad_request");
+    await expectError(c, "GET", "/v1/services/%ZZ", 400, "bad_request");
+    expect(c.calls).toEqual([]);
+  });
+
+  test("an unexpected failure in the control is 500 internal with an error body", async () => {
+    const c = fakeControl();
+    c.stop = async () => {
+      throw new Error("boom");
+    };
+    const body = await expectError(c, "POST", "/v1/services/web/stop", 500, "internal");
+    expect(body.error_description).toContain("boom");
+  });
+});
+
+const readerOf = (stream: ReadableStream<Uint8Array>) => stream.getReader();
+
+/** Reads NDJSON lines from a stream, a few at a time. */
+class NdjsonReader {
+  private readonly reader: ReturnType<typeof readerOf>;
+  private readonly decoder = new TextDecoder();
+  private buffered = "";
+  private readonly lines: string[] = [];
+  done = false;
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.reader = readerOf(stream);
+  }
+
+  /** The next `n` parsed lines; fewer only when the stream ends. */
+  async take(n: number): Promise<unknown[]> {
+    while (this.lines.length < n && !this.done) {
+      const { value, done } = await this.reader.read();
+      if (done) {
+        this.done = true;
+        break;
+      }
+      this.buffered += this.decoder.decode(value, { stream: true });
+      const parts = this.buffered.split("\n");
+      this.buffered = parts.pop() ?? "";
+      this.lines.push(...parts);
+    }
+    return this.lines.splice(0, n).map((l) => JSON.parse(l));
+  }
+
+  cancel(): Promise<void> {
+    return this.reader.cancel();
+  }
+}
+
+async function follow(c: DaemonControl, query: string, init: RequestInit = {}): Promise<{ res: Response; reader: NdjsonReader }> {
+  const res = await call(c, "GET", `/v1/logs?follow=1&${query}`, init);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("application/x-ndjson");
+  return { res, reader: new NdjsonReader(res.body as ReadableStream<Uint8Array>) };
+}
+
+describe("follow", () => {
+  test("the backlog first, then new lines of the chosen services, until the daemon stops", async () => {
+    const c = fakeControl();
+    const { reader } = await follow(c, "tail=1&services=web");
+    expect(await reader.take(1)).toEqual([entry("web", "web 3")]);
+    c.emit(entry("db", "not for us"));
+    c.emit(entry("web", "fresh"));
+    expect(await reader.take(1)).toEqual([entry("web", "fresh")]);
+    c.end();
+    expect(await reader.take(1)).toEqual([]);
+    expect(reader.done).toBe(true);
+    expect(c.subscribers.size).toBe(0);
+  });
+
+  test("a reader that keeps up never sees a dropped notice", async () => {
+    const c = fakeControl();
+    const { reader } = await follow(c, "tail=0");
+    for (let i = 0; i < 3 * FOLLOW_QUEUE_LINES; i++) {
+      c.emit(entry("web", `line ${i}`));
+      if (i % 500 === 499) expect((await reader.take(500)).some((x) => "dropped" in (x as object))).toBe(false);
+    }
+    await reader.cancel();
+    expect(c.subscribers.size).toBe(0);
+  });
+
+  test("a reader that does not read gets {dropped: N} before the next line once its queue is full", async () => {
+    const c = fakeControl();
+    const { reader } = await follow(c, "tail=0");
+    const extra = 7;
+    for (let i = 0; i < FOLLOW_QUEUE_LINES + extra; i++) c.emit(entry("web", `line ${i}`));
+
+    // The queue held the first FOLLOW_QUEUE_LINES lines, in order, and no more.
+    const queued = (await reader.take(FOLLOW_QUEUE_LINES)) as LogEntry[];
+    expect(queued.length).toBe(FOLLOW_QUEUE_LINES);
+    expect(queued[0]).toEqual(entry("web", "line 0"));
+    expect(queued[FOLLOW_QUEUE_LINES - 1]).toEqual(entry("web", `line ${FOLLOW_QUEUE_LINES - 1}`));
+
+    // The next line arrives after a notice of what was missed.
+    c.emit(entry("web", "after the gap"));
+    expect(await reader.take(2)).toEqual([{ dropped: extra }, entry("web", "after the gap")]);
+    c.emit(entry("web", "and on"));
+    expect(await reader.take(1)).toEqual([entry("web", "and on")]);
+    await reader.cancel();
+    expect(c.subscribers.size).toBe(0);
+  });
+
+  test("the request's abort ends the stream and unsubscribes", async () => {
+    const c = fakeControl();
+    const abort = new AbortController();
+    const { reader } = await follow(c, "tail=0", { signal: abort.signal });
+    expect(c.subscribers.size).toBe(1);
+    abort.abort();
+    expect(await reader.take(1)).toEqual([]);
+    expect(c.subscribers.size).toBe(0);
+  });
+});
