@@ -20,7 +20,7 @@
 import { closeSync, fstatSync, linkSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { CanopyError } from "../errors.ts";
-import { readProcStat } from "./proc-info.ts";
+import { readProcStat } from "../os/proc-info.ts";
 
 /** A held lock; `release` is idempotent. */
 export interface HeldLock {

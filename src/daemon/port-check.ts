@@ -1,7 +1,7 @@
 /** Refuses to start a service whose port another process already holds. */
 import { defaultPortListening } from "../supervisor/port-probe.ts";
 import type { SpawnRequest, StartError } from "../supervisor/types.ts";
-import { findPortHolder } from "./proc-info.ts";
+import { findPortHolder } from "../os/proc-info.ts";
 
 /** A `port_in_use` StartError naming the holder, or undefined when the request's port is free. */
 export async function checkPortFree(req: SpawnRequest): Promise<StartError | undefined> {

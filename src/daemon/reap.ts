@@ -1,6 +1,6 @@
 /** Kills the service groups a crashed daemon left behind, but only those provably its own. */
 
-import { listGroupMembers, readProcStat, type ProcStat } from "./proc-info.ts";
+import { listGroupMembers, readProcStat, type ProcStat } from "../os/proc-info.ts";
 import type { DaemonStateFile, RecordedService } from "./state-file.ts";
 
 /** Whether a recorded service's group should be reaped, and why (for the log). */

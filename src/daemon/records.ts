@@ -1,6 +1,6 @@
 /** Keeps state.json in step with the running children, so a killed daemon's groups can be found again. */
 import type { Supervisor, SupervisorEvent } from "../supervisor.ts";
-import { readProcStat } from "./proc-info.ts";
+import { readProcStat } from "../os/proc-info.ts";
 import { type DaemonStateFile, type RecordedService, writeStateFile } from "./state-file.ts";
 
 /** The recorded process group of every live child, flushed atomically on each change. */

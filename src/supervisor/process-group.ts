@@ -1,4 +1,6 @@
 /** The real process-group seams: signal a group, ask whether it still has members. */
+import { existsSync } from "node:fs";
+import { listGroupMembers } from "../os/proc-info.ts";
 
 /**
  * Signals the process group led by `pid` (`kill(-pid)`). A child spawned with
@@ -15,13 +17,24 @@ export function defaultKillGroup(pid: number, signal: NodeJS.Signals | number): 
   }
 }
 
-/** True while any process is left in the group led by `pid`. */
+/**
+ * True while any live process is left in the group led by `pid`. Zombies do not count:
+ * a grandchild orphaned by its leader is reaped by init whenever init gets to it (seconds,
+ * or never for a PID 1 that does not reap), and a zombie holds no port and runs no code.
+ */
 export function defaultGroupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
-    return true;
   } catch (err) {
     // EPERM: a member exists but is not ours to signal — still alive.
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+  if (!hasProcFs()) return true;
+  return listGroupMembers(pid).length > 0;
+}
+
+let procFs: boolean | undefined;
+function hasProcFs(): boolean {
+  procFs ??= existsSync("/proc/self/stat");
+  return procFs;
 }

@@ -33,14 +33,7 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 500
 }
 
 /** True while `pid` exists (zombies included). */
-export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
+export { pidRunning as pidExists } from "../helpers/proc.ts";
 
 /** Reads a byte stream line by line; `next` rejects if no line arrives before its deadline. */
 export class LineReader {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { acquireLock, parseLockContent, readLockPid, type LockResult } from "../../src/daemon/lock.ts";
-import { readProcStat } from "../../src/daemon/proc-info.ts";
+import { readProcStat } from "../../src/os/proc-info.ts";
 import { BUN, cleanupTempDirs, killGroups, LineReader, SRC_DAEMON, tempDir } from "./helpers.ts";
 
 const groups = new Set<number>();

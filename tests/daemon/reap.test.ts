@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
-import { listGroupMembers, readProcStat, type ProcStat } from "../../src/daemon/proc-info.ts";
+import { listGroupMembers, readProcStat, type ProcStat } from "../../src/os/proc-info.ts";
 import { decideReap, reapRecordedGroups } from "../../src/daemon/reap.ts";
 import type { DaemonStateFile, RecordedService } from "../../src/daemon/state-file.ts";
 import { killGroups, LineReader, pidExists } from "./helpers.ts";

@@ -53,15 +53,8 @@ export function portListening(port: number, timeoutMs = 1000): Promise<boolean> 
   });
 }
 
-/** True while `pid` exists (a zombie included); false once `kill(pid, 0)` says ESRCH. */
-export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
+/** True while `pid` runs (a zombie counts as gone). */
+export { pidRunning as pidExists } from "../helpers/proc.ts";
 
 /** A `sleep` seam whose promises the test resolves, one by one or all at once. */
 export function makeManualSleep(): {

@@ -8,8 +8,8 @@ import {
   parseProcStat,
   processCommand,
   readProcStat,
-} from "../../src/daemon/proc-info.ts";
-import { BUN, cleanupTempDirs, killGroups, LineReader, tempDir, waitFor } from "./helpers.ts";
+} from "../../src/os/proc-info.ts";
+import { BUN, cleanupTempDirs, killGroups, LineReader, tempDir, waitFor } from "../daemon/helpers.ts";
 
 const groups = new Set<number>();
 afterEach(() => {
