@@ -32,7 +32,7 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 500
   }
 }
 
-/** True while `pid` exists (zombies included). */
+/** True while `pid` runs (a zombie counts as gone). */
 export { pidRunning as pidExists } from "../helpers/proc.ts";
 
 /** Reads a byte stream line by line; `next` rejects if no line arrives before its deadline. */
