@@ -1,0 +1,132 @@
+// 6. Log throughput: the writer child prints N lines of 80 bytes; lines/s under each tool vs. to /dev/null,
+// and the daemon's CPU time per MB of output.
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { exec } from "../lib/exec.ts";
+import { cpuSeconds } from "../lib/proc.ts";
+import { count, median, num } from "../lib/stats.ts";
+import type { Tool } from "../tools/tool.ts";
+import { type BenchContext, interleave, reps, type Scenario, until, withCleanup } from "./common.ts";
+
+/** Lines/s from the writer's own timing file (its elapsed time from first to last write returning). */
+function linesPerSec(file: string): number {
+  const [ns = "0", lines = "0"] = readFileSync(file, "utf8").trim().split(" ");
+  return Number(lines) / (Number(ns) / 1e9);
+}
+
+/** Waits until the process's CPU time stops growing (two equal readings 150 ms apart); bounded. */
+async function settledCpu(pid: number, timeoutMs = 60_000): Promise<number> {
+  const t0 = performance.now();
+  let last = cpuSeconds(pid) ?? Number.NaN;
+  while (performance.now() - t0 < timeoutMs) {
+    await Bun.sleep(150);
+    const now = cpuSeconds(pid) ?? Number.NaN;
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
+export const scenario: Scenario = {
+  id: "logs",
+  num: 6,
+  title: "log throughput",
+  async run(ctx: BenchContext) {
+    const lines = ctx.quick ? 500_000 : 2_000_000;
+    const mb = (lines * 80) / 1e6;
+    const n = reps(ctx, 3, 1);
+    const label = `6 log throughput, ${count(lines)} × 80 B lines`;
+    const timing = join(ctx.root, "writer-timing");
+
+    // Floors, interleaved with each other: /dev/null, a pipe into cat, a pipe into a bare Bun.spawn read loop (alone and writing a file).
+    const floors: { name: string; run: () => Promise<void> }[] = [
+      {
+        name: "floor: > /dev/null",
+        run: async () => {
+          const fd = openSync("/dev/null", "w");
+          try {
+            const child = Bun.spawn([ctx.fx.writer, String(lines), timing], { stdin: "ignore", stdout: fd, stderr: "inherit" });
+            await child.exited;
+          } finally {
+            closeSync(fd);
+          }
+        },
+      },
+      { name: "floor: | cat > /dev/null", run: async () => void (await exec(["sh", "-c", `"$0" "$1" "$2" | cat > /dev/null`, ctx.fx.writer, String(lines), timing], { timeoutMs: 120_000 })) },
+      {
+        name: "floor: bare Bun.spawn pipe read",
+        run: async () => void (await exec([ctx.bun, join(import.meta.dir, "..", "floors", "pipe-read.ts"), "--", ctx.fx.writer, String(lines), timing], { timeoutMs: 120_000 })),
+      },
+      {
+        name: "floor: bare Bun.spawn read → file",
+        run: async () =>
+          void (await exec([ctx.bun, join(import.meta.dir, "..", "floors", "pipe-read.ts"), "--file", join(ctx.root, "floor.log"), "--", ctx.fx.writer, String(lines), timing], {
+            timeoutMs: 120_000,
+          })),
+      },
+    ];
+    const floorRates = new Map<string, number[]>(floors.map((f) => [f.name, []]));
+    for (let i = 0; i < Math.max(n, 3); i++) {
+      for (const f of floors) {
+        rmSync(timing, { force: true });
+        await f.run();
+        if (existsSync(timing)) floorRates.get(f.name)?.push(linesPerSec(timing));
+      }
+    }
+    rmSync(join(ctx.root, "floor.log"), { force: true });
+    const devnull = median(floorRates.get("floor: > /dev/null") ?? []);
+    const ratioNote = (xs: number[]) => (xs.length ? `${num(median(xs) / devnull)}× /dev/null` : "");
+
+    const cpuPerMb = new Map<Tool, number[]>(ctx.tools.map((t) => [t, []]));
+    const out = await withCleanup(ctx, async () => {
+      const ready: Tool[] = [];
+      for (const tool of ctx.tools) {
+        try {
+          tool.reset();
+          tool.writeConfig([{ name: "writer", argv: [ctx.fx.writer, String(lines), join(tool.dir, "timing")], autorestart: false, autostart: false }]);
+          await tool.bootEmpty();
+          ready.push(tool);
+        } catch (e) {
+          ctx.add({ scenario: label, tool: tool.name, unit: "lines/s", samples: [], error: String(e) });
+          await tool.cleanup();
+        }
+      }
+      await Bun.sleep(500);
+      return interleave(ctx, n, ready, async (tool) => {
+        const file = join(tool.dir, "timing");
+        rmSync(file, { force: true });
+        const daemon = await tool.daemonPid();
+        if (daemon === undefined) throw new Error("no daemon");
+        const cpu0 = await settledCpu(daemon);
+        await tool.start("writer");
+        await until(() => existsSync(file) && readFileSync(file, "utf8").endsWith("\n"), performance.now(), 300_000, "the writer to finish", 20);
+        const rate = linesPerSec(file);
+        const cpu1 = await settledCpu(daemon);
+        cpuPerMb.get(tool)?.push(((cpu1 - cpu0) * 1000) / mb);
+        for (const f of ["writer.out.log", "writer.err.log"]) rmSync(join(tool.dir, "logs", f), { force: true });
+        return rate;
+      });
+    });
+
+    for (const [name, xs] of floorRates) {
+      ctx.add({ scenario: label, tool: name, unit: "lines/s", samples: xs, fmt: count, note: name.includes("/dev/null") && !name.includes("cat") ? "the baseline" : ratioNote(xs) });
+    }
+    for (const [tool, xs] of out.samples) {
+      const ratio = xs.length ? median(xs) / devnull : Number.NaN;
+      ctx.add({
+        scenario: label,
+        tool: tool.name,
+        unit: "lines/s",
+        samples: xs,
+        fmt: count,
+        note: ratioNote(xs),
+        error: out.errors.get(tool),
+        target: { op: ">=", limit: 0.9, text: "≥ 0.9× /dev/null" },
+        ...(tool.name === "canopy" ? { verdict: ratio >= 0.9 ? ("PASS" as const) : ("MISS" as const) } : {}),
+      });
+    }
+    for (const [tool, xs] of cpuPerMb) {
+      if (xs.length) ctx.add({ scenario: "6 daemon CPU per MB of output", tool: tool.name, unit: "ms/MB", samples: xs, note: "utime+stime of the daemon process" });
+    }
+  },
+};

@@ -1,0 +1,77 @@
+// Canopy, the compiled standalone executable (dist/canopy).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Context, type Service, type ServiceState, Tool } from "./tool.ts";
+
+type StatusJson = {
+  daemon: { pid: number };
+  services: { name: string; status: string; pid: number | null; restarts: number }[];
+};
+
+export class Canopy extends Tool {
+  readonly name = "canopy" as const;
+  readonly statusLabel = "canopy status --json";
+  readonly hasRestartDelay = true;
+  readonly config: string;
+
+  constructor(ctx: Context, readonly bin: string) {
+    super(ctx, "canopy");
+    this.config = join(this.dir, "canopy.yaml");
+    this.env.CANOPY_STATE_DIR = join(this.dir, "state");
+    delete this.env.CANOPY_CONFIG;
+    this.env.NO_COLOR = "1";
+  }
+
+  async version(): Promise<string> {
+    return (await this.checked([this.bin, "--version"])).stdout.trim();
+  }
+
+  writeConfig(services: Service[]): void {
+    const lines = ["services:"];
+    if (services.length === 0) lines[0] = "services: {}";
+    for (const s of services) {
+      lines.push(`  ${s.name}:`);
+      lines.push(`    cmd: ${JSON.stringify(s.argv)}`);
+      if (s.port !== undefined) lines.push(`    port: ${s.port}`);
+      if (s.restartDelayMs !== undefined) lines.push(`    restart_delay: ${s.restartDelayMs}ms`);
+      if (s.autorestart === false) lines.push(`    restart: never`);
+      if (s.autostart === false) lines.push(`    autostart: false`);
+    }
+    writeFileSync(this.config, lines.join("\n") + "\n");
+  }
+
+  private argv(...a: string[]): string[] {
+    return [this.bin, ...a, "-c", this.config];
+  }
+  upArgv() {
+    return this.argv("up", "-d");
+  }
+  statusArgv() {
+    return this.argv("status", "--json");
+  }
+  versionArgv() {
+    return [this.bin, "--version"];
+  }
+  stopArgv(name: string) {
+    return this.argv("stop", name);
+  }
+  startArgv(name: string) {
+    return this.argv("start", name);
+  }
+  downArgv() {
+    return this.argv("down");
+  }
+
+  private async statusDoc(): Promise<StatusJson | undefined> {
+    const r = await this.cmd(this.statusArgv(), 30_000);
+    if (r.code !== 0) return undefined;
+    return JSON.parse(r.stdout) as StatusJson;
+  }
+  async daemonPid(): Promise<number | undefined> {
+    return (await this.statusDoc())?.daemon.pid;
+  }
+  async list(): Promise<ServiceState[]> {
+    const doc = await this.statusDoc();
+    return (doc?.services ?? []).map((s) => ({ name: s.name, pid: s.pid, state: s.status, restarts: s.restarts }));
+  }
+}
