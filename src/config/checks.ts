@@ -1,5 +1,7 @@
 /** Small typed checks shared by the schema: each returns the value or reports why not and returns undefined. */
 import { isCanopyError } from "../errors.ts";
+import { LIMITS } from "./defaults.ts";
+import { parseDuration } from "./duration.ts";
 import { closestKey } from "./suggest.ts";
 
 /** Records one problem against a field of the thing being validated. */
@@ -95,4 +97,34 @@ export function checkParsed(
     return undefined;
   }
   return parsed;
+}
+
+/** A duration in [minMs, 24h] as ms; `fallback` when `value` is undefined (left out). */
+export function checkDuration(value: unknown, field: string, minMs: number, fallback: number, report: Report): number | undefined {
+  if (value === undefined) return fallback;
+  const range = { min: minMs, max: LIMITS.maxDurationMs, minText: `${minMs}ms`, maxText: "24h" };
+  return checkParsed(value, field, parseDuration, range, report);
+}
+
+/** A non-empty argv list of strings without NUL bytes, whose first element is not blank; items reported as `field[i]`. */
+export function checkArgv(value: unknown[], field: string, report: Report): string[] | undefined {
+  if (value.length === 0) {
+    report(field, "must not be an empty list");
+    return undefined;
+  }
+  let ok = true;
+  value.forEach((arg: unknown, i) => {
+    if (typeof arg !== "string") {
+      report(`${field}[${i}]`, `expected a string, got ${describe(arg)}${typeof arg === "number" || typeof arg === "boolean" ? ` (quote it: "${arg}")` : ""}`);
+      ok = false;
+    } else if (arg.includes("\0")) {
+      report(`${field}[${i}]`, "must not contain a NUL byte");
+      ok = false;
+    }
+  });
+  if (ok && (value[0] as string).trim() === "") {
+    report(`${field}[0]`, "the program name must not be empty");
+    ok = false;
+  }
+  return ok ? (value as string[]) : undefined;
 }

@@ -11,6 +11,16 @@ export const DEFAULTS = {
   autostart: true,
   logMaxSizeBytes: 10 * 1024 * 1024,
   logMaxFiles: 3,
+  restartMaxDelayMs: 30_000,
+  restartResetAfterMs: 60_000,
+  readyIntervalMs: 250,
+  aliveIntervalMs: 10_000,
+  probeTimeoutMs: 1_000,
+  probeInitialDelayMs: 0,
+  aliveFailureThreshold: 3,
+  /** Stored on ready probes, which do not use it. */
+  readyFailureThreshold: 1,
+  allowNonLoopback: false,
 } as const;
 
 /** Bounds past which a value is refused as a mistake. */
@@ -20,4 +30,5 @@ export const LIMITS = {
   minLogSizeBytes: 1024,
   maxLogSizeBytes: 1024 ** 4,
   maxLogFiles: 1_000,
+  maxFailureThreshold: 1_000,
 } as const;

@@ -1,7 +1,9 @@
 /** Public surface of the config module: import from here. */
-export type { CanopyConfig, ConfigFormat, ConfigProblem, LogsConfig, ServiceConfig } from "./types.ts";
+export type {
+  CanopyConfig, ConfigFormat, ConfigProblem, ControlConfig, Dependency, DependencyCondition, LogsConfig, ProbeCheck, ProbeConfig, ServiceConfig,
+} from "./types.ts";
 export { CONFIG_FILE_NAMES, findConfigFile, type FindConfigOptions } from "./find.ts";
-export { loadConfig, loadConfigFile } from "./load.ts";
+export { loadConfig, loadConfigFile, loadConfigFileWithWarnings, loadConfigWithWarnings, type LoadedConfig } from "./load.ts";
 export { formatOf, parseConfigText } from "./parse.ts";
 export { validateConfig, type ValidationResult } from "./schema.ts";
 export { parseDuration } from "./duration.ts";
@@ -12,3 +14,6 @@ export { SERVICE_NAME_RE, isValidServiceName } from "./names.ts";
 export { toSpawnRequest } from "./spawn-request.ts";
 export { DEFAULTS, LIMITS } from "./defaults.ts";
 export { formatProblem } from "./format.ts";
+export { dependentsOf, findCycle, startOrder, stopOrder } from "./dag.ts";
+export { defaultReadyProbe } from "./probe-schema.ts";
+export { isLoopbackHost, parseListen, type ListenAddress } from "./listen.ts";

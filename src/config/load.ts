@@ -1,37 +1,49 @@
-/** Ties finding, reading, parsing and validating together (the only file here that reads the disk besides find.ts). */
-import { readFileSync, realpathSync, statSync } from "node:fs";
+/** Ties finding, reading, parsing and validating together (disk reads beyond the file itself live in disk-checks.ts). */
+import { readFileSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { CanopyError, isCanopyError } from "../errors.ts";
-import { parseDotenv } from "./dotenv.ts";
+import { readConfigSource } from "../compat/read-source.ts";
+import { CanopyError } from "../errors.ts";
+import { checkConfigOnDisk } from "./disk-checks.ts";
 import { findConfigFile, type FindConfigOptions } from "./find.ts";
 import { configError } from "./format.ts";
-import { duplicateKeyProblems, makeLocator } from "./locate.ts";
-import { formatOf, parseConfigText } from "./parse.ts";
 import { validateConfig } from "./schema.ts";
-import type { CanopyConfig, ConfigProblem, ServiceConfig } from "./types.ts";
+import type { CanopyConfig, ConfigProblem } from "./types.ts";
+
+/** A loaded config and what the reader skipped or reinterpreted on the way (never fatal; empty for canopy's own files). */
+export interface LoadedConfig {
+  config: CanopyConfig;
+  warnings: string[];
+}
 
 /** Finds the config file (see findConfigFile) and loads it; messages name it relative to `cwd` when inside it. */
 export function loadConfig(opts: FindConfigOptions): CanopyConfig {
+  return loadConfigWithWarnings(opts).config;
+}
+
+/** loadConfig, also returning the warnings (e.g. process-compose keys canopy does not support). */
+export function loadConfigWithWarnings(opts: FindConfigOptions): LoadedConfig {
   const file = findConfigFile(opts);
-  return loadConfigFile(file, { display: displayName(file, opts.cwd) });
+  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd) });
 }
 
 /** Loads one config file; throws a single CanopyError("invalid_config") listing every problem found. */
 export function loadConfigFile(path: string, opts: { display?: string } = {}): CanopyConfig {
+  return loadConfigFileWithWarnings(path, opts).config;
+}
+
+/** loadConfigFile, also returning the warnings. Reads canopy.{yaml,toml,json}, Procfiles and process-compose files. */
+export function loadConfigFileWithWarnings(path: string, opts: { display?: string } = {}): LoadedConfig {
   const display = opts.display ?? path;
   const file = realFile(path, display);
-  const text = readText(file, display);
-  const format = formatOf(file);
-  const raw = parseConfigText(text, format, file, display);
-  const { config, envFiles, problems } = validateConfig(raw, { file, dir: dirname(file) });
-  problems.push(...duplicateKeyProblems(text, format));
-  for (const service of config.services) problems.push(...checkOnDisk(service, envFiles[service.name]));
+  const source = readConfigSource(file, readText(file, display), display);
+  const { config, envFiles, problems } = validateConfig(source.raw, { file, dir: dirname(file) });
+  const all = [...source.problems, ...problems.map(source.translate)];
+  all.push(...checkConfigOnDisk(config, envFiles).map(source.translate));
 
-  const locate = makeLocator(text, format);
-  const lineOf = (p: Pick<ConfigProblem, "service" | "field" | "line">) => p.line ?? locate(p) ?? Number.POSITIVE_INFINITY;
-  if (problems.length > 0) {
-    const located = problems.map((p) => {
-      const line = p.line ?? locate(p);
+  const lineOf = (p: Pick<ConfigProblem, "service" | "field" | "line">) => p.line ?? source.locate(p) ?? Number.POSITIVE_INFINITY;
+  if (all.length > 0) {
+    const located = all.map((p) => {
+      const line = p.line ?? source.locate(p);
       return line === undefined ? p : { ...p, line };
     });
     located.sort((a, b) => byNumber(lineOf(a), lineOf(b)));
@@ -39,34 +51,12 @@ export function loadConfigFile(path: string, opts: { display?: string } = {}): C
   }
   // Object key order puts integer-like names ("1", "42") first; restore the order they are written in.
   config.services.sort((a, b) => byNumber(lineOf({ service: a.name, field: "" }), lineOf({ service: b.name, field: "" })));
-  return config;
+  return { config, warnings: source.warnings };
 }
 
 /** Ascending, with equal values (Infinity included) kept in place. */
 function byNumber(x: number, y: number): number {
   return x === y ? 0 : x - y;
-}
-
-/** Checks that the service's cwd exists and merges its env_file (if any) under its env, in place. */
-function checkOnDisk(service: ServiceConfig, envFile: string | undefined): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  if (!isDirectory(service.cwd)) problems.push({ service: service.name, field: "cwd", message: `folder not found: ${service.cwd}` });
-  if (envFile !== undefined) {
-    try {
-      service.env = { ...parseDotenv(readFileSync(envFile, "utf8")), ...service.env };
-    } catch (err) {
-      problems.push({ service: service.name, field: "env_file", message: envFileMessage(envFile, err) });
-    }
-  }
-  return problems;
-}
-
-function envFileMessage(envFile: string, err: unknown): string {
-  if (isCanopyError(err)) return `in ${envFile}: ${err.message}`;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return `file not found: ${envFile}`;
-  if (code === "EISDIR") return `is a folder, not a file: ${envFile}`;
-  return `cannot read ${envFile}: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 function realFile(path: string, display: string): string {
@@ -83,14 +73,6 @@ function readText(file: string, display: string): string {
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new CanopyError("invalid_config", `cannot read config file ${display}: ${reason}`, { file });
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

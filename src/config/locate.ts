@@ -6,11 +6,11 @@ import { yamlKeyLines, type KeyLine } from "./yaml-keys.ts";
 /** Finds the line for a problem: its exact key if present, else the nearest enclosing key found. */
 export type LineLocator = (problem: Pick<ConfigProblem, "service" | "field">) => number | undefined;
 
-/** Scans the key lines of `text` once; the returned locator is then cheap to call. */
-export function makeLocator(text: string, format: ConfigFormat): LineLocator {
+/** Scans the key lines of `text` once; the returned locator is then cheap to call. Services sit under `root`. */
+export function makeLocator(text: string, format: ConfigFormat, root = "services"): LineLocator {
   const keys = keyLines(text, format);
   return (problem) => {
-    const path = problemPath(problem);
+    const path = problemPath(problem, root);
     for (let len = path.length; len > 0; len--) {
       const want = path.slice(0, len);
       const hit = keys.find((k) => samePath(k.path, want));
@@ -20,14 +20,14 @@ export function makeLocator(text: string, format: ConfigFormat): LineLocator {
   };
 }
 
-/** Problems for keys written twice in one YAML mapping (YAML parsers keep the last silently). */
-export function duplicateKeyProblems(text: string, format: ConfigFormat): ConfigProblem[] {
+/** Problems for keys written twice in one YAML mapping (YAML parsers keep the last silently); services sit under `root`. */
+export function duplicateKeyProblems(text: string, format: ConfigFormat, root = "services"): ConfigProblem[] {
   if (format !== "yaml") return [];
   return yamlKeyLines(text).flatMap((k): ConfigProblem[] => {
     if (k.duplicateOf === undefined) return [];
     const message = `written twice (first on line ${k.duplicateOf}); remove or rename one`;
     const [top, service, ...rest] = k.path;
-    if (top === "services" && service !== undefined) {
+    if (top === root && service !== undefined) {
       const what = rest.length === 0 ? `defined twice (first on line ${k.duplicateOf}); rename or remove one` : message;
       return [{ service, field: rest.join("."), message: what, line: k.line }];
     }
@@ -42,10 +42,10 @@ function keyLines(text: string, format: ConfigFormat): KeyLine[] {
 }
 
 /** `{ service: "api", field: "env.PORT" }` → `["services", "api", "env", "PORT"]`; `cmd[1]` → `cmd`. */
-function problemPath(problem: Pick<ConfigProblem, "service" | "field">): string[] {
+function problemPath(problem: Pick<ConfigProblem, "service" | "field">, root: string): string[] {
   const fieldParts = problem.field === "" ? [] : problem.field.split(".");
   const parts = fieldParts.map((p) => p.replace(/\[\d+\]$/, ""));
-  return problem.service === undefined ? parts : ["services", problem.service, ...parts];
+  return problem.service === undefined ? parts : [root, problem.service, ...parts];
 }
 
 function samePath(a: string[], b: string[]): boolean {

@@ -1,12 +1,13 @@
 /** Pure validation of a parsed config file: unknown value → CanopyConfig, collecting every problem. */
 import { checkInt, checkParsed, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
-import { validateService } from "./service-schema.ts";
+import { validateControl } from "./control-schema.ts";
+import { validateServices } from "./service-set.ts";
 import { parseSize } from "./size.ts";
 import type { CanopyConfig, ConfigProblem, LogsConfig } from "./types.ts";
 
 /** The keys allowed at the top of a config file. */
-export const TOP_LEVEL_KEYS = ["services", "logs"] as const;
+export const TOP_LEVEL_KEYS = ["services", "logs", "control"] as const;
 /** The keys allowed under `logs:`. */
 export const LOGS_KEYS = ["max_size", "max_files"] as const;
 
@@ -36,19 +37,17 @@ export function validateConfig(raw: unknown, where: { file: string; dir: string 
   }
   checkUnknownKeys(raw, TOP_LEVEL_KEYS, "", top);
   if (raw.logs !== undefined && raw.logs !== null) config.logs = validateLogs(raw.logs, top) ?? config.logs;
+  const control = raw.control === undefined || raw.control === null ? undefined : validateControl(raw.control, where.dir, top);
+  if (control !== undefined) config.control = control;
 
   if (raw.services === undefined) {
     top("services", "missing; list the services to run under services: (services: {} for none)");
   } else if (!isMapping(raw.services)) {
     top("services", `expected a mapping of service name to settings, got ${describe(raw.services)}`);
   } else {
-    for (const [name, value] of Object.entries(raw.services)) {
-      const report: Report = (field, message) => problems.push({ service: name, field, message });
-      const result = validateService(name, value, where.dir, report);
-      if (!result) continue;
-      config.services.push(result.service);
-      if (result.envFile !== undefined) envFiles.set(name, result.envFile);
-    }
+    const { services, envFiles: files } = validateServices(raw.services, where.dir, problems);
+    config.services = services;
+    for (const [name, file] of files) envFiles.set(name, file);
   }
   return { config, envFiles: Object.fromEntries(envFiles), problems };
 }

@@ -1,17 +1,18 @@
 /** Validation of one `services.<name>` entry (pure: no file system access). */
 import { resolve } from "node:path";
 import type { RestartPolicy } from "../supervisor/types.ts";
-import { checkBool, checkEnum, checkInt, checkParsed, checkString, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
+import { checkArgv, checkBool, checkDuration, checkEnum, checkInt, checkString, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
-import { parseDuration } from "./duration.ts";
 import { SERVICE_NAME_RE } from "./names.ts";
+import { defaultReadyProbe, validateProbe } from "./probe-schema.ts";
 import { parseSignal } from "./signal.ts";
-import type { ServiceConfig } from "./types.ts";
+import type { ProbeConfig, ServiceConfig } from "./types.ts";
 
 /** The keys a service may have. */
 export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
+  "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -25,7 +26,10 @@ export interface ValidatedService {
   envFile?: string;
 }
 
-/** Validates `raw` as service `name` (relative paths against `dir`); reports problems and returns undefined if any. */
+/**
+ * Validates `raw` as service `name` (relative paths against `dir`); reports problems and returns undefined if any.
+ * `depends_on` is accepted but not read here (see service-set.ts): the result's `dependsOn` is empty.
+ */
 export function validateService(name: string, raw: unknown, dir: string, report: Report): ValidatedService | undefined {
   let ok = true;
   const note: Report = (field, message) => {
@@ -48,11 +52,15 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const port = raw.port === undefined ? undefined : checkInt(raw.port, "port", 1, 65_535, note);
   const restart = raw.restart === undefined ? DEFAULTS.restart : checkEnum(raw.restart, "restart", RESTART_POLICIES, note);
   const maxRestarts = raw.max_restarts === undefined ? DEFAULTS.maxRestarts : checkInt(raw.max_restarts, "max_restarts", 1, LIMITS.maxRestarts, note);
-  const restartWindowMs = duration(raw.restart_window, "restart_window", 1, DEFAULTS.restartWindowMs, note);
-  const restartDelayMs = duration(raw.restart_delay, "restart_delay", 0, DEFAULTS.restartDelayMs, note);
-  const stopTimeoutMs = duration(raw.stop_timeout, "stop_timeout", 0, DEFAULTS.stopTimeoutMs, note);
+  const restartWindowMs = checkDuration(raw.restart_window, "restart_window", 1, DEFAULTS.restartWindowMs, note);
+  const restartDelayMs = checkDuration(raw.restart_delay, "restart_delay", 0, DEFAULTS.restartDelayMs, note);
+  const restartMaxDelayMs = checkMaxDelay(raw.restart_max_delay, restartDelayMs, note);
+  const restartResetAfterMs = checkDuration(raw.restart_reset_after, "restart_reset_after", 1, DEFAULTS.restartResetAfterMs, note);
+  const stopTimeoutMs = checkDuration(raw.stop_timeout, "stop_timeout", 0, DEFAULTS.stopTimeoutMs, note);
   const stopSignal = raw.stop_signal === undefined ? DEFAULTS.stopSignal : checkSignal(raw.stop_signal, note);
   const autostart = raw.autostart === undefined ? DEFAULTS.autostart : checkBool(raw.autostart, "autostart", note);
+  const ready = raw.ready === undefined ? optional(port, defaultReadyProbe) : validateProbe(raw.ready, "ready", note);
+  const alive = raw.alive === undefined ? undefined : validateProbe(raw.alive, "alive", note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -60,7 +68,8 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   if (
     !ok || cmd === undefined || cwd === undefined || env === undefined || restart === undefined ||
     maxRestarts === undefined || restartWindowMs === undefined || restartDelayMs === undefined ||
-    stopTimeoutMs === undefined || stopSignal === undefined || autostart === undefined
+    stopTimeoutMs === undefined || stopSignal === undefined || autostart === undefined ||
+    restartMaxDelayMs === undefined || restartResetAfterMs === undefined
   ) {
     return undefined;
   }
@@ -69,6 +78,9 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     env: port === undefined ? env : { ...env, PORT: String(port) },
     ...(port === undefined ? {} : { port }),
     restart, maxRestarts, restartWindowMs, restartDelayMs, stopSignal, stopTimeoutMs, autostart,
+    dependsOn: [],
+    ...probes(ready, alive),
+    restartMaxDelayMs, restartResetAfterMs,
   };
   return envFile === undefined ? { service } : { service, envFile };
 }
@@ -91,25 +103,7 @@ function checkCmd(value: unknown, report: Report): string[] | undefined {
     report("cmd", `expected a command line or a list of strings, got ${describe(value)}`);
     return undefined;
   }
-  if (value.length === 0) {
-    report("cmd", "must not be an empty list");
-    return undefined;
-  }
-  let ok = true;
-  value.forEach((arg: unknown, i) => {
-    if (typeof arg !== "string") {
-      report(`cmd[${i}]`, `expected a string, got ${describe(arg)}${typeof arg === "number" || typeof arg === "boolean" ? ` (quote it: "${arg}")` : ""}`);
-      ok = false;
-    } else if (arg.includes("\0")) {
-      report(`cmd[${i}]`, "must not contain a NUL byte");
-      ok = false;
-    }
-  });
-  if (ok && (value[0] as string).trim() === "") {
-    report("cmd[0]", "the program name must not be empty");
-    ok = false;
-  }
-  return ok ? (value as string[]) : undefined;
+  return checkArgv(value, "cmd", report);
 }
 
 /** A mapping of variable names to strings, numbers or booleans (stringified). */
@@ -139,10 +133,17 @@ function checkEnv(value: unknown, report: Report): Record<string, string> | unde
   return ok ? Object.fromEntries(out) : undefined;
 }
 
-function duration(value: unknown, field: string, minMs: number, fallback: number, report: Report): number | undefined {
-  if (value === undefined) return fallback;
-  const range = { min: minMs, max: LIMITS.maxDurationMs, minText: `${minMs}ms`, maxText: "24h" };
-  return checkParsed(value, field, parseDuration, range, report);
+/** `restart_max_delay`: at least `restart_delay`; when left out, 30s or `restart_delay` if that is longer. */
+function checkMaxDelay(value: unknown, restartDelayMs: number | undefined, report: Report): number | undefined {
+  const fallback = Math.max(DEFAULTS.restartMaxDelayMs, restartDelayMs ?? 0);
+  const ms = checkDuration(value, "restart_max_delay", 0, fallback, report);
+  if (ms === undefined || restartDelayMs === undefined || ms >= restartDelayMs) return ms;
+  report("restart_max_delay", `must be at least restart_delay (${restartDelayMs}ms), got ${describe(value)}`);
+  return undefined;
+}
+
+function probes(ready: ProbeConfig | undefined, alive: ProbeConfig | undefined): Pick<ServiceConfig, "ready" | "alive"> {
+  return { ...(ready === undefined ? {} : { ready }), ...(alive === undefined ? {} : { alive }) };
 }
 
 function checkSignal(value: unknown, report: Report): NodeJS.Signals | undefined {

@@ -18,6 +18,55 @@ export interface ServiceConfig {
   stopSignal: NodeJS.Signals;
   stopTimeoutMs: number;
   autostart: boolean;
+  /** What must be up (or done) before this service starts; conditions filled in. Empty when none. */
+  dependsOn: Dependency[];
+  /** Readiness probe: `ready:`, else `{ tcp: port }` when `port` is set, else none. */
+  ready?: ProbeConfig;
+  /** Liveness probe (`alive:`); a service failing it `failureThreshold` times in a row is restarted. */
+  alive?: ProbeConfig;
+  /** Ceiling of the growing delay between restarts (≥ restartDelayMs). */
+  restartMaxDelayMs: number;
+  /** Running this long without exiting resets the restart delay back to restartDelayMs. */
+  restartResetAfterMs: number;
+}
+
+/** What a probe checks. `exec` is argv (a string was turned into `/bin/sh -c`); `log` is a RegExp source. */
+export type ProbeCheck =
+  | { kind: "tcp"; port: number }
+  | { kind: "http"; url: string }
+  | { kind: "exec"; cmd: string[] }
+  | { kind: "log"; pattern: string }
+  | { kind: "notify" };
+
+/** A readiness (`ready:`) or liveness (`alive:`) probe, defaults filled in. */
+export interface ProbeConfig {
+  check: ProbeCheck;
+  /** Time between attempts. */
+  intervalMs: number;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Wait after the service starts before the first attempt. */
+  initialDelayMs: number;
+  /** Consecutive failures that count as dead (alive probes); always 1 for ready probes, which ignore it. */
+  failureThreshold: number;
+}
+
+/** What a dependent waits for: the dependency spawned, passing its ready probe, or exited cleanly. */
+export type DependencyCondition = "started" | "healthy" | "completed";
+
+/** One `depends_on` entry. */
+export interface Dependency {
+  service: string;
+  condition: DependencyCondition;
+}
+
+/** The optional TCP control listener (top-level `control:`). */
+export interface ControlConfig {
+  /** `host` is as written, without IPv6 brackets. */
+  listen: { host: string; port: number };
+  /** Absolute path of the file holding the bearer token. */
+  tokenFile: string;
+  allowNonLoopback: boolean;
 }
 
 /** Log file rotation settings (top-level `logs:`). */
@@ -36,6 +85,8 @@ export interface CanopyConfig {
   /** In file order. */
   services: ServiceConfig[];
   logs: LogsConfig;
+  /** Absent unless `control.listen` is set. */
+  control?: ControlConfig;
 }
 
 /**

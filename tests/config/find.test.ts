@@ -1,9 +1,11 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { CanopyError } from "../../src/errors.ts";
 import { findConfigFile } from "../../src/config/find.ts";
-import { tempDir, thrown } from "./tmp.ts";
+import { removeTempDirs, tempDir, thrown } from "./tmp.ts";
+
+afterAll(removeTempDirs);
 
 const ALL = { "canopy.yaml": "", "canopy.yml": "", "canopy.toml": "", "canopy.json": "" };
 

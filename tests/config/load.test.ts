@@ -1,9 +1,11 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { CanopyError } from "../../src/errors.ts";
 import { loadConfig, loadConfigFile } from "../../src/config/load.ts";
 import type { CanopyConfig } from "../../src/config/types.ts";
-import { tempDir, thrown } from "./tmp.ts";
+import { removeTempDirs, tempDir, thrown } from "./tmp.ts";
+
+afterAll(removeTempDirs);
 
 const YAML = `# the demo
 services:
@@ -89,6 +91,10 @@ function expectedConfig(dir: string, file: string): CanopyConfig {
         stopSignal: "SIGINT",
         stopTimeoutMs: 5_000,
         autostart: true,
+        dependsOn: [],
+        ready: { check: { kind: "tcp", port: 8080 }, intervalMs: 250, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 1 },
+        restartMaxDelayMs: 30_000,
+        restartResetAfterMs: 60_000,
       },
       {
         name: "worker",
@@ -102,6 +108,9 @@ function expectedConfig(dir: string, file: string): CanopyConfig {
         stopSignal: "SIGTERM",
         stopTimeoutMs: 5_000,
         autostart: false,
+        dependsOn: [],
+        restartMaxDelayMs: 30_000,
+        restartResetAfterMs: 60_000,
       },
     ],
     logs: { maxSizeBytes: 5 * 1024 * 1024, maxFiles: 4 },

@@ -27,6 +27,9 @@ describe("validateConfig: valid input", () => {
           stopSignal: "SIGTERM",
           stopTimeoutMs: 5_000,
           autostart: true,
+          dependsOn: [],
+          restartMaxDelayMs: 30_000,
+          restartResetAfterMs: 60_000,
         },
       ],
       logs: { maxSizeBytes: 10 * 1024 * 1024, maxFiles: 3 },
@@ -70,6 +73,10 @@ describe("validateConfig: valid input", () => {
         stopSignal: "SIGINT",
         stopTimeoutMs: 1_500,
         autostart: false,
+        dependsOn: [],
+        ready: { check: { kind: "tcp", port: 8080 }, intervalMs: 250, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 1 },
+        restartMaxDelayMs: 30_000,
+        restartResetAfterMs: 60_000,
       },
     ]);
     expect(config.logs).toEqual({ maxSizeBytes: 512 * 1024, maxFiles: 7 });
@@ -111,7 +118,7 @@ describe("validateConfig: problems", () => {
   test("unknown keys, with a suggestion when one is close", () => {
     expect(problemsOf({ services: {}, service: {}, colour: 1 })).toEqual([
       { field: "service", message: "unknown key; did you mean services?" },
-      { field: "colour", message: "unknown key; known keys: services, logs" },
+      { field: "colour", message: "unknown key; known keys: services, logs, control" },
     ]);
     expect(oneService({ restart_dealy: "1s", command: "x" })).toEqual([
       { service: "api", field: "restart_dealy", message: "unknown key; did you mean restart_delay?" },
@@ -119,7 +126,8 @@ describe("validateConfig: problems", () => {
         service: "api",
         field: "command",
         message:
-          "unknown key; known keys: cmd, cwd, env, env_file, port, restart, max_restarts, restart_window, restart_delay, stop_signal, stop_timeout, autostart",
+          "unknown key; known keys: cmd, cwd, env, env_file, port, restart, max_restarts, restart_window, restart_delay, stop_signal, stop_timeout, autostart, " +
+          "depends_on, ready, alive, restart_max_delay, restart_reset_after",
       },
     ]);
     expect(problemsOf({ services: {}, logs: { maxFiles: 2 } })).toEqual([{ field: "logs.maxFiles", message: "unknown key; did you mean max_files?" }]);

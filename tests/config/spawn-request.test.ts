@@ -17,6 +17,9 @@ describe("toSpawnRequest", () => {
       stopSignal: "SIGINT",
       stopTimeoutMs: 7_000,
       autostart: false,
+      dependsOn: [],
+      restartMaxDelayMs: 30_000,
+      restartResetAfterMs: 60_000,
     };
     const req = toSpawnRequest(svc);
     expect(req).toEqual({

@@ -1,13 +1,17 @@
-/** Temp folders for config tests, removed after each test file. */
-import { afterAll } from "bun:test";
+/**
+ * Temp folders for config tests. Bun evaluates this module once for the whole run, so a hook registered here
+ * would fire after the first test file only: each test file calls `afterAll(removeTempDirs)` itself.
+ */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+
+/** Removes every folder tempDir has made so far. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** A fresh real-path temp folder holding `files` (relative path → content). */
 export function tempDir(files: Record<string, string> = {}): string {

@@ -1,0 +1,43 @@
+/** A CanopyConfig → the canopy.yaml text that loads back to the same services (pure). */
+import { basename } from "node:path";
+import { DEFAULTS } from "../config/defaults.ts";
+import type { CanopyConfig } from "../config/types.ts";
+import { formatPath, formatSize } from "./raw-values.ts";
+import { serviceToRaw } from "./service-to-raw.ts";
+
+/** canopy.yaml text for `config`: a header naming its source, then non-default keys only; paths relative to `config.dir`. */
+export function configToYaml(config: CanopyConfig): string {
+  const parts = [`# canopy.yaml, written by canopy from ${basename(config.file)}`];
+  // One block per service, so names such as "1" keep their place (object keys that look like integers sort first).
+  if (config.services.length === 0) parts.push("services: {}");
+  else {
+    parts.push("services:");
+    for (const svc of config.services) parts.push(indent(stringify({ [svc.name]: serviceToRaw(svc, config.services, config.dir) })));
+  }
+  const logs: Record<string, unknown> = {};
+  if (config.logs.maxSizeBytes !== DEFAULTS.logMaxSizeBytes) logs.max_size = formatSize(config.logs.maxSizeBytes);
+  if (config.logs.maxFiles !== DEFAULTS.logMaxFiles) logs.max_files = config.logs.maxFiles;
+  if (Object.keys(logs).length > 0) parts.push(stringify({ logs }));
+  if (config.control !== undefined) parts.push(stringify({ control: controlToRaw(config.control, config.dir) }));
+  return `${parts.join("\n")}\n`;
+}
+
+function controlToRaw(control: NonNullable<CanopyConfig["control"]>, dir: string): Record<string, unknown> {
+  const { host, port } = control.listen;
+  return {
+    listen: host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`,
+    token_file: formatPath(control.tokenFile, dir),
+    ...(control.allowNonLoopback ? { allow_non_loopback: true } : {}),
+  };
+}
+
+function stringify(value: unknown): string {
+  return Bun.YAML.stringify(value, null, 2).replace(/\n+$/, "");
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line === "" ? line : `  ${line}`))
+    .join("\n");
+}

@@ -1,0 +1,44 @@
+/** The checks that need the disk once a config has validated: service folders, env files, the control token file. */
+import { readFileSync, statSync } from "node:fs";
+import { isCanopyError } from "../errors.ts";
+import { parseDotenv } from "./dotenv.ts";
+import { tokenFileProblem } from "./token-file.ts";
+import type { CanopyConfig, ConfigProblem, ServiceConfig } from "./types.ts";
+
+/** Checks every service (merging env files into `env`, in place) and the control token file. */
+export function checkConfigOnDisk(config: CanopyConfig, envFiles: Record<string, string>): ConfigProblem[] {
+  const problems = config.services.flatMap((service) => checkServiceOnDisk(service, envFiles[service.name]));
+  const token = config.control === undefined ? undefined : tokenFileProblem(config.control.tokenFile);
+  if (token !== undefined) problems.push({ field: "control.token_file", message: token });
+  return problems;
+}
+
+/** Checks that the service's cwd exists and merges its env_file (if any) under its env, in place. */
+function checkServiceOnDisk(service: ServiceConfig, envFile: string | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (!isDirectory(service.cwd)) problems.push({ service: service.name, field: "cwd", message: `folder not found: ${service.cwd}` });
+  if (envFile !== undefined) {
+    try {
+      service.env = { ...parseDotenv(readFileSync(envFile, "utf8")), ...service.env };
+    } catch (err) {
+      problems.push({ service: service.name, field: "env_file", message: envFileMessage(envFile, err) });
+    }
+  }
+  return problems;
+}
+
+function envFileMessage(envFile: string, err: unknown): string {
+  if (isCanopyError(err)) return `in ${envFile}: ${err.message}`;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return `file not found: ${envFile}`;
+  if (code === "EISDIR") return `is a folder, not a file: ${envFile}`;
+  return `cannot read ${envFile}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

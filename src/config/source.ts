@@ -1,0 +1,28 @@
+/** A config file turned into canopy's raw shape, with how to place and phrase its problems (native files here; others in src/compat). */
+import { duplicateKeyProblems, makeLocator, type LineLocator } from "./locate.ts";
+import type { ConfigFormat, ConfigProblem } from "./types.ts";
+
+/** What the loader needs from a file, whatever it was written in. */
+export interface ConfigSource {
+  /** The value handed to validateConfig: canopy's own shape. */
+  raw: unknown;
+  /** Problems found while reading, already in the file's own terms. */
+  problems: ConfigProblem[];
+  /** Things the reader skipped or changed; shown, never fatal. */
+  warnings: string[];
+  /** The line of a problem given in the file's own terms. */
+  locate: LineLocator;
+  /** A problem from validateConfig (canopy's key names) → the file's own terms. */
+  translate: (problem: ConfigProblem) => ConfigProblem;
+}
+
+/** A canopy.yaml / .toml / .json already parsed to `raw` from `text`. */
+export function nativeSource(raw: unknown, text: string, format: ConfigFormat): ConfigSource {
+  return {
+    raw,
+    problems: duplicateKeyProblems(text, format),
+    warnings: [],
+    locate: makeLocator(text, format),
+    translate: (problem) => problem,
+  };
+}

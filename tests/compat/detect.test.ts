@@ -1,0 +1,30 @@
+import { describe, expect, test } from "bun:test";
+import { isProcessComposeName, isProcfileName, looksLikeProcessCompose } from "../../src/compat/detect.ts";
+
+describe("isProcfileName", () => {
+  test.each([["Procfile"], ["/app/Procfile"], ["Procfile.dev"], ["/x/Procfile.local"], ["web.procfile"], ["dev.Procfile"]])("%s", (path) => {
+    expect(isProcfileName(path)).toBe(true);
+  });
+  test.each([["procfile"], ["Procfile."], [".procfile"], ["canopy.yaml"], ["MyProcfile"], ["/Procfile/canopy.yaml"]])("%s is not", (path) => {
+    expect(isProcfileName(path)).toBe(false);
+  });
+});
+
+describe("isProcessComposeName", () => {
+  test.each([["process-compose.yaml"], ["process-compose.yml"], ["/x/process-compose.override.yaml"], ["process-compose-dev.yml"]])("%s", (path) => {
+    expect(isProcessComposeName(path)).toBe(true);
+  });
+  test.each([["process-compose.json"], ["my-process-compose.yaml"], ["canopy.yaml"], ["process-compose.yaml.bak"]])("%s is not", (path) => {
+    expect(isProcessComposeName(path)).toBe(false);
+  });
+});
+
+describe("looksLikeProcessCompose", () => {
+  test("processes without services", () => {
+    expect(looksLikeProcessCompose({ version: "0.5", processes: {} })).toBe(true);
+    expect(looksLikeProcessCompose({ processes: {}, services: {} })).toBe(false);
+    expect(looksLikeProcessCompose({ services: {} })).toBe(false);
+    expect(looksLikeProcessCompose(null)).toBe(false);
+    expect(looksLikeProcessCompose(["processes"])).toBe(false);
+  });
+});
