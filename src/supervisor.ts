@@ -10,7 +10,10 @@
 import { constants as osConstants } from "node:os";
 import { LogRing } from "./supervisor/log-ring.ts";
 import { tapLines } from "./supervisor/output-tap.ts";
+import { backoffDelay, nextStreak } from "./supervisor/backoff.ts";
+import { ChildHealth } from "./supervisor/health.ts";
 import { defaultPortListening } from "./supervisor/port-probe.ts";
+import { defaultProbe, type ProbeFn } from "./supervisor/probes.ts";
 import { defaultGroupAlive, defaultKillGroup } from "./supervisor/process-group.ts";
 import { RestartBudget } from "./supervisor/restart-budget.ts";
 import { childEnv, defaultSpawn } from "./supervisor/spawn.ts";
@@ -20,6 +23,7 @@ import type {
   KillFn,
   LogLine,
   PortListeningFn,
+  ProbeSpec,
   ServiceState,
   ServiceStatus,
   SleepFn,
@@ -66,6 +70,13 @@ export interface SupervisorOptions {
   startReadyPollMs?: number;
   /** After the readiness window, how often a still-unbound port is probed again. */
   lateProbeIntervalMs?: number;
+  /** Cap of the doubling restart delay, and the healthy run that resets the doubling. */
+  restartMaxDelayMs?: number;
+  restartResetAfterMs?: number;
+  /** Jitter source for restart delays (0 ≤ x < 1). */
+  random?: () => number;
+  /** Runs a readiness or liveness check (`ready` / `alive` in a request). */
+  probe?: ProbeFn;
   which?: WhichFn;
   groupAlive?: GroupAliveFn;
   /** The environment children inherit, read at each spawn. */
@@ -87,6 +98,8 @@ const DEFAULTS = {
   startReadyMs: 5_000,
   startReadyPollMs: 100,
   lateProbeIntervalMs: 1_000,
+  restartMaxDelayMs: 30_000,
+  restartResetAfterMs: 60_000,
 } as const;
 
 /** One spawned process and what is known of its stop. */
@@ -97,7 +110,9 @@ interface Child {
   terminating?: Promise<boolean>;
   /** Resolves once the exit has been handled and the service's state updated. */
   handled: Promise<void>;
-  lateProbe?: ReturnType<typeof setTimeout>;
+  health: ChildHealth;
+  /** Set when the liveness probe, not the child, ended this run. */
+  livenessFailure?: string;
 }
 
 /** Everything the Supervisor holds for one service name. */
@@ -111,6 +126,12 @@ interface Entry {
   pendingRespawn?: object;
   nextRestartAt?: number;
   startedAt?: string;
+  startedAtMs?: number;
+  /** Crashes in a row without a healthy run between them: the backoff exponent. */
+  streak: number;
+  ready: boolean;
+  /** Why the service last stopped running on its own, in words. */
+  reason?: string;
   budget: RestartBudget;
   restartsInWindow: number;
   lastCrashAt?: string;
@@ -136,6 +157,10 @@ export class Supervisor {
   private readonly startReadyMs: number;
   private readonly startReadyPollMs: number;
   private readonly lateProbeIntervalMs: number;
+  private readonly restartMaxDelayMs: number;
+  private readonly restartResetAfterMs: number;
+  private readonly random: () => number;
+  private readonly probe: ProbeFn;
   private readonly which: WhichFn;
   private readonly groupAlive: GroupAliveFn;
   private readonly baseEnv: () => Record<string, string | undefined>;
@@ -164,6 +189,10 @@ export class Supervisor {
     this.startReadyMs = opts.startReadyMs ?? DEFAULTS.startReadyMs;
     this.startReadyPollMs = Math.max(1, opts.startReadyPollMs ?? DEFAULTS.startReadyPollMs);
     this.lateProbeIntervalMs = opts.lateProbeIntervalMs ?? DEFAULTS.lateProbeIntervalMs;
+    this.restartMaxDelayMs = opts.restartMaxDelayMs ?? DEFAULTS.restartMaxDelayMs;
+    this.restartResetAfterMs = opts.restartResetAfterMs ?? DEFAULTS.restartResetAfterMs;
+    this.random = opts.random ?? Math.random;
+    this.probe = opts.probe ?? defaultProbe;
     this.which = opts.which ?? (real ? (bin, o) => Bun.which(bin, o) : (bin) => bin);
     this.groupAlive = opts.groupAlive ?? (real ? defaultGroupAlive : () => false);
     this.baseEnv = opts.baseEnv ?? (() => process.env);
@@ -282,6 +311,8 @@ export class Supervisor {
       status: "stopped",
       budget: new RestartBudget(),
       restartsInWindow: 0,
+      streak: 0,
+      ready: false,
       logs: new LogRing(this.logBufferBytes),
     };
   }
@@ -334,9 +365,17 @@ export class Supervisor {
       });
       return undefined;
     }
-    const child: Child = { proc, pid: proc.pid, stopRequested: false, handled: Promise.resolve() };
+    const child: Child = {
+      proc,
+      pid: proc.pid,
+      stopRequested: false,
+      handled: Promise.resolve(),
+      health: this.healthFor(e, () => child, env),
+    };
     e.child = child;
     e.status = "starting";
+    e.ready = false;
+    e.startedAtMs = this.now();
     e.startedAt = this.iso();
     const onLine = (stream: "stdout" | "stderr") => (text: string) => this.recordLine(e, stream, text);
     void tapLines(proc.stdout, onLine("stdout"));
@@ -359,35 +398,56 @@ export class Supervisor {
   private recordLine(e: Entry, stream: "stdout" | "stderr", text: string): void {
     const line = `[${e.req.short}] ${text}\n`;
     e.logs.push(line);
+    e.child?.health.noteLine(text);
     this.output(line);
     this.onLog?.({ service: e.req.short, stream, text, at: this.now() });
   }
 
-  /** Marks the child `running` once its port accepts (or at once when it has none). */
+  /** The readiness check of a request: its `ready` probe, else a TCP probe of `env.PORT`. */
+  private readySpecOf(req: SpawnRequest): ProbeSpec | undefined {
+    if (req.ready) return req.ready;
+    const port = portOf(req);
+    if (port === undefined || !this.portListening) return undefined;
+    return {
+      check: { kind: "tcp", port },
+      intervalMs: this.startReadyPollMs,
+      timeoutMs: 500,
+      initialDelayMs: 0,
+      failureThreshold: 1,
+    };
+  }
+
+  private healthFor(e: Entry, child: () => Child, env: Record<string, string>): ChildHealth {
+    const req = e.req;
+    const ready = this.readySpecOf(req);
+    return new ChildHealth(ready, req.alive, req.ready ? req.ready.intervalMs : this.lateProbeIntervalMs, {
+      sleep: this.sleep,
+      probe: this.probe,
+      context: { cwd: req.cwd, env, portListening: this.portListening ?? defaultPortListening },
+      isCurrent: () => e.child === child() && !child().stopRequested,
+      onReady: () => this.markReady(e, child()),
+      onLivenessFailed: (detail, failures) => this.failLiveness(e, child(), detail, failures),
+    });
+  }
+
+  /** Waits out the readiness gate; the child is `running` after it either way. */
   private async awaitReady(e: Entry, child: Child): Promise<void> {
-    const port = portOf(e.req);
-    if (port === undefined || !this.portListening || this.startReadyMs <= 0) {
-      this.markRunning(e, child);
-      return;
-    }
-    const attempts = Math.max(1, Math.ceil(this.startReadyMs / this.startReadyPollMs));
-    for (let i = 0; i < attempts; i++) {
-      if (e.child !== child) return;
-      if (await this.portListening(port)) {
-        this.markReady(e, child);
-        return;
-      }
-      if (i < attempts - 1) await this.sleep(this.startReadyPollMs);
-    }
+    const ready = await child.health.gate(this.startReadyMs);
     if (e.child !== child) return;
     this.markRunning(e, child);
+    if (ready) return;
+    const spec = this.readySpecOf(e.req);
+    if (!spec) return;
+    const port = spec.check.kind === "tcp" ? spec.check.port : undefined;
     e.startError = {
-      error_type: "started_but_unbound",
-      error_description: `${e.req.short} is running but nothing accepts connections on port ${port} after ${this.startReadyMs}ms; still probing`,
+      error_type: port !== undefined ? "started_but_unbound" : "not_ready",
+      error_description:
+        port !== undefined
+          ? `${e.req.short} is running but nothing accepts connections on port ${port} after ${this.startReadyMs}ms; still probing`
+          : `${e.req.short} is running but not ready after ${this.startReadyMs}ms (${child.health.lastDetail}); still probing`,
       at: this.iso(),
     };
     this.notice(e.req.short, e.startError.error_description);
-    this.scheduleLateProbe(e, child, port);
   }
 
   private markRunning(e: Entry, child: Child): void {
@@ -397,35 +457,38 @@ export class Supervisor {
   private markReady(e: Entry, child: Child): void {
     if (e.child !== child) return;
     this.markRunning(e, child);
-    if (e.startError?.error_type === "started_but_unbound") e.startError = undefined;
+    e.ready = true;
+    const type = e.startError?.error_type;
+    if (type === "started_but_unbound" || type === "not_ready") e.startError = undefined;
     this.emit({ type: "ready", service: e.req.short, pid: child.pid, at: this.iso() });
   }
 
-  /**
-   * Slow starters are common: keep probing an unbound port while the child lives, and
-   * clear the start error when it binds. Real timers on purpose — an instant test
-   * `sleep` would turn this into a busy loop.
-   */
-  private scheduleLateProbe(e: Entry, child: Child, port: number): void {
-    const probe = this.portListening;
-    if (!probe) return;
-    child.lateProbe = setTimeout(async () => {
-      if (e.child !== child) return;
-      if (await probe(port)) this.markReady(e, child);
-      else this.scheduleLateProbe(e, child, port);
-    }, this.lateProbeIntervalMs);
-    child.lateProbe.unref?.();
+  /** The liveness probe failed enough times in a row: restart the whole group as a crash. */
+  private failLiveness(e: Entry, child: Child, detail: string, failures: number): void {
+    if (e.child !== child || child.stopRequested || child.livenessFailure) return;
+    child.livenessFailure = `liveness probe failed ${failures} times in a row (${detail})`;
+    this.notice(e.req.short, `${child.livenessFailure}; restarting`);
+    void terminateGroup({
+      pid: child.pid,
+      exited: child.proc.exited,
+      killFn: this.killFn,
+      signal: e.req.stopSignal ?? "SIGTERM",
+      timeoutMs: this.killTimeoutOf(e),
+      onEscalate: (msg) => this.notice(e.req.short, msg),
+      onError: (msg) => this.notice(e.req.short, msg),
+    });
   }
 
   /** The leader exited: reap what it left in its group, then decide stopped / respawn / give up. */
   private async handleExit(e: Entry, child: Child, code: number | null): Promise<void> {
     const signal = signalName(child.proc.signalCode);
+    child.health.dispose();
     if (this.groupAlive(child.pid)) await this.reapRemnants(e, child);
-    if (child.lateProbe) clearTimeout(child.lateProbe);
     if (e.child !== child) return;
     e.child = undefined;
     // Its launch (maybe still in the readiness gate) is over: nobody may join it any more.
     e.launching = undefined;
+    e.ready = false;
     e.lastExitCode = code;
     e.exitSignal = signal ?? undefined;
     const name = e.req.short;
@@ -435,7 +498,7 @@ export class Supervisor {
       this.emit({ type: "stopped", service: name, at: this.iso() });
       return;
     }
-    this.handleCrash(e, code, signal);
+    this.handleCrash(e, code, signal, child.livenessFailure);
   }
 
   /**
@@ -458,9 +521,10 @@ export class Supervisor {
     await waitGroupGone(child.pid, this.groupAlive, this.killTimeoutOf(e));
   }
 
-  private handleCrash(e: Entry, code: number | null, signal: string | undefined): void {
+  private handleCrash(e: Entry, code: number | null, signal: string | undefined, cause?: string): void {
     const name = e.req.short;
-    const how = describeExit(code, signal);
+    const how = cause ? `restarted: ${cause}` : describeExit(code, signal);
+    e.reason = how;
     const policy = e.req.restart ?? "always";
     const clean = code === 0 && signal === undefined;
     if (policy === "never" || (policy === "on-failure" && clean)) {
@@ -481,7 +545,13 @@ export class Supervisor {
       this.emit({ type: "gave_up", service: name, crashes, at: this.iso() });
       return;
     }
-    const delayMs = e.req.restartDelayMs ?? this.restartDelayMs;
+    const backoff = {
+      baseMs: e.req.restartDelayMs ?? this.restartDelayMs,
+      maxMs: e.req.restartMaxDelayMs ?? this.restartMaxDelayMs,
+      resetAfterMs: e.req.restartResetAfterMs ?? this.restartResetAfterMs,
+    };
+    e.streak = nextStreak(e.streak, now - (e.startedAtMs ?? now), backoff);
+    const delayMs = backoffDelay(backoff, e.streak, this.random);
     e.status = "restarting";
     e.nextRestartAt = now + delayMs;
     this.notice(name, `${how}; restarting in ${delayMs}ms (crash ${crashes} of ${max} allowed within ${windowMs}ms)`);
@@ -504,6 +574,8 @@ export class Supervisor {
   private resetBudget(e: Entry): void {
     e.budget.reset();
     e.restartsInWindow = 0;
+    e.streak = 0;
+    e.reason = undefined;
     e.startError = undefined;
   }
 
@@ -536,6 +608,8 @@ export class Supervisor {
       lastExitCode: e.lastExitCode,
       exitSignal: e.exitSignal,
       startError: e.startError,
+      ready: e.ready,
+      reason: e.reason,
       nextRestartAt: e.nextRestartAt === undefined ? undefined : new Date(e.nextRestartAt).toISOString(),
       cmd: e.req.cmd,
       port: portOf(e.req),

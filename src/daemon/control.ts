@@ -31,7 +31,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
     const state = supervisor.get(svc.name);
     if (state) return toServiceView(state, svc.autostart);
     return toServiceView(
-      { short: svc.name, status: "stopped", restartsInWindow: 0, cmd: svc.cmd, port: svc.port },
+      { short: svc.name, status: "stopped", restartsInWindow: 0, ready: false, cmd: svc.cmd, port: svc.port },
       svc.autostart,
     );
   };

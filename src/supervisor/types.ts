@@ -22,6 +22,14 @@ export interface SpawnRequest {
   stopSignal?: NodeJS.Signals;
   /** How long after `stopSignal` before SIGKILL. */
   killTimeoutMs?: number;
+  /** Readiness check; without one, `env.PORT` is probed over TCP. */
+  ready?: ProbeSpec;
+  /** Liveness check: `failureThreshold` failures in a row restart the group. */
+  alive?: ProbeSpec;
+  /** Cap of the doubling restart delay. */
+  restartMaxDelayMs?: number;
+  /** A run this long without crashing resets the doubling. */
+  restartResetAfterMs?: number;
 }
 
 /** The slice of a child process the Supervisor needs (Bun's Subprocess fits). */
@@ -64,7 +72,7 @@ export type GroupAliveFn = (pid: number) => boolean;
 
 /** A structured reason a service is not doing what it was asked to. */
 export interface StartError {
-  error_type: "started_but_unbound" | "missing_dependency" | "spawn_failed" | "port_in_use";
+  error_type: "started_but_unbound" | "not_ready" | "missing_dependency" | "spawn_failed" | "port_in_use";
   error_description: string;
   /** ISO time it was recorded. */
   at: string;
@@ -88,6 +96,10 @@ export interface ServiceState {
   /** Name of the signal that ended the last child, if one did. */
   exitSignal?: string;
   startError?: StartError;
+  /** The readiness probe passed (or there is none) for the current child. */
+  ready: boolean;
+  /** Why the service last ended on its own, in words ("exited with code 1", "restarted: liveness probe failed …"). */
+  reason?: string;
   /** ISO time of the pending respawn, while `restarting`. */
   nextRestartAt?: string;
   cmd: string[];

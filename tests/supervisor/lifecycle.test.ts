@@ -124,10 +124,12 @@ describe("restart policies", () => {
       restartsInWindow: 0,
       lastCrashAt: expect.any(String),
       lastExitCode: 1,
+      ready: false,
+      reason: "exited with code 1",
       cmd: req.cmd,
     });
     expect(fleet.requests).toHaveLength(1);
-    expect(typesOf(events)).toEqual(["started", "exited"]);
+    expect(typesOf(events)).toEqual(["started", "ready", "exited"]);
     expect(output).toContain('[svc] exited with code 1; restart policy "never", not restarting\n');
   });
 
@@ -153,10 +155,12 @@ describe("restart policies", () => {
       startedAt: expect.any(String),
       restartsInWindow: 0,
       lastExitCode: 0,
+      ready: false,
+      reason: "exited with code 0",
       cmd: req.cmd,
     });
     expect(fleet.requests).toHaveLength(1);
-    expect(typesOf(events)).toEqual(["started", "exited"]);
+    expect(typesOf(events)).toEqual(["started", "ready", "exited"]);
   });
 
   test('"on-failure": exit 1 → respawned (and counted)', async () => {
@@ -165,7 +169,7 @@ describe("restart policies", () => {
     await crash(1);
     expect(fleet.requests).toHaveLength(2);
     expect(sup.get("svc")).toMatchObject({ status: "running", restartsInWindow: 1, lastExitCode: 1 });
-    expect(typesOf(events)).toEqual(["started", "exited", "restarting", "started"]);
+    expect(typesOf(events)).toEqual(["started", "ready", "exited", "restarting", "started", "ready"]);
   });
 
   test('"always" (the default): exit 0 → respawned', async () => {

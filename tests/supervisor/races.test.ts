@@ -17,6 +17,7 @@ function setup(opts: { stubborn?: boolean; gate?: () => boolean } = {}) {
   const events: SupervisorEvent[] = [];
   const gate = opts.gate;
   const sup = new Supervisor({
+    random: () => 0.5, // no jitter: the delays are exactly restartDelayMs
     spawnFn: fleet.spawn,
     killFn: fleet.killFn,
     sleep: sleeper.sleep,
