@@ -15,5 +15,9 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     restartDelayMs: svc.restartDelayMs,
     stopSignal: svc.stopSignal,
     killTimeoutMs: svc.stopTimeoutMs,
+    restartMaxDelayMs: svc.restartMaxDelayMs,
+    restartResetAfterMs: svc.restartResetAfterMs,
+    ...(svc.ready ? { ready: svc.ready } : {}),
+    ...(svc.alive ? { alive: svc.alive } : {}),
   };
 }

@@ -1,5 +1,5 @@
 /** The validated shape of a `canopy.yaml` (or .toml / .json), as the rest of Canopy consumes it. */
-import type { RestartPolicy } from "../supervisor/types.ts";
+import type { ProbeSpec as ProbeConfig, RestartPolicy } from "../supervisor/types.ts";
 
 /** One service after validation: defaults filled in, paths absolute, durations in ms. */
 export interface ServiceConfig {
@@ -30,26 +30,8 @@ export interface ServiceConfig {
   restartResetAfterMs: number;
 }
 
-/** What a probe checks. `exec` is argv (a string was turned into `/bin/sh -c`); `log` is a RegExp source. */
-export type ProbeCheck =
-  | { kind: "tcp"; port: number }
-  | { kind: "http"; url: string }
-  | { kind: "exec"; cmd: string[] }
-  | { kind: "log"; pattern: string }
-  | { kind: "notify" };
-
-/** A readiness (`ready:`) or liveness (`alive:`) probe, defaults filled in. */
-export interface ProbeConfig {
-  check: ProbeCheck;
-  /** Time between attempts. */
-  intervalMs: number;
-  /** Per attempt. */
-  timeoutMs: number;
-  /** Wait after the service starts before the first attempt. */
-  initialDelayMs: number;
-  /** Consecutive failures that count as dead (alive probes); always 1 for ready probes, which ignore it. */
-  failureThreshold: number;
-}
+/** What a probe checks, and a probe with its pacing: the supervisor's own types (one definition). */
+export type { ProbeCheck, ProbeSpec as ProbeConfig } from "../supervisor/types.ts";
 
 /** What a dependent waits for: the dependency spawned, passing its ready probe, or exited cleanly. */
 export type DependencyCondition = "started" | "healthy" | "completed";

@@ -20,6 +20,8 @@ describe("toSpawnRequest", () => {
       dependsOn: [],
       restartMaxDelayMs: 30_000,
       restartResetAfterMs: 60_000,
+      ready: { check: { kind: "tcp", port: 8080 }, intervalMs: 250, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 1 },
+      alive: { check: { kind: "http", url: "http://127.0.0.1:8080/healthz" }, intervalMs: 10_000, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 3 },
     };
     const req = toSpawnRequest(svc);
     expect(req).toEqual({
@@ -33,6 +35,10 @@ describe("toSpawnRequest", () => {
       restartDelayMs: 500,
       stopSignal: "SIGINT",
       killTimeoutMs: 7_000,
+      restartMaxDelayMs: 30_000,
+      restartResetAfterMs: 60_000,
+      ready: { check: { kind: "tcp", port: 8080 }, intervalMs: 250, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 1 },
+      alive: { check: { kind: "http", url: "http://127.0.0.1:8080/healthz" }, intervalMs: 10_000, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 3 },
     });
     req.cmd.push("--x");
     req.env!.A = "1";
