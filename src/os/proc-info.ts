@@ -12,6 +12,11 @@ export interface ProcStat {
   startTime: string;
   /** One letter: R, S, D, Z, T, … */
   state: string;
+  /** CPU time in clock ticks (fields 14 and 15). */
+  utime: number;
+  stime: number;
+  /** Resident set size in pages (field 24). */
+  rssPages: number;
 }
 
 /** Parses the text of /proc/<pid>/stat; undefined when malformed. */
@@ -30,7 +35,10 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const startTime = rest[19];
   if (state === undefined || startTime === undefined || !/^\d+$/.test(startTime)) return undefined;
   if (![pid, ppid, pgid, sid].every(Number.isInteger)) return undefined;
-  return { pid, ppid, pgid, sid, startTime, state };
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  const rssPages = Number(rest[21]);
+  return { pid, ppid, pgid, sid, startTime, state, utime, stime, rssPages };
 }
 
 /** Reads /proc/<pid>/stat; undefined when the process is gone or /proc is absent (macOS). */

@@ -36,7 +36,7 @@ function running(pid: number): boolean {
 
 describe("decideReap", () => {
   const rec: RecordedService = { pid: 100, pgid: 100, startTime: "5000", cmd: ["x"] };
-  const stat = (pid: number, startTime: string, state = "S", pgid = 100): ProcStat => ({ pid, ppid: 1, pgid, sid: 100, startTime, state });
+  const stat = (pid: number, startTime: string, state = "S", pgid = 100): ProcStat => ({ pid, ppid: 1, pgid, sid: 100, startTime, state, utime: 0, stime: 0, rssPages: 0 });
 
   test("reaps a live leader whose start time and group match", () => {
     expect(decideReap(rec, stat(100, "5000"), [stat(100, "5000")]).reap).toBe(true);

@@ -41,7 +41,17 @@ describe("parseProcStat", () => {
     fields[2] = "4100"; // session
     fields[18] = "987654321"; // starttime (field 22)
     const text = `4301 (a) (b c) )) S ${fields.join(" ")}\n`;
-    expect(parseProcStat(text)).toEqual({ pid: 4301, ppid: 4242, pgid: 4300, sid: 4100, startTime: "987654321", state: "S" });
+    expect(parseProcStat(text)).toEqual({
+      pid: 4301,
+      ppid: 4242,
+      pgid: 4300,
+      sid: 4100,
+      startTime: "987654321",
+      state: "S",
+      utime: 14,
+      stime: 15,
+      rssPages: 24,
+    });
   });
 
   test("rejects malformed text", () => {
