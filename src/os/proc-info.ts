@@ -140,3 +140,19 @@ function readOrUndefined(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** The stat of every process we can read (one pass over /proc); [] without /proc. */
+export function listProcStats(): ProcStat[] {
+  return listPids().flatMap((pid) => readProcStat(pid) ?? []);
+}
+
+let cachedPageSize: number | undefined;
+/** The kernel's page size in bytes (4096 on x64; arm64 kernels may use 16 or 64 KiB). */
+export function pageSize(): number {
+  if (cachedPageSize === undefined) {
+    const out = Bun.spawnSync(["getconf", "PAGESIZE"], { stdout: "pipe", stderr: "ignore" });
+    const n = Number(out.stdout.toString().trim());
+    cachedPageSize = Number.isInteger(n) && n > 0 ? n : 4096;
+  }
+  return cachedPageSize;
+}
