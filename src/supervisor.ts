@@ -492,13 +492,16 @@ export class Supervisor {
     e.lastExitCode = code;
     e.exitSignal = signal ?? undefined;
     const name = e.req.short;
-    this.emit({ type: "exited", service: name, pid: child.pid, exitCode: code, signal, at: this.iso() });
+    // The status is final before anyone hears of the exit, so listeners see where it went.
+    const followUps: SupervisorEvent[] = [];
     if (child.stopRequested) {
       e.status = "stopped";
-      this.emit({ type: "stopped", service: name, at: this.iso() });
-      return;
+      followUps.push({ type: "stopped", service: name, at: this.iso() });
+    } else {
+      followUps.push(...this.handleCrash(e, code, signal, child.livenessFailure));
     }
-    this.handleCrash(e, code, signal, child.livenessFailure);
+    this.emit({ type: "exited", service: name, pid: child.pid, exitCode: code, signal, at: this.iso() });
+    for (const event of followUps) this.emit(event);
   }
 
   /**
@@ -521,7 +524,8 @@ export class Supervisor {
     await waitGroupGone(child.pid, this.groupAlive, this.killTimeoutOf(e));
   }
 
-  private handleCrash(e: Entry, code: number | null, signal: string | undefined, cause?: string): void {
+  /** Decides what an exit nobody asked for leads to; returns the events that follow "exited". */
+  private handleCrash(e: Entry, code: number | null, signal: string | undefined, cause?: string): SupervisorEvent[] {
     const name = e.req.short;
     const how = cause ? `restarted: ${cause}` : describeExit(code, signal);
     e.reason = how;
@@ -531,7 +535,7 @@ export class Supervisor {
       e.status = clean ? "completed" : "crashed";
       if (!clean) e.lastCrashAt = this.iso();
       this.notice(name, `${how}; restart policy "${policy}", not restarting`);
-      return;
+      return [];
     }
     const now = this.now();
     const windowMs = e.req.restartWindowMs ?? this.restartWindowMs;
@@ -542,8 +546,7 @@ export class Supervisor {
     if (crashes >= max) {
       e.status = "crashed";
       this.notice(name, `${how}; ${crashes} crashes within ${windowMs}ms, giving up (start it again to retry)`);
-      this.emit({ type: "gave_up", service: name, crashes, at: this.iso() });
-      return;
+      return [{ type: "gave_up", service: name, crashes, at: this.iso() }];
     }
     const backoff = {
       baseMs: e.req.restartDelayMs ?? this.restartDelayMs,
@@ -555,7 +558,7 @@ export class Supervisor {
     e.status = "restarting";
     e.nextRestartAt = now + delayMs;
     this.notice(name, `${how}; restarting in ${delayMs}ms (crash ${crashes} of ${max} allowed within ${windowMs}ms)`);
-    this.emit({ type: "restarting", service: name, delayMs, at: this.iso() });
+    const restarting: SupervisorEvent = { type: "restarting", service: name, delayMs, at: this.iso() };
     const token = {};
     e.pendingRespawn = token;
     void this.sleep(delayMs).then(() => {
@@ -564,6 +567,7 @@ export class Supervisor {
       if (e.child || e.launching) return;
       void this.launch(e);
     });
+    return [restarting];
   }
 
   private cancelRespawn(e: Entry): void {

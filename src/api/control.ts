@@ -1,5 +1,5 @@
 /** What the control API needs from a running daemon; the handler depends on nothing else. */
-import type { DaemonInfo, LogEntry, ServiceView } from "./wire.ts";
+import type { DaemonInfo, EventEntry, LogEntry, ReloadResult, ServiceView } from "./wire.ts";
 
 export interface DaemonControl {
   info(): DaemonInfo;
@@ -13,6 +13,13 @@ export interface DaemonControl {
   logs(name: string, tail: number): LogEntry[] | undefined;
   /** Calls `onEntry` for each new line of the named services (all when undefined), `onEnd` when the daemon stops. */
   subscribe(services: string[] | undefined, onEntry: (entry: LogEntry) => void, onEnd: () => void): () => void;
+  /** Runs an action on every service, in dependency order (stop: dependents first). */
+  all(action: "start" | "stop" | "restart"): Promise<ServiceView[]>;
+  /** The last `tail` events, oldest first. */
+  events(tail: number): EventEntry[];
+  subscribeEvents(onEntry: (entry: EventEntry) => void, onEnd: () => void): () => void;
+  /** Re-reads the config and applies the difference (or only plans it). Throws CanopyError on a bad config. */
+  reload(dryRun: boolean): Promise<ReloadResult>;
   /** Stops every service, then the daemon. Resolves once the services are stopped. */
   shutdown(): Promise<void>;
 }

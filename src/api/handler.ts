@@ -55,6 +55,23 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
     for (const name of services ?? []) if (!control.get(name)) throw unknownService(name);
     return logsResponse(control, services, url, req.signal);
   }
+  if (resource === "all" && rawName !== undefined && action === undefined) {
+    allow(req, "POST");
+    if (rawName !== "start" && rawName !== "stop" && rawName !== "restart") {
+      throw new CanopyError("not_found", `no such route: ${req.method} ${url.pathname}`);
+    }
+    return json({ services: await control.all(rawName) });
+  }
+  if (resource === "events" && rawName === undefined) {
+    allow(req, "GET");
+    const backlog = control.events(tailParam(url.searchParams.get("tail")));
+    if (!flag(url.searchParams.get("follow"))) return json({ events: backlog });
+    return ndjson(followStream((push, end) => control.subscribeEvents(push, end), backlog, req.signal));
+  }
+  if (resource === "reload" && rawName === undefined) {
+    allow(req, "POST");
+    return json(await control.reload(flag(url.searchParams.get("dry_run"))));
+  }
   if (resource === "shutdown" && rawName === undefined) {
     allow(req, "POST");
     await control.shutdown();
@@ -73,9 +90,11 @@ function logsResponse(
   const names = services ?? control.list().map((s) => s.name);
   const backlog: LogEntry[] = names.flatMap((name) => control.logs(name, tail) ?? []);
   if (!flag(url.searchParams.get("follow"))) return json({ lines: backlog });
-  return new Response(followStream(control, services, backlog, signal), {
-    headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" },
-  });
+  return ndjson(followStream((push, end) => control.subscribe(services, push, end), backlog, signal));
+}
+
+function ndjson(stream: ReadableStream<Uint8Array>): Response {
+  return new Response(stream, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
 }
 
 function serviceName(raw: string): string {

@@ -2,9 +2,14 @@
 import type { ServiceState, StartError } from "../supervisor/types.ts";
 
 /** One service as the API and `status --json` show it. Never carries env values. */
+/** A service's status as the API shows it: the supervisor's, or why it is held back. */
+export type ViewStatus = ServiceState["status"] | "waiting" | "blocked";
+
 export interface ServiceView {
   name: string;
-  status: ServiceState["status"];
+  status: ViewStatus;
+  /** The readiness probe passed (or there is none) for the current process. */
+  ready: boolean;
   pid: number | null;
   port: number | null;
   /** Crashes counted in the current restart window. */
@@ -15,7 +20,32 @@ export interface ServiceView {
   start_error: StartError | null;
   next_restart_at: string | null;
   last_crash_at: string | null;
+  /** Why it last ended on its own, in words. */
+  reason: string | null;
   autostart: boolean;
+  /** CPU and resident memory summed over the service's process group; null when not running. */
+  cpu_percent: number | null;
+  memory_bytes: number | null;
+}
+
+/** One supervisor event on the wire (`events` and its NDJSON follow stream). */
+export interface EventEntry {
+  type: string;
+  service: string;
+  at: string;
+  pid?: number;
+  exit_code?: number | null;
+  signal?: string | null;
+  delay_ms?: number;
+  crashes?: number;
+  reason?: string;
+}
+
+/** What `reload` changes (and, unless a dry run, changed). */
+export interface ReloadResult {
+  applied: boolean;
+  plan: { added: string[]; removed: string[]; changed: string[]; unchanged: string[] };
+  warnings: string[];
 }
 
 export interface DaemonInfo {
@@ -58,6 +88,7 @@ export function toServiceView(state: ServiceState, autostart: boolean): ServiceV
   return {
     name: state.short,
     status: state.status,
+    ready: state.ready,
     pid: state.pid ?? null,
     port: state.port ?? null,
     restarts: state.restartsInWindow,
@@ -67,6 +98,9 @@ export function toServiceView(state: ServiceState, autostart: boolean): ServiceV
     start_error: state.startError ?? null,
     next_restart_at: state.nextRestartAt ?? null,
     last_crash_at: state.lastCrashAt ?? null,
+    reason: state.reason ?? null,
     autostart,
+    cpu_percent: null,
+    memory_bytes: null,
   };
 }

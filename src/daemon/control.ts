@@ -1,77 +1,101 @@
-/** The daemon's side of the control API: a DaemonControl over one Supervisor and one config. */
+/** The daemon's side of the control API: a DaemonControl over the orchestrator, the supervisor and the config. */
 import type { DaemonControl } from "../api/control.ts";
-import { type LogEntry, type ServiceView, toServiceView, type DaemonInfo } from "../api/wire.ts";
-import { type CanopyConfig, type ServiceConfig, toSpawnRequest } from "../config/index.ts";
+import {
+  type DaemonInfo,
+  type EventEntry,
+  type LogEntry,
+  type ReloadResult,
+  type ServiceView,
+  toServiceView,
+} from "../api/wire.ts";
+import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
+import type { Orchestrator } from "../orchestration/orchestrator.ts";
 import type { Supervisor } from "../supervisor.ts";
+import type { Broadcast } from "./broadcast.ts";
 import { tailLogFiles } from "./log-files.ts";
-
-/** Someone following logs: gets each line, and `end` when the daemon stops. */
-export interface LogSubscriber {
-  push(entry: LogEntry): void;
-  end(): void;
-}
-
-/** Everyone following logs right now. */
-export type LogHub = Set<LogSubscriber>;
+import type { ResourceSampler } from "./resources.ts";
 
 export interface ControlDeps {
-  config: CanopyConfig;
+  config: () => CanopyConfig;
   supervisor: Supervisor;
-  hub: LogHub;
+  orchestrator: Orchestrator;
+  logs: Broadcast<LogEntry>;
+  events: Broadcast<EventEntry>;
+  resources: ResourceSampler;
   logDir: string;
   info: DaemonInfo;
+  reload: (dryRun: boolean) => Promise<ReloadResult>;
   shutdown: () => Promise<void>;
 }
 
 /** Builds the DaemonControl the HTTP handler drives. */
 export function createControl(deps: ControlDeps): DaemonControl {
-  const { config, supervisor, hub } = deps;
-  const byName = new Map(config.services.map((s) => [s.name, s]));
+  const { supervisor, orchestrator } = deps;
+  const find = (name: string) => deps.config().services.find((s) => s.name === name);
   const view = (svc: ServiceConfig): ServiceView => {
-    const state = supervisor.get(svc.name);
-    if (state) return toServiceView(state, svc.autostart);
-    return toServiceView(
-      { short: svc.name, status: "stopped", restartsInWindow: 0, ready: false, cmd: svc.cmd, port: svc.port },
-      svc.autostart,
-    );
+    const state = supervisor.get(svc.name) ?? {
+      short: svc.name,
+      status: "stopped" as const,
+      restartsInWindow: 0,
+      ready: false,
+      cmd: svc.cmd,
+      port: svc.port,
+    };
+    const v = toServiceView(state, svc.autostart);
+    const hold = orchestrator.hold(svc.name);
+    if (hold && state.pid === undefined) {
+      v.status = hold.status;
+      v.start_error = hold.startError ?? null;
+    }
+    return v;
   };
-  const withService = async (
-    name: string,
-    act: (svc: ServiceConfig) => Promise<unknown>,
-  ): Promise<ServiceView | undefined> => {
-    const svc = byName.get(name);
+  const views = (services: ServiceConfig[]): ServiceView[] => {
+    const list = services.map(view);
+    const usage = deps.resources.sample(list.flatMap((v) => (v.pid === null ? [] : [v.pid])));
+    for (const v of list) {
+      const u = v.pid === null ? undefined : usage.get(v.pid);
+      if (u) {
+        v.cpu_percent = u.cpuPercent;
+        v.memory_bytes = u.memoryBytes;
+      }
+    }
+    return list;
+  };
+  const act = async (name: string, action: (n: string) => Promise<void>): Promise<ServiceView | undefined> => {
+    const svc = find(name);
     if (!svc) return undefined;
-    await act(svc);
+    await action(name);
     return view(svc);
   };
   return {
     info: () => deps.info,
-    list: () => config.services.map(view),
+    list: () => views(deps.config().services),
     get: (name) => {
-      const svc = byName.get(name);
-      return svc && view(svc);
+      const svc = find(name);
+      return svc && views([svc])[0];
     },
-    start: (name) => withService(name, (svc) => supervisor.start(toSpawnRequest(svc))),
-    stop: (name) => withService(name, (svc) => supervisor.stop(svc.name)),
-    restart: (name) =>
-      withService(name, async (svc) =>
-        supervisor.get(svc.name) ? supervisor.restart(svc.name) : supervisor.start(toSpawnRequest(svc)),
-      ),
+    start: (name) => act(name, (n) => orchestrator.start(n)),
+    stop: (name) => act(name, (n) => orchestrator.stop(n)),
+    restart: (name) => act(name, (n) => orchestrator.restart(n)),
+    all: async (action) => {
+      const services = deps.config().services;
+      if (action === "stop") await orchestrator.stopAll();
+      else await Promise.all(services.map((s) => orchestrator[action](s.name)));
+      return views(services);
+    },
     logs: (name, tail) => {
-      if (!byName.has(name)) return undefined;
+      if (!find(name)) return undefined;
       return tailLogFiles(deps.logDir, name, tail).map((text) => ({ service: name, stream: null, text, at: null }));
     },
     subscribe: (services, onEntry, onEnd) => {
       const wanted = services && new Set(services);
-      const sub: LogSubscriber = {
-        push: (entry) => {
-          if (!wanted || wanted.has(entry.service)) onEntry(entry);
-        },
-        end: onEnd,
-      };
-      hub.add(sub);
-      return () => void hub.delete(sub);
+      return deps.logs.subscribe((entry) => {
+        if (!wanted || wanted.has(entry.service)) onEntry(entry);
+      }, onEnd);
     },
+    events: (tail) => deps.events.tail(tail),
+    subscribeEvents: (onEntry, onEnd) => deps.events.subscribe(onEntry, onEnd),
+    reload: deps.reload,
     shutdown: deps.shutdown,
   };
 }

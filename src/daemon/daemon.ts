@@ -2,7 +2,9 @@
 import { chmodSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { createHandler } from "../api/handler.ts";
-import { type ServiceConfig, toSpawnRequest, type CanopyConfig } from "../config/index.ts";
+import type { EventEntry, LogEntry } from "../api/wire.ts";
+import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
+import { Orchestrator } from "../orchestration/orchestrator.ts";
 import { CanopyError } from "../errors.ts";
 import { Supervisor, type SupervisorEvent } from "../supervisor.ts";
 import type { DaemonPaths } from "./paths.ts";
@@ -13,7 +15,14 @@ import { readStateFile } from "./state-file.ts";
 import { reapRecordedGroups } from "./reap.ts";
 import { ServiceRecords } from "./records.ts";
 import { checkPortFree } from "./port-check.ts";
-import { createControl, type LogHub } from "./control.ts";
+import { Broadcast } from "./broadcast.ts";
+import { createControl } from "./control.ts";
+import { toEventEntry } from "./event-entry.ts";
+import { reloadConfig } from "./reload.ts";
+import { ResourceSampler } from "./resources.ts";
+
+/** Events kept for `canopy events` without -f. */
+const EVENTS_KEPT = 1_000;
 
 export interface DaemonOptions {
   config: CanopyConfig;
@@ -30,6 +39,8 @@ export interface RunningDaemon {
   done: Promise<void>;
   /** Stops every service, closes the socket, releases the lock. Idempotent. */
   shutdown(): Promise<void>;
+  /** Re-reads the config and applies the difference (SIGHUP); logs a refusal. */
+  reload(): Promise<void>;
   supervisor: Supervisor;
 }
 
@@ -56,21 +67,29 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     }
     const records = new ServiceRecords(paths.stateFile, config.file);
     records.flush();
+    let current = config;
     const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs });
-    const hub: LogHub = new Set();
+    const logs = new Broadcast<LogEntry>();
+    const events = new Broadcast<EventEntry>(EVENTS_KEPT);
+    const notice = (service: string, message: string) =>
+      logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
     const supervisor = new Supervisor({
       output: opts.output,
       onLog: (line) => {
         logFiles.write(line.service, line.text, line.at);
-        const entry = { service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() };
-        for (const sub of hub) sub.push(entry);
+        logs.publish({ service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() });
       },
-      onNotice: (service, message) => {
-        const entry = { service, stream: "canopy" as const, text: message, at: new Date().toISOString() };
-        for (const sub of hub) sub.push(entry);
+      onNotice: notice,
+      onEvent: (event: SupervisorEvent) => {
+        records.apply(event, supervisor);
+        events.publish(toEventEntry(event, supervisor));
+        orchestrator.onEvent(event);
       },
-      onEvent: (event: SupervisorEvent) => records.apply(event, supervisor),
       preflight: (req) => checkPortFree(req),
+    });
+    const orchestrator = new Orchestrator(supervisor, config, (service, message) => {
+      notice(service, message);
+      opts.output(`[${service}] ${message}\n`);
     });
 
     let shuttingDown: Promise<void> | undefined;
@@ -83,9 +102,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const shutdown = (): Promise<void> => {
       shuttingDown ??= (async () => {
         log("stopping every service");
-        await supervisor.stopAll();
+        await orchestrator.stopAll();
         records.clear();
-        for (const sub of hub) sub.end();
+        logs.endAll();
+        events.endAll();
         setTimeout(async () => {
           await Promise.race([server.stop(), Bun.sleep(2_000)]);
           void server.stop(true);
@@ -97,22 +117,48 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       })();
       return shuttingDown;
     };
+    const reload = (dryRun: boolean) =>
+      reloadConfig(
+        {
+          current: () => current,
+          adopt: (next) => {
+            current = next;
+            orchestrator.setConfig(next);
+          },
+          orchestrator,
+          log,
+        },
+        dryRun,
+      );
 
     const control = createControl({
-      config,
+      config: () => current,
       supervisor,
-      hub,
+      orchestrator,
+      logs,
+      events,
+      resources: new ResourceSampler(),
       logDir: paths.logDir,
       info: { pid: process.pid, version: opts.version, started_at: new Date().toISOString(), config_file: config.file },
+      reload,
       shutdown,
     });
     const server = serveSocket(paths.socketPath, createHandler(control));
     log(`listening on ${paths.socketPath}`);
 
-    for (const svc of config.services) {
-      if (svc.autostart) void supervisor.start(toSpawnRequest(svc));
-    }
-    return { done, shutdown, supervisor };
+    orchestrator.startAutostart();
+    return {
+      done,
+      shutdown,
+      supervisor,
+      reload: async () => {
+        try {
+          await reload(false);
+        } catch (err) {
+          log(`reload refused, nothing changed: ${(err as Error).message}`);
+        }
+      },
+    };
   } catch (err) {
     lock.release();
     throw err;

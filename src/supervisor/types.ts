@@ -72,7 +72,7 @@ export type GroupAliveFn = (pid: number) => boolean;
 
 /** A structured reason a service is not doing what it was asked to. */
 export interface StartError {
-  error_type: "started_but_unbound" | "not_ready" | "missing_dependency" | "spawn_failed" | "port_in_use";
+  error_type: "started_but_unbound" | "not_ready" | "missing_dependency" | "spawn_failed" | "port_in_use" | "dependency_failed";
   error_description: string;
   /** ISO time it was recorded. */
   at: string;

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import type { DaemonControl } from "../../src/api/control.ts";
 import { FOLLOW_QUEUE_LINES } from "../../src/api/follow.ts";
 import { createHandler } from "../../src/api/handler.ts";
-import type { LogEntry, ServiceView } from "../../src/api/wire.ts";
+import type { EventEntry, LogEntry, ServiceView } from "../../src/api/wire.ts";
 
 function view(name: string, status: ServiceView["status"], pid: number | null): ServiceView {
   return {
@@ -18,7 +18,11 @@ function view(name: string, status: ServiceView["status"], pid: number | null): 
     start_error: null,
     next_restart_at: null,
     last_crash_at: null,
+    reason: null,
     autostart: true,
+    ready: status === "running",
+    cpu_percent: null,
+    memory_bytes: null,
   };
 }
 
@@ -42,6 +46,11 @@ function fakeControl(): Fake {
   const logLines = new Map([...services.keys()].map((name) => [name, [1, 2, 3].map((i) => entry(name, `${name} ${i}`))]));
   const calls: string[] = [];
   const subscribers: Fake["subscribers"] = new Set();
+  const eventLog: EventEntry[] = [
+    { type: "started", service: "a", at: "2024-01-01T00:00:00.000Z", pid: 100 },
+    { type: "ready", service: "a", at: "2024-01-01T00:00:01.000Z", pid: 100 },
+  ];
+  const eventSubscribers = new Set<{ onEntry: (e: EventEntry) => void; onEnd: () => void }>();
   const act = (status: ServiceView["status"], pid: number | null) => async (name: string) => {
     calls.push(`${status}:${name}`);
     const s = services.get(name);
@@ -70,6 +79,20 @@ function fakeControl(): Fake {
       const sub = { services: names, onEntry, onEnd };
       subscribers.add(sub);
       return () => void subscribers.delete(sub);
+    },
+    all: async (action) => {
+      calls.push(`all:${action}`);
+      return [...services.values()].map((s) => ({ ...s }));
+    },
+    events: (tail) => eventLog.slice(-tail),
+    subscribeEvents: (onEntry, onEnd) => {
+      const sub = { onEntry, onEnd };
+      eventSubscribers.add(sub);
+      return () => void eventSubscribers.delete(sub);
+    },
+    reload: async (dryRun) => {
+      calls.push(`reload:${dryRun}`);
+      return { applied: !dryRun, plan: { added: ["new"], removed: [], changed: [], unchanged: ["a"] }, warnings: [] };
     },
     shutdown: async () => void calls.push("shutdown"),
     emit: (e) => {

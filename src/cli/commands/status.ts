@@ -52,8 +52,10 @@ function paint(c: Colors, status: ServiceView["status"]): string {
       return c.green(status);
     case "starting":
     case "restarting":
+    case "waiting":
       return c.yellow(status);
     case "crashed":
+    case "blocked":
       return c.red(status);
     case "stopped":
       return c.dim(status);

@@ -46,13 +46,16 @@ async function runInForeground(io: Io, project: Project, streamOutput: boolean):
     version: versionString(),
   });
   const stop = () => void running.shutdown();
+  const reload = () => void running.reload();
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  process.on("SIGHUP", reload);
   try {
     await running.done;
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
+    process.off("SIGHUP", reload);
   }
   return 0;
 }
