@@ -14,7 +14,9 @@ import { backoffDelay, nextStreak } from "./supervisor/backoff.ts";
 import { ChildHealth } from "./supervisor/health.ts";
 import { defaultPortListening } from "./supervisor/port-probe.ts";
 import { defaultProbe, type ProbeFn } from "./supervisor/probes.ts";
-import { defaultGroupAlive, defaultKillGroup } from "./supervisor/process-group.ts";
+import { defaultContinueGroup, defaultGroupAlive, defaultKillGroup } from "./supervisor/process-group.ts";
+import { continueAfter, defaultFindMarked, defaultSignalPid, type FindMarkedFn, MarkedSweep, markOf, marksSupported, newMarkToken, type SignalPidFn } from "./supervisor/escape.ts";
+import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
 import { RestartBudget } from "./supervisor/restart-budget.ts";
 import { childEnv, defaultSpawn } from "./supervisor/spawn.ts";
 import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
@@ -85,6 +87,16 @@ export interface SupervisorOptions {
   onLog?: (line: LogLine) => void;
   /** Receives the supervisor's own notices about a service (crash, give-up, escalation). */
   onNotice?: (service: string, message: string) => void;
+  /**
+   * Escape-proof stop (see supervisor/escape.ts): finds the processes carrying a spawn's
+   * `CANOPY_MARK` outside its group. Real on Linux when no `spawnFn` is injected; without
+   * it no mark is set and nothing is looked up.
+   */
+  findMarked?: FindMarkedFn;
+  /** Signals one escaped pid; real only when no `spawnFn` is injected. */
+  signalPid?: SignalPidFn;
+  /** SIGCONT to a group right after its stop signal; real only when no `spawnFn` is injected. */
+  continueGroup?: (pid: number) => void;
   /** Checked before each spawn; a StartError returned here fails the start without spawning. */
   preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
 }
@@ -113,6 +125,10 @@ interface Child {
   health: ChildHealth;
   /** Set when the liveness probe, not the child, ended this run. */
   livenessFailure?: string;
+  /** This spawn's CANOPY_MARK value, when marking is on. */
+  mark?: string;
+  /** Its escaped processes being stopped (from the stop request, or the leader's exit). */
+  sweep?: MarkedSweep;
 }
 
 /** Everything the Supervisor holds for one service name. */
@@ -168,6 +184,11 @@ export class Supervisor {
   private readonly onLog?: (line: LogLine) => void;
   private readonly onNotice?: (service: string, message: string) => void;
   private readonly preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
+  private readonly findMarked?: FindMarkedFn;
+  private readonly signalPid: SignalPidFn;
+  private readonly continueGroup: (pid: number) => void;
+  private readonly markToken = newMarkToken();
+  private spawnCount = 0;
 
   constructor(opts: SupervisorOptions = {}) {
     // With an injected spawner the real world is out of the picture: every binary
@@ -195,6 +216,11 @@ export class Supervisor {
     this.probe = opts.probe ?? defaultProbe;
     this.which = opts.which ?? (real ? (bin, o) => Bun.which(bin, o) : (bin) => bin);
     this.groupAlive = opts.groupAlive ?? (real ? defaultGroupAlive : () => false);
+    this.findMarked = opts.findMarked ?? (real && marksSupported() ? defaultFindMarked : undefined);
+    this.signalPid = opts.signalPid ?? (real ? defaultSignalPid : () => {});
+    this.continueGroup = opts.continueGroup ?? (real ? defaultContinueGroup : () => {});
+    // As PID 1, orphans reparented to us would stay zombies: Bun reaps only its own children.
+    if (real) reapOrphansIfInit((pid) => [...this.entries.values()].some((en) => en.child?.pid === pid));
     this.baseEnv = opts.baseEnv ?? (() => process.env);
     this.onEvent = opts.onEvent ?? (() => {});
     this.onLog = opts.onLog;
@@ -255,7 +281,10 @@ export class Supervisor {
         timeoutMs: this.killTimeoutOf(e),
         onEscalate: (msg) => this.notice(name, msg),
         onError: (msg) => this.notice(name, msg),
+        continueFn: this.continueGroup,
       });
+      // Escaped processes get the stop signal now too; handleExit waits for them.
+      this.sweepOf(e, child)?.pass();
     }
     await child.terminating;
     await child.handled;
@@ -300,6 +329,11 @@ export class Supervisor {
     return this.entries.get(name)?.logs.snapshot(tail);
   }
 
+  /** The CANOPY_MARK value of the service's current (or last) spawn; undefined when marking is off. */
+  markOf(name: string): string | undefined {
+    return this.entries.get(name)?.child?.mark;
+  }
+
   /** The request a service was last started with. */
   request(name: string): SpawnRequest | undefined {
     return this.entries.get(name)?.req;
@@ -341,7 +375,8 @@ export class Supervisor {
     if (e.child) return e.child;
     const req = e.req;
     const name = req.short;
-    const env = childEnv(this.baseEnv(), req.env);
+    const mark = this.findMarked ? markOf(this.markToken, name, ++this.spawnCount) : undefined;
+    const env = childEnv(this.baseEnv(), req.env, mark);
     const binary = req.cmd[0] as string;
     if (!this.which(binary, { PATH: env.PATH ?? "", cwd: req.cwd })) {
       this.failStart(e, {
@@ -369,6 +404,7 @@ export class Supervisor {
       proc,
       pid: proc.pid,
       stopRequested: false,
+      mark,
       handled: Promise.resolve(),
       health: this.healthFor(e, () => child, env),
     };
@@ -377,7 +413,8 @@ export class Supervisor {
     e.ready = false;
     e.startedAtMs = this.now();
     e.startedAt = this.iso();
-    const onLine = (stream: "stdout" | "stderr") => (text: string) => this.recordLine(e, stream, text);
+    const onLine = (stream: "stdout" | "stderr") => (text: string, bytes: Uint8Array) =>
+      this.recordLine(e, stream, text, bytes);
     void tapLines(proc.stdout, onLine("stdout"));
     void tapLines(proc.stderr, onLine("stderr"));
     child.handled = proc.exited.then(
@@ -395,12 +432,12 @@ export class Supervisor {
     this.emit({ type: "start_failed", service: e.req.short, error, at: this.iso() });
   }
 
-  private recordLine(e: Entry, stream: "stdout" | "stderr", text: string): void {
+  private recordLine(e: Entry, stream: "stdout" | "stderr", text: string, bytes: Uint8Array): void {
     const line = `[${e.req.short}] ${text}\n`;
     e.logs.push(line);
     e.child?.health.noteLine(text);
     this.output(line);
-    this.onLog?.({ service: e.req.short, stream, text, at: this.now() });
+    this.onLog?.({ service: e.req.short, stream, text, bytes, at: this.now() });
   }
 
   /** The readiness check of a request: its `ready` probe, else a TCP probe of `env.PORT`. */
@@ -476,6 +513,7 @@ export class Supervisor {
       timeoutMs: this.killTimeoutOf(e),
       onEscalate: (msg) => this.notice(e.req.short, msg),
       onError: (msg) => this.notice(e.req.short, msg),
+      continueFn: this.continueGroup,
     });
   }
 
@@ -483,7 +521,11 @@ export class Supervisor {
   private async handleExit(e: Entry, child: Child, code: number | null): Promise<void> {
     const signal = signalName(child.proc.signalCode);
     child.health.dispose();
+    // Processes that left the group are signalled alongside the group's remnants.
+    const sweep = this.sweepOf(e, child);
+    sweep?.pass();
     if (this.groupAlive(child.pid)) await this.reapRemnants(e, child);
+    if (sweep) await this.finishSweep(e, sweep);
     if (e.child !== child) return;
     e.child = undefined;
     // Its launch (maybe still in the readiness gate) is over: nobody may join it any more.
@@ -517,7 +559,10 @@ export class Supervisor {
       }
     };
     // A requested stop already signalled the whole group; a crash has not.
-    if (!child.stopRequested) send(e.req.stopSignal ?? "SIGTERM");
+    if (!child.stopRequested) {
+      send(e.req.stopSignal ?? "SIGTERM");
+      if (continueAfter(e.req.stopSignal ?? "SIGTERM")) this.continueGroup(child.pid);
+    }
     if (await waitGroupGone(child.pid, this.groupAlive, this.killTimeoutOf(e))) return;
     this.notice(e.req.short, "processes left in the group after the leader exited; escalating to SIGKILL");
     send("SIGKILL");
@@ -568,6 +613,30 @@ export class Supervisor {
       void this.launch(e);
     });
     return [restarting];
+  }
+
+  /** The sweep of `child`'s escaped processes (created on first use); undefined when marking is off. */
+  private sweepOf(e: Entry, child: Child): MarkedSweep | undefined {
+    const find = this.findMarked;
+    const mark = child.mark;
+    if (!find || mark === undefined) return undefined;
+    const name = e.req.short;
+    child.sweep ??= new MarkedSweep({
+      find: () => find(mark, child.pid),
+      signalPid: this.signalPid,
+      stopSignal: e.req.stopSignal ?? "SIGTERM",
+      timeoutMs: this.killTimeoutOf(e),
+      onFound: (pids) => this.notice(name, `stopping ${pids.length} process(es) that left the process group (${pids.join(", ")})`),
+      onEscalate: (pids) => this.notice(name, `escaped process(es) ${pids.join(", ")} still running; escalating to SIGKILL`),
+      onError: (msg) => this.notice(name, msg),
+    });
+    return child.sweep;
+  }
+
+  /** Waits until no process of the sweep's spawn is left outside the group (or gives up after SIGKILL). */
+  private async finishSweep(e: Entry, sweep: MarkedSweep): Promise<void> {
+    const survivors = await sweep.finish();
+    if (survivors.length > 0) this.notice(e.req.short, `escaped process(es) ${survivors.join(", ")} survived SIGKILL`);
   }
 
   private cancelRespawn(e: Entry): void {

@@ -68,7 +68,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const records = new ServiceRecords(paths.stateFile, config.file);
     records.flush();
     let current = config;
-    const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs });
+    const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs, batch: true });
     const logs = new Broadcast<LogEntry>();
     const events = new Broadcast<EventEntry>(EVENTS_KEPT);
     const notice = (service: string, message: string) =>
@@ -76,7 +76,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const supervisor = new Supervisor({
       output: opts.output,
       onLog: (line) => {
-        logFiles.write(line.service, line.text, line.at);
+        logFiles.write(line.service, line.bytes, line.at);
         logs.publish({ service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() });
       },
       onNotice: notice,

@@ -10,14 +10,22 @@ export interface LogFilesOptions {
   dir: string;
   maxSizeBytes: number;
   maxFiles: number;
+  /** Batch writes into one per tick (the daemon); otherwise each line is written at once. */
+  batch?: boolean;
 }
 
 const CHUNK = 64 * 1024;
 
 interface OpenLog {
   fd: number;
+  /** Bytes in the file, counting what is still pending. */
   size: number;
+  /** Lines accepted but not yet written: flushed together, once per tick. */
+  pending: Uint8Array[];
 }
+
+const NEWLINE = new Uint8Array([0x0a]);
+const encoder = new TextEncoder();
 
 /** Appends service output lines to rotating files; one open fd per service, no stat per line. */
 export class LogFiles {
@@ -32,26 +40,59 @@ export class LogFiles {
     this.opts = opts;
   }
 
-  /** Appends `line` + "\n" to the service's log, rotating first if it would pass `maxSizeBytes`. `at` is not written: the file holds the raw bytes. */
-  write(service: string, line: string, _at: number): void {
-    const bytes = Buffer.from(`${line}\n`);
+  /**
+   * Appends `line` + "\n" to the service's log, rotating first if it would pass
+   * `maxSizeBytes`. Bytes are written as given (invalid UTF-8, NULs and escapes intact).
+   * Writes are batched: a flood of lines costs one writev per tick, not one write each.
+   * `at` is not written: the file holds the raw bytes.
+   */
+  write(service: string, line: string | Uint8Array, _at: number): void {
+    const bytes = typeof line === "string" ? encoder.encode(line) : line.slice();
     let log = this.logFor(service);
-    if (log.size > 0 && log.size + bytes.length > this.opts.maxSizeBytes) {
+    const added = bytes.length + 1;
+    if (log.size > 0 && log.size + added > this.opts.maxSizeBytes) {
+      this.flushOne(log);
       this.closeOne(service);
       rotate(this.opts.dir, service, this.opts.maxFiles);
       log = this.logFor(service);
     }
-    for (let off = 0; off < bytes.length; ) off += writeSync(log.fd, bytes, off);
-    log.size += bytes.length;
+    log.pending.push(bytes, NEWLINE);
+    log.size += added;
+    if (this.opts.batch) this.scheduleFlush();
+    else this.flushOne(log);
+  }
+
+  /** Writes everything pending now. */
+  flush(): void {
+    this.flushScheduled = false;
+    for (const log of this.open.values()) this.flushOne(log);
+  }
+
+  private flushScheduled = false;
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flushOne(log: OpenLog): void {
+    if (log.pending.length === 0) return;
+    const chunks = log.pending;
+    log.pending = [];
+    let buffer = Buffer.concat(chunks);
+    while (buffer.length > 0) buffer = buffer.subarray(writeSync(log.fd, buffer));
   }
 
   /** The last `n` lines of the service's log, oldest first, across rotated files. */
   tail(service: string, n: number): string[] {
+    this.flush();
     return tailLogFiles(this.opts.dir, service, n);
   }
 
   /** Closes every open file; a later `write` reopens. */
   close(): void {
+    this.flush();
     for (const service of [...this.open.keys()]) this.closeOne(service);
   }
 
@@ -65,7 +106,7 @@ export class LogFiles {
     const fd = openSync(logPath(this.opts.dir, service, 0), "a", 0o600);
     try {
       fchmodSync(fd, 0o600);
-      const log = { fd, size: fstatSync(fd).size };
+      const log: OpenLog = { fd, size: fstatSync(fd).size, pending: [] };
       this.open.set(service, log);
       return log;
     } catch (e) {
@@ -77,6 +118,7 @@ export class LogFiles {
   private closeOne(service: string): void {
     const log = this.open.get(service);
     if (log === undefined) return;
+    this.flushOne(log);
     this.open.delete(service);
     closeSync(log.fd);
   }

@@ -121,6 +121,8 @@ export interface LogLine {
   service: string;
   stream: "stdout" | "stderr";
   text: string;
+  /** The line's raw bytes (no newline), valid only during the callback: copy to keep. */
+  bytes: Uint8Array;
   /** epoch ms */
   at: number;
 }

@@ -172,3 +172,17 @@ describe("tailLogFiles", () => {
     expect(tailLogFiles(dir, "web", -3)).toEqual([]);
   });
 });
+
+describe("LogFiles batching (the daemon's mode)", () => {
+  test("lines written in one tick land together on the next; raw bytes stay intact", async () => {
+    const dir = tempDir();
+    const logs = new LogFiles({ dir, maxSizeBytes: 1 << 20, maxFiles: 2, batch: true });
+    const raw = Uint8Array.of(0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x00, 0xff, 0xfe, 0x41); // ESC[31m NUL, invalid UTF-8, "A"
+    logs.write("web", raw, 0);
+    logs.write("web", "second", 0);
+    expect(statSync(join(dir, "web.log")).size).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect([...readFileSync(join(dir, "web.log"))]).toEqual([...raw, 0x0a, ...new TextEncoder().encode("second\n")]);
+    logs.close();
+  });
+});

@@ -33,8 +33,8 @@ describe("service output", () => {
     expect(sup.logs("utf")).toEqual(["[utf] héllo €🌲\n", "[utf] oops\n"]);
     expect(output).toEqual(["[utf] héllo €🌲\n", "[utf] oops\n"]);
     expect(logLines).toEqual([
-      { service: "utf", stream: "stdout", text: "héllo €🌲", at: 42 },
-      { service: "utf", stream: "stderr", text: "oops", at: 42 },
+      { service: "utf", stream: "stdout", text: "héllo €🌲", bytes: expect.any(Uint8Array), at: 42 },
+      { service: "utf", stream: "stderr", text: "oops", bytes: expect.any(Uint8Array), at: 42 },
     ]);
   });
 
