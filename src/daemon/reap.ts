@@ -1,6 +1,7 @@
 /** Kills the service groups a crashed daemon left behind, but only those provably its own. */
 
 import { listGroupMembers, readProcStat, type ProcStat } from "../os/proc-info.ts";
+import { defaultFindMarked, defaultSignalPid, MarkedSweep } from "../supervisor/escape.ts";
 import type { DaemonStateFile, RecordedService } from "./state-file.ts";
 
 /** Whether a recorded service's group should be reaped, and why (for the log). */
@@ -32,7 +33,12 @@ export function decideReap(rec: RecordedService, leader: ProcStat | undefined, m
   return { reap: false, reason: "nothing left running" };
 }
 
-/** Reaps every recorded service group still (provably) running; resolves with the names reaped. */
+/**
+ * Reaps every recorded service group still (provably) running, and every process that
+ * carries a record's mark outside its group (escaped by setsid or a double fork; the mark
+ * is a random per-daemon token, so a process holding it is provably ours whatever its
+ * pid). Resolves with the names reaped.
+ */
 export async function reapRecordedGroups(
   state: DaemonStateFile,
   opts: { killTimeoutMs: number; log: (msg: string) => void },
@@ -40,18 +46,53 @@ export async function reapRecordedGroups(
   const jobs = Object.entries(state.services).map(async ([name, rec]): Promise<string | undefined> => {
     const members = listGroupMembers(rec.pgid).flatMap((pid) => readProcStat(pid) ?? []);
     const decision = decideReap(rec, readProcStat(rec.pid), members);
-    if (!decision.reap) return undefined;
-    opts.log(`reaping leftover ${name} (process group ${rec.pgid}): ${decision.reason}`);
-    const gone = await killGroup(rec.pgid, opts.killTimeoutMs, (msg) => opts.log(`${name}: ${msg}`));
-    if (!gone) opts.log(`${name}: process group ${rec.pgid} survived SIGKILL (${listGroupMembers(rec.pgid).join(", ")})`);
+    const escaped = rec.mark === undefined ? undefined : escapedSweep(name, rec.mark, decision.reap ? rec.pgid : undefined, opts);
+    // The escaped processes get their SIGTERM now, alongside the group's.
+    const found = escaped?.pass() ?? [];
+    if (!decision.reap && found.length === 0) return undefined;
+    const group = decision.reap ? reapGroup(name, rec, decision, opts) : Promise.resolve();
+    const survivors = escaped ? await escaped.finish() : [];
+    await group;
+    if (survivors.length > 0) opts.log(`${name}: escaped process(es) ${survivors.join(", ")} survived SIGKILL`);
     return name;
   });
   return (await Promise.all(jobs)).filter((n): n is string => n !== undefined);
 }
 
-/** SIGTERM the group, wait up to `killTimeoutMs`, then SIGKILL and wait again; true when it is empty. */
+async function reapGroup(
+  name: string,
+  rec: RecordedService,
+  decision: ReapDecision,
+  opts: { killTimeoutMs: number; log: (msg: string) => void },
+): Promise<void> {
+  opts.log(`reaping leftover ${name} (process group ${rec.pgid}): ${decision.reason}`);
+  const gone = await killGroup(rec.pgid, opts.killTimeoutMs, (msg) => opts.log(`${name}: ${msg}`));
+  if (!gone) opts.log(`${name}: process group ${rec.pgid} survived SIGKILL (${listGroupMembers(rec.pgid).join(", ")})`);
+}
+
+/** The sweep of the processes holding `mark`; outside `pgid` when the group is killed as a whole. */
+function escapedSweep(
+  name: string,
+  mark: string,
+  pgid: number | undefined,
+  opts: { killTimeoutMs: number; log: (msg: string) => void },
+): MarkedSweep {
+  return new MarkedSweep({
+    find: () => defaultFindMarked(mark, pgid),
+    signalPid: defaultSignalPid,
+    stopSignal: "SIGTERM",
+    timeoutMs: opts.killTimeoutMs,
+    killWaitMs: Math.max(opts.killTimeoutMs, MIN_KILL_WAIT_MS),
+    onFound: (pids) => opts.log(`reaping leftover ${name}: ${pids.length} process(es) that left its group (${pids.join(", ")})`),
+    onEscalate: (pids) => opts.log(`${name}: escaped process(es) ${pids.join(", ")} still running ${opts.killTimeoutMs} ms after SIGTERM; sending SIGKILL`),
+    onError: (msg) => opts.log(`${name}: ${msg}`),
+  });
+}
+
+/** SIGTERM (and SIGCONT, for stopped members) the group, wait up to `killTimeoutMs`, then SIGKILL and wait again; true when it is empty. */
 export async function killGroup(pgid: number, killTimeoutMs: number, log: (msg: string) => void = () => {}): Promise<boolean> {
   if (!signalGroup(pgid, "SIGTERM")) return true;
+  signalGroup(pgid, "SIGCONT");
   if (await waitGroupEmpty(pgid, killTimeoutMs)) return true;
   log(`still running ${killTimeoutMs} ms after SIGTERM; sending SIGKILL`);
   if (!signalGroup(pgid, "SIGKILL")) return true;

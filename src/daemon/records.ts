@@ -13,15 +13,17 @@ export class ServiceRecords {
     private readonly configFile: string,
   ) {}
 
-  /** Records a spawn (pid, group, start time) or forgets an exit. */
+  /** Records a spawn (pid, group, start time, mark) or forgets an exit. */
   apply(event: SupervisorEvent, supervisor: Supervisor): void {
     if (event.type === "started") {
       const stat = readProcStat(event.pid);
+      const mark = supervisor.markOf(event.service);
       this.services[event.service] = {
         pid: event.pid,
         pgid: stat?.pgid ?? event.pid,
         startTime: stat?.startTime ?? "",
         cmd: supervisor.request(event.service)?.cmd ?? [],
+        ...(mark === undefined ? {} : { mark }),
       };
       this.flush();
     } else if (event.type === "exited") {

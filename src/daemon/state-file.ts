@@ -10,6 +10,12 @@ export interface RecordedService {
   /** Start-time token from /proc/<pid>/stat field 22. */
   startTime: string;
   cmd: string[];
+  /**
+   * The spawn's CANOPY_MARK value (supervisor/escape.ts): finds the processes that left
+   * the group (setsid, double fork) after the daemon died. Absent in files written before
+   * marks existed, and where marking is off (no /proc).
+   */
+  mark?: string;
 }
 
 /** The content of state.json. */
@@ -73,8 +79,14 @@ function isRecordedService(v: unknown): v is RecordedService {
     typeof v.startTime === "string" &&
     /^\d+$/.test(v.startTime) &&
     Array.isArray(v.cmd) &&
-    v.cmd.every((a) => typeof a === "string")
+    v.cmd.every((a) => typeof a === "string") &&
+    (v.mark === undefined || isMark(v.mark))
   );
+}
+
+/** A mark is `<token>:<service>:<n>`: printable, no NUL or "=", never empty. */
+function isMark(v: unknown): v is string {
+  return typeof v === "string" && /^[A-Za-z0-9]+:[^\0=\s]+:\d+$/.test(v) && v.length <= 200;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -18,6 +18,20 @@ export function defaultKillGroup(pid: number, signal: NodeJS.Signals | number): 
 }
 
 /**
+ * Sends SIGCONT to the group led by `pid`, right after its stop signal: a stopped
+ * (SIGSTOP'd, or job-control stopped) member only acts on a pending SIGTERM once it runs
+ * again (s6 does the same). Best effort: a group already gone, or not ours, is no error
+ * here — the stop signal's own send reports those. Production only; fakes never see it.
+ */
+export function defaultContinueGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGCONT");
+  } catch {
+    // gone, or not ours to signal: nothing to continue
+  }
+}
+
+/**
  * True while any live process is left in the group led by `pid`. Zombies do not count:
  * a grandchild orphaned by its leader is reaped by init whenever init gets to it (seconds,
  * or never for a PID 1 that does not reap), and a zombie holds no port and runs no code.

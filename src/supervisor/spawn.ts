@@ -1,4 +1,5 @@
 /** The real spawn seam, and the environment a child receives. */
+import { MARK_VAR } from "./escape.ts";
 import type { SpawnRequest, SupervisedProc } from "./types.ts";
 
 /** Spawns `req.cmd` as the leader of a new process group, stdout/stderr piped, stdin closed. */
@@ -17,13 +18,18 @@ export function defaultSpawn(req: SpawnRequest): SupervisedProc {
  * The environment for one spawn: the supervisor's environment as it is now, overlaid
  * with the request's. A `PORT` of the supervisor's own never leaks into a child that
  * was not given one: it would make two services fight over one port.
+ *
+ * `mark`, when given, becomes `CANOPY_MARK` (see escape.ts) and wins over both: a mark
+ * inherited from an outer supervisor, or set in the request, is replaced, because every
+ * process of this spawn must carry exactly this one.
  */
 export function childEnv(
   base: Record<string, string | undefined>,
   overlay: Record<string, string> | undefined,
+  mark?: string,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
   if (!overlay || !("PORT" in overlay)) delete env.PORT;
-  return { ...env, ...overlay };
+  return mark === undefined ? { ...env, ...overlay } : { ...env, ...overlay, [MARK_VAR]: mark };
 }

@@ -1,4 +1,5 @@
 /** Stopping one child: signal its group, wait for it, escalate when it will not go. */
+import { continueAfter } from "./escape.ts";
 import type { KillFn } from "./types.ts";
 
 export interface TerminateOptions {
@@ -12,16 +13,22 @@ export interface TerminateOptions {
   onEscalate: (message: string) => void;
   /** Told when a signal could not be sent (e.g. EPERM). */
   onError: (message: string) => void;
+  /**
+   * Sends SIGCONT to the group right after the stop signal, so a stopped member acts on
+   * it instead of waiting for SIGKILL. A separate seam from `killFn`: fakes see no SIGCONT.
+   */
+  continueFn?: (pid: number) => void;
 }
 
 /**
- * Sends `signal` to the group, waits up to `timeoutMs` for the leader to exit, then
+ * Sends `signal` (and SIGCONT) to the group, waits up to `timeoutMs` for the leader to exit, then
  * sends SIGKILL and waits for the exit. Resolves after the leader has exited; returns
  * whether SIGKILL was needed. The deadline uses a real timer on purpose: it bounds real
  * time, and the injected `sleep` of tests may resolve at once.
  */
 export async function terminateGroup(opts: TerminateOptions): Promise<boolean> {
   send(opts, opts.signal);
+  if (opts.continueFn && continueAfter(opts.signal)) opts.continueFn(opts.pid);
   const exitedInTime = await raceTimeout(opts.exited, opts.timeoutMs);
   if (exitedInTime) return false;
   opts.onEscalate(`did not exit within ${opts.timeoutMs}ms of ${opts.signal}; escalating to SIGKILL`);

@@ -1,0 +1,151 @@
+/**
+ * Escape-proof stop: every spawn carries `CANOPY_MARK=<token>:<service>:<n>` in its
+ * environment, which every descendant inherits. A process that leaves the service's
+ * process group (`setsid`, a double-fork daemon, `nohup … &` under a new session) is out
+ * of reach of `kill(-pgid)` but still carries the mark, so on stop — and after a crash or
+ * restart — the processes of our uid holding that exact entry are found through /proc
+ * and signalled too: the stop signal (and SIGCONT), SIGKILL at the deadline, then a wait
+ * until none is left.
+ *
+ * Limits: a process that clears or replaces its environment (`env -i …`, an exec with a
+ * fresh env, setproctitle-style rewriting of its environ memory) cannot be found this
+ * way; nor can anything on a system without /proc (macOS), where only the group kill
+ * applies. Between finding a pid and signalling it the process could exit and its pid be
+ * reused; the gap is one syscall and pids are handed out in order, so that needs a full
+ * pid wrap-around in between. Marks are only ever looked up on stop and crash paths:
+ * each lookup reads the environment of every visible process.
+ */
+import { randomUUID } from "node:crypto";
+import { outsideGroup, scanEnvValues } from "../os/environ.ts";
+
+/** The environment variable that marks every process of one spawn. */
+export const MARK_VAR = "CANOPY_MARK";
+
+/** A fresh per-Supervisor token: 12 hex digits of a random UUID, hard to guess or collide on. */
+export function newMarkToken(): string {
+  return randomUUID().replace(/-/g, "").slice(0, 12);
+}
+
+/** The mark value of spawn number `n` of `service`. */
+export function markOf(token: string, service: string, n: number): string {
+  return `${token}:${service}:${n}`;
+}
+
+/** Live processes carrying `mark`, outside process group `outsideGroup` (the group signal reaches those). */
+export type FindMarkedFn = (mark: string, outsideGroup?: number) => number[];
+/** Sends `signal` to one pid (never a group). */
+export type SignalPidFn = (pid: number, signal: NodeJS.Signals) => void;
+
+/**
+ * The real lookup (Linux /proc); finds nothing where there is no /proc. One scan serves
+ * every lookup of the same synchronous run: `stopAll` signals N services in one go, and
+ * reads /proc once for all of them, not N times. The next microtask scans afresh.
+ */
+export const defaultFindMarked: FindMarkedFn = (mark, pgid) => {
+  const pids = markSnapshot().get(mark) ?? [];
+  return pgid === undefined ? [...pids] : outsideGroup(pids, pgid);
+};
+
+let snapshot: Map<string, number[]> | undefined;
+function markSnapshot(): Map<string, number[]> {
+  if (snapshot === undefined) {
+    snapshot = scanEnvValues(MARK_VAR);
+    queueMicrotask(() => {
+      snapshot = undefined;
+    });
+  }
+  return snapshot;
+}
+
+export const defaultSignalPid: SignalPidFn = (pid, signal) => void process.kill(pid, signal);
+
+/** Whether marks can be looked up here at all (Linux with /proc). */
+export function marksSupported(): boolean {
+  return process.platform === "linux";
+}
+
+/** Stop-type signals: sending SIGCONT right after one of those would undo it. */
+const STOPPING = new Set<NodeJS.Signals>(["SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU"]);
+
+/** True when SIGCONT should follow `signal` (so a stopped process gets to act on it). */
+export function continueAfter(signal: NodeJS.Signals): boolean {
+  return !STOPPING.has(signal);
+}
+
+export interface MarkedSweepOptions {
+  /** The marked processes still running (already narrowed to those outside the group). */
+  find: () => number[];
+  signalPid: SignalPidFn;
+  stopSignal: NodeJS.Signals;
+  /** From the first pass, how long before SIGKILL replaces the stop signal. */
+  timeoutMs: number;
+  /** After SIGKILL, how long to keep waiting before giving up on survivors. */
+  killWaitMs?: number;
+  pollMs?: number;
+  /** Told once, the first time escaped processes are found. */
+  onFound?: (pids: number[]) => void;
+  onEscalate?: (pids: number[]) => void;
+  onError?: (message: string) => void;
+}
+
+/**
+ * The escaped processes of one spawn, stopped: `pass()` signals what it finds (each pid
+ * once with the stop signal and SIGCONT; every pass SIGKILLs once the deadline is past),
+ * `finish()` passes until nothing is found. The deadline runs from the first pass and
+ * uses real time: it bounds real waiting.
+ */
+export class MarkedSweep {
+  private readonly signalled = new Set<number>();
+  private killAt: number | undefined;
+  private escalated = false;
+  private told = false;
+
+  constructor(private readonly opts: MarkedSweepOptions) {}
+
+  /** One look and one round of signals; returns the pids found. */
+  pass(): number[] {
+    const now = Date.now();
+    this.killAt ??= now + this.opts.timeoutMs;
+    const pids = this.opts.find();
+    if (pids.length === 0) return pids;
+    if (!this.told) {
+      this.told = true;
+      this.opts.onFound?.(pids);
+    }
+    if (!this.escalated && now >= this.killAt) {
+      this.escalated = true;
+      this.opts.onEscalate?.(pids);
+    }
+    for (const pid of pids) {
+      if (this.escalated) {
+        this.send(pid, "SIGKILL");
+      } else if (!this.signalled.has(pid)) {
+        this.signalled.add(pid);
+        this.send(pid, this.opts.stopSignal);
+        if (continueAfter(this.opts.stopSignal)) this.send(pid, "SIGCONT");
+      }
+    }
+    return pids;
+  }
+
+  /** Passes until no marked process is left; resolves with the survivors ([] when all are gone). */
+  async finish(): Promise<number[]> {
+    const pollMs = this.opts.pollMs ?? 50;
+    const killWaitMs = Math.max(1_000, this.opts.killWaitMs ?? this.opts.timeoutMs);
+    for (;;) {
+      const pids = this.pass();
+      if (pids.length === 0) return [];
+      if (this.escalated && Date.now() >= (this.killAt as number) + killWaitMs) return pids;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  private send(pid: number, signal: NodeJS.Signals): void {
+    try {
+      this.opts.signalPid(pid, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH") return; // gone meanwhile
+      this.opts.onError?.(`could not send ${signal} to escaped process ${pid}: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+// The escape-proof stop's decisions, with fake processes: when a mark is set and looked
+// up, what is signalled through which seam, and that fakes without the seams see nothing new.
+import { describe, expect, test } from "bun:test";
+import { Supervisor, type SupervisorOptions } from "../../src/supervisor.ts";
+import type { FindMarkedFn } from "../../src/supervisor/escape.ts";
+import { makeFleet, waitFor } from "../supervisor/helpers.ts";
+
+function setup(opts: SupervisorOptions = {}, fleetOpts: { stubborn?: boolean } = {}) {
+  const fleet = makeFleet(fleetOpts);
+  const output: string[] = [];
+  const sup = new Supervisor({ spawnFn: fleet.spawn, killFn: fleet.killFn, output: (l) => output.push(l), ...opts });
+  return { fleet, sup, output };
+}
+
+/** A fake /proc: `escaped` pids carry the mark until signalled with one of `fatal`. */
+function fakeEscapees(pids: number[], fatal: NodeJS.Signals[] = ["SIGTERM", "SIGKILL"]) {
+  const alive = new Set(pids);
+  const finds: { mark: string; outsideGroup?: number }[] = [];
+  const signals: { pid: number; signal: NodeJS.Signals }[] = [];
+  const findMarked: FindMarkedFn = (mark, outsideGroup) => {
+    finds.push({ mark, outsideGroup });
+    return [...alive];
+  };
+  const signalPid = (pid: number, signal: NodeJS.Signals) => {
+    signals.push({ pid, signal });
+    if (fatal.includes(signal)) alive.delete(pid);
+  };
+  return { findMarked, signalPid, finds, signals, alive };
+}
+
+describe("with injected fakes and no escape seams (the seed's setup)", () => {
+  test("no CANOPY_MARK reaches the child, no mark is exposed, no SIGCONT reaches killFn", async () => {
+    const { fleet, sup } = setup({ baseEnv: () => ({ PATH: "/bin" }) });
+    await sup.start({ short: "svc", cmd: ["x"] });
+    expect(fleet.requests[0]?.env).toEqual({ PATH: "/bin" });
+    expect(sup.markOf("svc")).toBeUndefined();
+    await sup.stop("svc");
+    expect(fleet.kills).toEqual([{ pid: 5000, signal: "SIGTERM" }]);
+  });
+});
+
+describe("with an injected findMarked", () => {
+  test("each spawn gets its own mark in its env: one token per Supervisor, a counter per spawn", async () => {
+    const esc = fakeEscapees([]);
+    const { fleet, sup } = setup({ findMarked: esc.findMarked, signalPid: esc.signalPid, baseEnv: () => ({ CANOPY_MARK: "outer:x:1" }) });
+    await sup.start({ short: "web", cmd: ["x"] });
+    const first = sup.markOf("web") as string;
+    await sup.restart("web");
+    const second = sup.markOf("web") as string;
+    await sup.start({ short: "api", cmd: ["x"], env: { CANOPY_MARK: "set-by-request" } });
+    const third = sup.markOf("api") as string;
+    expect(fleet.requests.map((r) => r.env?.CANOPY_MARK)).toEqual([first, second, third]);
+    const [token] = first.split(":");
+    expect(token).toMatch(/^[0-9a-f]{12}$/);
+    expect([first, second, third]).toEqual([`${token}:web:1`, `${token}:web:2`, `${token}:api:3`]);
+
+    const other = setup({ findMarked: esc.findMarked, signalPid: esc.signalPid });
+    await other.sup.start({ short: "web", cmd: ["x"] });
+    expect(other.sup.markOf("web")?.split(":")[0]).not.toBe(token);
+    await Promise.all([sup.stopAll(), other.sup.stopAll()]);
+  });
+
+  test("stop signals the escaped pids by pid (stop signal, then SIGCONT), outside the group; killFn only sees the group signal", async () => {
+    const esc = fakeEscapees([7001, 7002], ["SIGINT", "SIGKILL"]);
+    const continued: number[] = [];
+    const { fleet, sup, output } = setup({
+      findMarked: esc.findMarked,
+      signalPid: esc.signalPid,
+      continueGroup: (pid) => continued.push(pid),
+    });
+    await sup.start({ short: "web", cmd: ["x"], stopSignal: "SIGINT" });
+    const mark = sup.markOf("web");
+    esc.finds.length = 0;
+
+    await sup.stop("web");
+    expect(fleet.kills).toEqual([{ pid: 5000, signal: "SIGINT" }]);
+    expect(continued).toEqual([5000]);
+    expect(esc.finds.every((f) => f.mark === mark && f.outsideGroup === 5000)).toBe(true);
+    expect(esc.signals.slice(0, 4)).toEqual([
+      { pid: 7001, signal: "SIGINT" },
+      { pid: 7001, signal: "SIGCONT" },
+      { pid: 7002, signal: "SIGINT" },
+      { pid: 7002, signal: "SIGCONT" },
+    ]);
+    expect(output.some((l) => l.includes("2 process(es) that left the process group (7001, 7002)"))).toBe(true);
+  });
+
+  test("stop resolves only once the escaped pids are gone, SIGKILLing them at the deadline", async () => {
+    // SIGINT does not end these fakes: only SIGKILL does.
+    const esc = fakeEscapees([7001], ["SIGKILL"]);
+    const events: string[] = [];
+    const { sup, output } = setup({
+      findMarked: esc.findMarked,
+      signalPid: esc.signalPid,
+      killTimeoutMs: 200,
+      onEvent: (e) => events.push(e.type),
+    });
+    await sup.start({ short: "web", cmd: ["x"], stopSignal: "SIGINT" });
+    const began = Date.now();
+    const state = await sup.stop("web");
+    expect(Date.now() - began).toBeGreaterThanOrEqual(150);
+    expect(state?.status).toBe("stopped");
+    expect(esc.alive.size).toBe(0);
+    expect(esc.signals.map((s) => s.signal)).toEqual(["SIGINT", "SIGCONT", "SIGKILL"]);
+    expect(output.some((l) => l.includes("escaped process(es) 7001 still running; escalating to SIGKILL"))).toBe(true);
+    // "stopped" is told only after the escapee is gone.
+    expect(events.filter((t) => t === "stopped")).toHaveLength(1);
+  });
+
+  test("a leader that exits on its own: its escaped pids get the stop signal before the status settles", async () => {
+    const esc = fakeEscapees([7001]);
+    const { fleet, sup } = setup({ findMarked: esc.findMarked, signalPid: esc.signalPid });
+    await sup.start({ short: "web", cmd: ["x"], restart: "never" });
+    fleet.exit(fleet.last(), 1);
+    await waitFor(() => sup.get("web")?.status === "crashed", "the exit to be handled");
+    expect(esc.signals).toEqual([
+      { pid: 7001, signal: "SIGTERM" },
+      { pid: 7001, signal: "SIGCONT" },
+    ]);
+    expect(esc.alive.size).toBe(0);
+  });
+
+  test("a stop signal that itself stops (SIGTSTP) is not undone by SIGCONT", async () => {
+    const esc = fakeEscapees([7001], ["SIGTSTP"]);
+    const continued: number[] = [];
+    const { sup } = setup({ findMarked: esc.findMarked, signalPid: esc.signalPid, continueGroup: (pid) => continued.push(pid) });
+    await sup.start({ short: "web", cmd: ["x"], stopSignal: "SIGTSTP" });
+    await sup.stop("web");
+    expect(continued).toEqual([]);
+    expect(esc.signals).toEqual([{ pid: 7001, signal: "SIGTSTP" }]);
+  });
+});
