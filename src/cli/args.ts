@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { CanopyError } from "../errors.ts";
 
-type OptionSpec = { type: "boolean" | "string"; short?: string };
+type OptionSpec = { type: "boolean" | "string"; short?: string; multiple?: boolean };
 
 const GLOBAL: Record<string, OptionSpec> = {
   config: { type: "string", short: "c" },
@@ -19,6 +19,14 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   stop: { all: { type: "boolean" } },
   restart: { all: { type: "boolean" } },
   logs: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" } },
+  service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" } },
+  init: {
+    name: { type: "string", multiple: true },
+    cmd: { type: "string", multiple: true },
+    port: { type: "string", multiple: true },
+    force: { type: "boolean" },
+  },
+  doctor: {},
   help: {},
   version: {},
   daemon: {},
@@ -31,6 +39,8 @@ export interface ParsedArgs {
   help: boolean;
   version: boolean;
   flags: Record<string, string | boolean | undefined>;
+  /** Values of repeatable options (`multiple: true`), in command-line order; such options are not in `flags`. */
+  lists?: Record<string, string[]>;
 }
 
 /** Parses argv (without the program); unknown commands and flags are usage errors. */
@@ -48,6 +58,12 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   }
   const { config, help, version, ...flags } = parsed.values as Record<string, string | boolean | undefined>;
   const positionals = parsed.positionals.slice(command === undefined ? 0 : 1);
+  const lists: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(flags)) {
+    if (!Array.isArray(value)) continue;
+    lists[name] = value as string[];
+    delete flags[name];
+  }
   return {
     command,
     positionals,
@@ -55,6 +71,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     help: help === true,
     version: version === true,
     flags,
+    lists,
   };
 }
 

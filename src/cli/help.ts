@@ -23,6 +23,23 @@ export const COMMAND_HELP: Record<string, string> = {
   logs: `canopy logs [NAME...] [-n N] [-f] [-c FILE]
   Print the last N lines (default 100) of the services' logs; -f follows, merged with prefixes.
   Works without a daemon (reads the log files); -f needs one.`,
+  service: `canopy service install|uninstall [--user|--system] [--print] [-c FILE]
+  install writes a systemd unit (Linux) or a launchd plist (macOS) that runs this canopy
+  executable as \`canopy up -c <config>\` in the foreground, restarted when it fails; stopping
+  it lets canopy stop its services. It prints the commands that enable and start it.
+  --user: ~/.config/systemd/user or ~/Library/LaunchAgents (the default unless root);
+  --system: /etc/systemd/system or /Library/LaunchDaemons (the default for root).
+  --print shows the file instead of writing it. uninstall removes it (and systemd's enable links).`,
+  init: `canopy init [--name NAME --cmd CMD [--port N]]... [--force]
+  Write a canopy.yaml in this folder. On a terminal it asks, proposing services from a Procfile
+  and package.json scripts; without one, give each service --name and --cmd (and --port, for
+  all or none; --port "" for none). The file is checked by loading it before it is written.
+  An existing config is kept unless --force. Cancelling writes nothing (exit 1).`,
+  doctor: `canopy doctor [-c FILE]
+  Check the setup, one line per check: the config loads; each service's command resolves on its
+  PATH; each port is free or held by that service under this config's daemon; the state and
+  socket folders are usable and private; whether a daemon runs. Each failure says how to fix it.
+  Exit 1 when any check fails.`,
   help: `canopy help [COMMAND]
   Show help for a command.`,
   version: `canopy --version
@@ -41,6 +58,9 @@ Commands:
   status [--json]      show services
   start|stop|restart   control services by NAME or --all
   logs [-n N] [-f]     print or follow logs
+  init                 write a canopy.yaml (asks, or --name/--cmd/--port)
+  doctor               check config, commands, ports and folders
+  service install      run canopy under systemd or launchd (uninstall removes it)
   help [COMMAND]       show help for a command
 
 The config is -c FILE, else $CANOPY_CONFIG, else canopy.yaml|yml|toml|json in this folder.

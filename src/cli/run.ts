@@ -3,8 +3,11 @@ import { CanopyError, isCanopyError } from "../errors.ts";
 import { versionString } from "../version.ts";
 import { type ParsedArgs, parseCommandLine } from "./args.ts";
 import { control } from "./commands/control.ts";
+import { doctor } from "./commands/doctor.ts";
 import { down } from "./commands/down.ts";
+import { init } from "./commands/init.ts";
 import { logs } from "./commands/logs.ts";
+import { service } from "./commands/service.ts";
 import { status } from "./commands/status.ts";
 import { daemon, up } from "./commands/up.ts";
 import type { Io } from "./context.ts";
@@ -18,6 +21,9 @@ const COMMANDS: Record<string, Command> = {
   down,
   status,
   logs,
+  service,
+  init,
+  doctor,
   start: (io, args) => control(io, args, "start"),
   stop: (io, args) => control(io, args, "stop"),
   restart: (io, args) => control(io, args, "restart"),

@@ -1,0 +1,50 @@
+/** One service as `canopy init` writes it, and the checks every way of entering one shares (pure). */
+import { isValidServiceName } from "../config/index.ts";
+
+/** A service to write: a name, a shell command, maybe a port. */
+export interface Draft {
+  name: string;
+  cmd: string;
+  port?: number;
+}
+
+/** Why `name` cannot be used (invalid, or already taken by `taken`), or undefined. */
+export function nameProblem(name: string, taken: string[]): string | undefined {
+  if (!isValidServiceName(name)) return "use lowercase letters, digits, - and _ (at most 63, starting with a letter or digit)";
+  if (taken.includes(name)) return `"${name}" is already a service`;
+  return undefined;
+}
+
+/** Why `cmd` cannot be used, or undefined. */
+export function cmdProblem(cmd: string): string | undefined {
+  return cmd.trim() === "" ? "a service needs a command" : undefined;
+}
+
+/** A port from text: undefined for "" (no port), a number 1–65535, or an error message. */
+export function parsePort(text: string): { port?: number } | { error: string } {
+  const t = text.trim();
+  if (t === "") return {};
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || n < 1 || n > 65535) return { error: `"${t}" is not a port (1–65535)` };
+  return { port: n };
+}
+
+/** `raw` turned into a valid service name: lowercased, other characters as "-"; "app" when nothing is left. */
+export function toServiceName(raw: string): string {
+  const name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^[-_]+/, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
+  return name === "" ? "app" : name;
+}
+
+/** `name`, or `name-2`, `name-3`, … when taken. */
+export function uniqueName(name: string, taken: string[]): string {
+  if (!taken.includes(name)) return name;
+  for (let i = 2; ; i++) {
+    const candidate = `${name.slice(0, 60)}-${i}`;
+    if (!taken.includes(candidate)) return candidate;
+  }
+}

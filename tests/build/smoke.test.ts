@@ -1,0 +1,115 @@
+/**
+ * The standalone executable on its own: built once, then run with a PATH that holds no bun and no node
+ * (only sh, sleep, cat, getconf and busybox) through init, doctor, up -d, status, restart, logs, service --print and down.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { StatusDocument } from "../../src/api/wire.ts";
+import { freePort, httpGet, killMarked, pidAlive, waitFor } from "../helpers/net.ts";
+
+const ROOT = join(import.meta.dir, "..", "..");
+const root = realpathSync(mkdtempSync(join(tmpdir(), "canopy-smoke-")));
+const outdir = join(root, "dist");
+const bin = join(root, "bin");
+const project = join(root, "project");
+const exe = join(outdir, "canopy");
+let port = 0;
+
+/** Runs the built canopy with nothing but a PATH of sh/sleep/cat/getconf/busybox, a HOME and a state folder. */
+async function canopy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const p = Bun.spawn([exe, ...args], {
+    cwd: project,
+    env: { PATH: bin, HOME: root, CANOPY_STATE_DIR: join(root, "state") },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 30_000,
+    killSignal: "SIGKILL",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+}
+
+async function status(): Promise<StatusDocument> {
+  const r = await canopy(["status", "--json"]);
+  if (r.code !== 0) throw new Error(`status --json exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as StatusDocument;
+}
+
+beforeAll(async () => {
+  const build = Bun.spawnSync([process.execPath, join(ROOT, "build.ts"), "--target", "host", "--outdir", outdir], { cwd: ROOT, stderr: "pipe", stdout: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}${build.stdout.toString()}`);
+  mkdirSync(bin);
+  // getconf: the daemon asks it for the page size (src/os/proc-info.ts pageSize) and fails without it.
+  for (const tool of ["sh", "sleep", "cat", "getconf", "busybox"]) {
+    const path = Bun.which(tool, { PATH: "/usr/bin:/bin" });
+    if (path === null) throw new Error(`the smoke test needs ${tool} in /usr/bin or /bin`);
+    symlinkSync(path, join(bin, tool));
+  }
+  mkdirSync(join(project, "www"), { recursive: true });
+  writeFileSync(join(project, "www", "index.html"), "hello from busybox\n");
+  port = await freePort();
+}, 60_000);
+
+afterAll(async () => {
+  await canopy(["down"]).catch(() => undefined);
+  await killMarked(project);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("the executable alone runs a stack end to end", async () => {
+  expect(Bun.which("bun", { PATH: bin })).toBeNull();
+  expect(Bun.which("node", { PATH: bin })).toBeNull();
+
+  // The marker comment puts the project folder in each service's argv, so cleanup can find strays.
+  const web = `exec busybox httpd -f -p 127.0.0.1:$PORT -h ${project}/www`;
+  const ticker = `i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.2; done # ${project}`;
+  const init = await canopy(["init", "--name", "web", "--cmd", web, "--port", String(port), "--name", "ticker", "--cmd", ticker, "--port", ""]);
+  expect(init.stderr).toBe("");
+  expect(init.code).toBe(0);
+
+  const doctor = await canopy(["doctor"]);
+  expect(doctor.stdout).toContain(`ok    web: command ${bin}/busybox (under /bin/sh -c)`);
+  expect(doctor.stdout).toEndWith("All checks passed.\n");
+  expect(doctor.code).toBe(0);
+
+  const up = await canopy(["up", "-d"]);
+  expect(up.stderr).toContain("daemon running");
+  expect(up.code).toBe(0);
+  expect(up.stdout).toMatch(new RegExp(`^web: running \\(pid \\d+, port ${port}\\)$`, "m"));
+  expect(up.stdout).toMatch(/^ticker: running \(pid \d+\)$/m);
+
+  const before = await status();
+  expect(before.services.map((s) => [s.name, s.status])).toEqual([["web", "running"], ["ticker", "running"]]);
+  expect(await httpGet(port)).toBe("hello from busybox\n");
+  const oldWeb = before.services[0]?.pid as number;
+
+  const restart = await canopy(["restart", "web"]);
+  expect(restart.code).toBe(0);
+  const after = await status();
+  const newWeb = after.services[0]?.pid as number;
+  expect(after.services[0]?.status).toBe("running");
+  expect(newWeb).not.toBe(oldWeb);
+  expect(pidAlive(oldWeb)).toBe(false);
+  expect(await httpGet(port)).toBe("hello from busybox\n");
+
+  const logs = await waitFor(async () => {
+    const r = await canopy(["logs", "ticker", "-n", "5"]);
+    return r.code === 0 && /tick [2-9]/.test(r.stdout) ? r : undefined;
+  }, "ticks in `canopy logs ticker`", 15_000);
+  expect(logs.stdout).toMatch(/^\[ticker\] tick \d+$/m);
+
+  const unit = await canopy(["service", "install", "--user", "--print"]);
+  expect(unit.code).toBe(0);
+  expect(unit.stdout).toContain(`ExecStart=${exe} up -c ${join(project, "canopy.yaml")}\n`);
+
+  const daemonPid = after.daemon.pid;
+  const down = await canopy(["down"]);
+  expect(down.code).toBe(0);
+  const tickerPid = after.services[1]?.pid as number;
+  await waitFor(() => ![daemonPid, newWeb, tickerPid].some(pidAlive), "the daemon and its services to exit", 15_000);
+  expect(await httpGet(port, 500)).toBeUndefined();
+  expect((await canopy(["status"])).code).toBe(3);
+}, 60_000);
