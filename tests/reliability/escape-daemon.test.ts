@@ -5,7 +5,7 @@ import { afterEach, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { reapRecordedGroups } from "../../src/daemon/reap.ts";
-import { readStateFile } from "../../src/daemon/state-file.ts";
+import { isStateFile, readStateFile } from "../../src/daemon/state-file.ts";
 import { findPidsWithEnvEntry } from "../../src/os/environ.ts";
 import { readProcStat } from "../../src/os/proc-info.ts";
 import { type TempProject, tempProject } from "../helpers/cli.ts";
@@ -98,3 +98,18 @@ test("the next `up -d` reaps the escaped descendant of a SIGKILLed daemon; `stop
   expect(pidRunning(second)).toBe(false);
   expect(await portAccepts(port)).toBe(false);
 }, 120_000);
+
+test("state.json: a record may carry a well-formed mark; a malformed one makes the file unreadable as state", () => {
+  const file = (mark: unknown) => ({
+    version: 1,
+    daemonPid: 10,
+    startedAt: "2026-11-27T00:00:00.000Z",
+    configFile: "/p/canopy.yaml",
+    services: { web: { pid: 11, pgid: 11, startTime: "123", cmd: ["x"], ...(mark === undefined ? {} : { mark }) } },
+  });
+  expect(isStateFile(file(undefined))).toBe(true); // files from before marks existed
+  expect(isStateFile(file("0123456789ab:web:1"))).toBe(true);
+  for (const bad of ["", "0123456789ab:web", "tok:web:1=2", "tok:we b:1", "tok:web:x", "a\u0000b:web:1", 42, null]) {
+    expect(isStateFile(file(bad))).toBe(false);
+  }
+});
