@@ -150,8 +150,14 @@ let cachedPageSize: number | undefined;
 /** The kernel's page size in bytes (4096 on x64; arm64 kernels may use 16 or 64 KiB). */
 export function pageSize(): number {
   if (cachedPageSize === undefined) {
-    const out = Bun.spawnSync(["getconf", "PAGESIZE"], { stdout: "pipe", stderr: "ignore" });
-    const n = Number(out.stdout.toString().trim());
+    let n = Number.NaN;
+    try {
+      // getconf may be missing from a minimal PATH; the page size is then most likely 4 KiB.
+      const out = Bun.spawnSync(["getconf", "PAGESIZE"], { stdout: "pipe", stderr: "ignore" });
+      n = Number(out.stdout.toString().trim());
+    } catch {
+      // fall through to the default
+    }
     cachedPageSize = Number.isInteger(n) && n > 0 ? n : 4096;
   }
   return cachedPageSize;
