@@ -1,8 +1,8 @@
 // `bun run bench [--quick] [--json] [--vs pm2,supervisord] [--only fleet,logs,…|1,6,…]`
 // Measures Canopy (the compiled dist/canopy) and, with --vs, PM2 and supervisord on the same cheap C children.
 // Prints a table, writes bench/results/<YYYY-MM-DD>.json. Timings are reported, never asserted.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildFixtures } from "./lib/cc.ts";
 import { run } from "./lib/exec.ts";
@@ -77,10 +77,20 @@ async function canopyBinary(root: string, log: (m: string) => void): Promise<str
   return copy;
 }
 
+/** The 1-minute load average (other work on the machine skews every figure). */
+function loadavg(): number {
+  try {
+    return Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Groups rows by scenario (in order of first appearance), then canopy, pm2, supervisord, then floors. */
 function sortRows(rows: Row[]): void {
   const order = new Map<string, number>();
   rows.forEach((r) => order.has(r.scenario) || order.set(r.scenario, order.size));
+  for (const [k, v] of order) order.set(k, Number.parseInt(k, 10) * 1000 + v);
   const rank = (t: string) => {
     const i = ["canopy", "pm2", "supervisord"].indexOf(t);
     return i === -1 ? 3 : i;
@@ -100,6 +110,7 @@ async function main(): Promise<number> {
   const ctxBase: Context = { runId, root, env: {} };
   const tools: Tool[] = [];
   const rows: Row[] = [];
+  const timings: { scenario: string; seconds: number; loadavg_before: number; loadavg_after: number }[] = [];
   let failed = false;
   const onSignal = () => {
     void (async () => {
@@ -162,8 +173,11 @@ async function main(): Promise<number> {
       },
     };
     log(`canopy bench: ${tools.map((t) => versions[t.name]).join(" vs ")}${args.quick ? " (quick)" : ""}; scratch ${root}`);
+    const load0 = loadavg();
+    if (load0 > 1) log(`warning: load average ${load0.toFixed(2)} before the run on ${cpus().length} cores — other work is running and the figures will be noisy`);
     for (const s of args.only) {
       const t0 = performance.now();
+      const loadBefore = loadavg();
       log(`[${s.num}] ${s.title} …`);
       try {
         await s.run(ctx);
@@ -175,7 +189,9 @@ async function main(): Promise<number> {
         for (const t of tools) await t.cleanup();
         await sweep(runId);
       }
-      log(`[${s.num}] ${s.title}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const seconds = (performance.now() - t0) / 1000;
+      timings.push({ scenario: s.id, seconds: Math.round(seconds * 10) / 10, loadavg_before: loadBefore, loadavg_after: loadavg() });
+      log(`[${s.num}] ${s.title}: ${seconds.toFixed(1)} s (load average ${loadBefore.toFixed(2)} → ${loadavg().toFixed(2)})`);
     }
     sortRows(rows);
     const wallS = (performance.now() - started) / 1000;
@@ -186,6 +202,7 @@ async function main(): Promise<number> {
       args: process.argv.slice(2),
       quick: args.quick,
       machine: machine(versions),
+      scenarios: timings,
       rows: rows.map(toJson),
     };
     const dir = join(import.meta.dir, "results");

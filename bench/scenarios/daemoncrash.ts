@@ -16,7 +16,7 @@ export const scenario: Scenario = {
     const observeMs = ctx.quick ? 2000 : 3000;
     const tallies = new Map<Tool, Tally>(ctx.tools.map((t) => [t, { dup: 0, orphans: 0, eaddrinuse: 0, restarts: 0, served: 0, services: 0, upExit: [], reps: 0 }]));
     const out = await withCleanup(ctx, () =>
-      interleave(ctx, reps(ctx, 2, 1), ctx.tools, async (tool) => {
+      interleave(ctx, reps(ctx, 3, 1), ctx.tools, async (tool) => {
         tool.reset();
         const events = join(tool.dir, "events.log");
         tool.env.BENCH_EVENTS = events;

@@ -9,7 +9,7 @@ export const scenario: Scenario = {
   title: "scale",
   async run(ctx: BenchContext) {
     const n = ctx.quick ? 100 : 500;
-    const r = reps(ctx, 1, 1);
+    const r = reps(ctx, 2, 1);
     const m = { start: new Map<Tool, number[]>(), list: new Map<Tool, number[]>(), stop: new Map<Tool, number[]>(), rss: new Map<Tool, number[]>() };
     const push = (k: keyof typeof m, t: Tool, v: number) => m[k].set(t, [...(m[k].get(t) ?? []), v]);
     const out = await withCleanup(ctx, () =>

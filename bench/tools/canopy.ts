@@ -74,4 +74,8 @@ export class Canopy extends Tool {
     const doc = await this.statusDoc();
     return (doc?.services ?? []).map((s) => ({ name: s.name, pid: s.pid, state: s.status, restarts: s.restarts }));
   }
+
+  stdoutLog(name: string): string {
+    return join(this.dir, "state", "logs", `${name}.log`);
+  }
 }

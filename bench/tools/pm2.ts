@@ -84,4 +84,8 @@ export class Pm2 extends Tool {
     const entries = JSON.parse(text || "[]") as JlistEntry[];
     return entries.map((e) => ({ name: e.name, pid: e.pid || null, state: e.pm2_env?.status ?? "?", restarts: e.pm2_env?.restart_time ?? 0 }));
   }
+
+  stdoutLog(name: string): string {
+    return join(this.dir, "logs", `${name}.out.log`);
+  }
 }

@@ -116,4 +116,8 @@ export class Supervisord extends Tool {
         return { name, pid: pid ? Number(pid[1]) : null, state, restarts: 0 };
       });
   }
+
+  stdoutLog(name: string): string {
+    return join(this.dir, "logs", `${name}.out.log`);
+  }
 }

@@ -57,6 +57,8 @@ export abstract class Tool {
   abstract downArgv(): string[];
   /** The daemon's pid, or undefined when none runs. */
   abstract daemonPid(): Promise<number | undefined>;
+  /** The file the tool is currently writing a service's stdout to. */
+  abstract stdoutLog(name: string): string;
   /** Parsed service list from the status command. */
   abstract list(): Promise<ServiceState[]>;
   /** Starts the daemon with nothing (or only non-autostart services) running. */
