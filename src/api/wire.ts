@@ -23,6 +23,8 @@ export interface ServiceView {
   /** Why it last ended on its own, in words. */
   reason: string | null;
   autostart: boolean;
+  /** While `waiting`: the dependencies it waits for (absent otherwise). */
+  waiting_for?: string[];
   /** CPU and resident memory summed over the service's process group; null when not running. */
   cpu_percent: number | null;
   memory_bytes: number | null;

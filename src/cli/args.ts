@@ -19,6 +19,9 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   stop: { all: { type: "boolean" } },
   restart: { all: { type: "boolean" } },
   logs: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" } },
+  events: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" }, json: { type: "boolean" } },
+  reload: { "dry-run": { type: "boolean" } },
+  convert: { output: { type: "string", short: "o" }, force: { type: "boolean" } },
   service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" } },
   init: {
     name: { type: "string", multiple: true },
@@ -75,11 +78,18 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   };
 }
 
+/** Every option that takes a value, as written on the command line (`-c`, `--config`, `-n`, …). */
+const VALUE_OPTIONS = new Set(
+  [GLOBAL, ...Object.values(COMMAND_OPTIONS)].flatMap((options) =>
+    Object.entries(options).flatMap(([name, spec]) => (spec.type === "string" ? [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])] : [])),
+  ),
+);
+
 /** The first word that is not an option or an option's value. */
 function findCommand(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === "-c" || arg === "--config" || arg === "-n" || arg === "--lines") {
+    if (VALUE_OPTIONS.has(arg)) {
       i++;
       continue;
     }

@@ -1,5 +1,5 @@
 /** Talks to a daemon over its unix socket. */
-import { CanopyError } from "../errors.ts";
+import { CanopyError, ERROR_TYPES, type ErrorType } from "../errors.ts";
 import type { ErrorBody } from "../api/wire.ts";
 
 /** A thin client of the control API; connection failures mean "no daemon". */
@@ -46,9 +46,13 @@ export class DaemonClient {
   }
 }
 
+/**
+ * The API's error as the CLI's own, keeping its type (so its exit code): a config the daemon
+ * refused on reload is `invalid_config`, exit 2, as if the CLI had read it. Unknown types are internal.
+ */
 function fromErrorBody(body: ErrorBody): CanopyError {
-  const known = body.error_type === "unknown_service" || body.error_type === "bad_request";
-  const type = known ? body.error_type : "internal";
+  const known = typeof body.error_type === "string" && Object.hasOwn(ERROR_TYPES, body.error_type);
+  const type: ErrorType = known ? (body.error_type as ErrorType) : "internal";
   const { error_type: _t, error_description, ...rest } = body;
-  return new CanopyError(type as "unknown_service", error_description ?? "request failed", rest);
+  return new CanopyError(type, error_description ?? "request failed", rest);
 }

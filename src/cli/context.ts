@@ -1,6 +1,7 @@
 /** What every command works from: the config, its daemon's paths, the client and the output streams. */
-import { type CanopyConfig, loadConfig } from "../config/index.ts";
+import { type CanopyConfig, findConfigFile, loadConfigWithWarnings } from "../config/index.ts";
 import { type DaemonPaths, resolvePaths } from "../daemon/paths.ts";
+import { isCanopyError } from "../errors.ts";
 import { DaemonClient } from "./client.ts";
 
 export interface Io {
@@ -17,11 +18,60 @@ export interface Project {
   client: DaemonClient;
 }
 
-/** Loads and validates the config (`-c`, $CANOPY_CONFIG, or canopy.* in cwd) and derives its daemon. */
+/**
+ * Loads and validates the config (`-c`, $CANOPY_CONFIG, or canopy.* in cwd) and derives its daemon.
+ * What the reader skipped or read differently (a process-compose file's unsupported keys) goes to stderr.
+ */
 export function openProject(io: Io, explicit: string | undefined): Project {
-  const config = loadConfig({ explicit, env: io.env, cwd: io.cwd });
+  const { config, warnings } = loadConfigWithWarnings({ explicit, env: io.env, cwd: io.cwd });
+  printWarnings(io, warnings);
   const paths = resolvePaths({ configFile: config.file, env: io.env });
   return { config, paths, client: new DaemonClient(paths.socketPath, config.file) };
+}
+
+/** The daemon of a config, found without validating the config: for commands that only talk to the daemon. */
+export interface DaemonHandle {
+  /** Absolute real path of the config file. */
+  file: string;
+  paths: DaemonPaths;
+  client: DaemonClient;
+}
+
+/**
+ * Finds the config file like `openProject` but does not read it: `reload` must reach the daemon
+ * to hear why it refuses an edited config, and `down` must stop a daemon whose config was broken since.
+ */
+export function openDaemon(io: Io, explicit: string | undefined): DaemonHandle {
+  const file = findConfigFile({ explicit, env: io.env, cwd: io.cwd });
+  const paths = resolvePaths({ configFile: file, env: io.env });
+  return { file, paths, client: new DaemonClient(paths.socketPath, file) };
+}
+
+/** A project whose config may not load: the daemon is still reachable, and runs the config it last loaded. */
+export interface LenientProject extends DaemonHandle {
+  /** Undefined when the file no longer validates (the warning said why). */
+  config?: CanopyConfig;
+}
+
+/**
+ * `openProject` for commands that mostly talk to the daemon (status, start/stop/restart):
+ * a config broken by an edit is a warning, not a refusal, since the daemon runs the one it
+ * last loaded. A missing config file is still an error.
+ */
+export function openProjectLenient(io: Io, explicit: string | undefined): LenientProject {
+  const daemon = openDaemon(io, explicit);
+  try {
+    return { ...daemon, config: openProject(io, explicit).config };
+  } catch (err) {
+    if (!isCanopyError(err) || err.error_type !== "invalid_config") throw err;
+    io.stderr(`canopy: warning: ${err.message}\ncanopy: warning: the daemon (if one runs) keeps the config it last loaded\n`);
+    return daemon;
+  }
+}
+
+/** One `canopy: warning: …` line per warning, on stderr. */
+export function printWarnings(io: Io, warnings: string[]): void {
+  for (const w of warnings) io.stderr(`canopy: warning: ${w}\n`);
 }
 
 /** Process-backed Io. */

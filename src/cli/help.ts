@@ -12,17 +12,38 @@ export const COMMAND_HELP: Record<string, string> = {
   down: `canopy down [-c FILE]
   Stop every service (whole process groups) and the daemon.`,
   status: `canopy status [NAME...] [--json] [-c FILE]
-  Show each service: status, pid, port, uptime, restarts, start error.
-  --json prints {"daemon":{...},"services":[...]}.`,
+  Show each service: status, ready, pid, port, CPU, memory, uptime, restarts, and why it is in
+  its state (waiting for a dependency, blocked by one, last exit, next restart, gave up).
+  Statuses: starting, running, completed, restarting, crashed, stopped, waiting (for its
+  dependencies), blocked (a dependency failed).
+  --json prints {"daemon":{...},"services":[...]}, with ready, cpu_percent, memory_bytes and reason.`,
   start: `canopy start NAME... | --all [-c FILE]
-  Start services (a fresh start clears a crashed service's restart budget).`,
+  Start services (a fresh start clears a crashed service's restart budget), and what they
+  depend on. A service whose dependencies are not up yet is "waiting" and starts once they are.`,
   stop: `canopy stop NAME... | --all [-c FILE]
-  Stop services: the stop signal to the whole group, SIGKILL after stop_timeout.`,
+  Stop services: the stop signal to the whole group, SIGKILL after stop_timeout.
+  --all stops dependents before what they depend on.`,
   restart: `canopy restart NAME... | --all [-c FILE]
-  Stop and start services again.`,
+  Stop and start services again (--all: stops in reverse dependency order, starts in order).`,
   logs: `canopy logs [NAME...] [-n N] [-f] [-c FILE]
   Print the last N lines (default 100) of the services' logs; -f follows, merged with prefixes.
   Works without a daemon (reads the log files); -f needs one.`,
+  events: `canopy events [-n N] [-f] [--json] [-c FILE]
+  Print the last N (default 100) things that happened to the services, oldest first, one per line:
+  <time> <service> <type> [pid N] [exit CODE [SIGNAL]] [in DELAY] [after N crashes] [— reason]
+  Types: started, ready, exited, restarting, gave_up, stopped, start_failed.
+  -f follows: prints new events as they happen, until the daemon stops.
+  --json prints each event as a raw JSON line.`,
+  reload: `canopy reload [--dry-run] [-c FILE]
+  Make the daemon re-read its config and apply only the difference: removed services stop,
+  changed ones restart with their new settings, added ones start, unchanged ones keep running
+  (same pid). Prints the plan: "+ added", "- removed", "~ changed", "= N unchanged", and warnings.
+  --dry-run prints the plan and changes nothing. An invalid config is refused (exit 2) and
+  nothing changes. Sending the daemon SIGHUP reloads too.`,
+  convert: `canopy convert FILE [-o OUT] [--force]
+  Read a Procfile, a process-compose file (or any config canopy reads) and write the equivalent
+  canopy.yaml: to OUT, by default canopy.yaml beside FILE. An existing file is kept unless
+  --force; -o - writes to stdout. What canopy skips or reads differently goes to stderr.`,
   service: `canopy service install|uninstall [--user|--system] [--print] [-c FILE]
   install writes a systemd unit (Linux) or a launchd plist (macOS) that runs this canopy
   executable as \`canopy up -c <config>\` in the foreground, restarted when it fails; stopping
@@ -58,6 +79,9 @@ Commands:
   status [--json]      show services
   start|stop|restart   control services by NAME or --all
   logs [-n N] [-f]     print or follow logs
+  events [-n N] [-f]   print or follow what happened (starts, exits, restarts)
+  reload [--dry-run]   apply config changes to the running daemon
+  convert FILE         write canopy.yaml from a Procfile or process-compose file
   init                 write a canopy.yaml (asks, or --name/--cmd/--port)
   doctor               check config, commands, ports and folders
   service install      run canopy under systemd or launchd (uninstall removes it)

@@ -3,10 +3,13 @@ import { CanopyError, isCanopyError } from "../errors.ts";
 import { versionString } from "../version.ts";
 import { type ParsedArgs, parseCommandLine } from "./args.ts";
 import { control } from "./commands/control.ts";
+import { convert } from "./commands/convert.ts";
 import { doctor } from "./commands/doctor.ts";
 import { down } from "./commands/down.ts";
+import { events } from "./commands/events.ts";
 import { init } from "./commands/init.ts";
 import { logs } from "./commands/logs.ts";
+import { reload } from "./commands/reload.ts";
 import { service } from "./commands/service.ts";
 import { status } from "./commands/status.ts";
 import { daemon, up } from "./commands/up.ts";
@@ -21,6 +24,9 @@ const COMMANDS: Record<string, Command> = {
   down,
   status,
   logs,
+  events,
+  reload,
+  convert,
   service,
   init,
   doctor,

@@ -46,6 +46,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
     if (hold && state.pid === undefined) {
       v.status = hold.status;
       v.start_error = hold.startError ?? null;
+      if (hold.waitingFor) v.waiting_for = hold.waitingFor;
     }
     return v;
   };
@@ -79,8 +80,10 @@ export function createControl(deps: ControlDeps): DaemonControl {
     restart: (name) => act(name, (n) => orchestrator.restart(n)),
     all: async (action) => {
       const services = deps.config().services;
-      if (action === "stop") await orchestrator.stopAll();
-      else await Promise.all(services.map((s) => orchestrator[action](s.name)));
+      // A restart of everything is a stop of everything (dependents first) and a start in
+      // dependency order: restarting each in place would bring dependents back before what they need.
+      if (action === "stop" || action === "restart") await orchestrator.stopAll();
+      if (action !== "stop") await Promise.all(services.map((s) => orchestrator.start(s.name)));
       return views(services);
     },
     logs: (name, tail) => {

@@ -8,6 +8,8 @@ import { evaluateDependencies } from "./dependency-gate.ts";
 export interface Hold {
   status: "waiting" | "blocked";
   startError?: StartError;
+  /** While waiting: the dependencies whose condition does not hold yet. */
+  waitingFor?: string[];
 }
 
 /**
@@ -110,7 +112,7 @@ export class Orchestrator {
     }
     if (this.active(svc.name)) return; // already running: dependencies gate starts, not runs
     if (gate.kind === "wait") {
-      this.holds.set(svc.name, { status: "waiting" });
+      this.holds.set(svc.name, { status: "waiting", waitingFor: gate.on });
       return;
     }
     const was = this.holds.get(svc.name)?.status;

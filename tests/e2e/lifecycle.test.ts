@@ -48,9 +48,9 @@ test("up -d, status, restart, logs, stop, start, down", async () => {
   const table = await p.cli(["status"]);
   expect(table.code).toBe(0);
   const rows = table.stdout.trimEnd().split("\n");
-  expect(rows[0]).toMatch(/^NAME\s+STATUS\s+PID\s+PORT\s+UPTIME\s+RESTARTS\s+ERROR$/);
-  expect(rows[1]).toMatch(new RegExp(`^web\\s+running\\s+${webPid}\\s+${port}\\s+\\d+[smhd]\\S*\\s+0$`));
-  expect(rows[2]).toMatch(/^printer\s+running\s+\d+\s+-\s+\S+\s+0$/);
+  expect(rows[0]).toMatch(/^NAME\s+STATUS\s+READY\s+PID\s+PORT\s+CPU\s+MEM\s+UPTIME\s+RESTARTS\s+WHY$/);
+  expect(rows[1]).toMatch(new RegExp(`^web\\s+running\\s+yes\\s+${webPid}\\s+${port}\\s+\\d+\\.\\d%\\s+\\d+\\.\\d[KMG]\\s+\\d+[smhd]\\S*\\s+0$`));
+  expect(rows[2]).toMatch(/^printer\s+running\s+yes\s+\d+\s+-\s+\S+\s+\S+\s+\S+\s+0$/);
 
   // restart: a new pid, the old one gone, the port serving again (from the new process).
   const restarted = await p.cli(["restart", "web"]);

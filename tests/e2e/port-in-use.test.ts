@@ -36,5 +36,5 @@ test("a port held by another process: start_error port_in_use with the holder's 
   expect(pidsWithMarker(marker)).toEqual([]);
 
   const table = await p.cli(["status"]);
-  expect(table.stdout).toMatch(/^api\s+crashed\s.*port_in_use$/m);
+  expect(table.stdout).toMatch(new RegExp(`^api\\s+crashed\\s.*port ${port} is already in use by pid ${process.pid}`, "m"));
 }, 60_000);

@@ -1,11 +1,12 @@
 /** `canopy down`: stop every service and the daemon. */
 import { CanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
-import { type Io, openProject } from "../context.ts";
+import { type Io, openDaemon } from "../context.ts";
 import { waitUntil } from "../wait.ts";
 
 export async function down(io: Io, args: ParsedArgs): Promise<number> {
-  const { client } = openProject(io, args.config);
+  // Not validated: a daemon must be stoppable after its config was broken by an edit.
+  const { client } = openDaemon(io, args.config);
   if (!(await client.alive())) {
     io.stderr("canopy: no daemon is running for this config; nothing to stop\n");
     return 0;

@@ -2,13 +2,15 @@
 import type { ServiceView, StatusDocument } from "../../api/wire.ts";
 import { CanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
-import { type Io, openProject } from "../context.ts";
+import type { ServiceConfig } from "../../config/index.ts";
+import { type Io, openProjectLenient } from "../context.ts";
+import { explain } from "../describe.ts";
 import { colorEnabled, escapeControls, makeColors, type Colors } from "../style.ts";
 import { formatTable } from "../table.ts";
 
 export async function status(io: Io, args: ParsedArgs): Promise<number> {
   const json = args.flags.json === true;
-  const project = openProject(io, args.config);
+  const project = openProjectLenient(io, args.config);
   const doc = await project.client.call<StatusDocument>("GET", "/v1/services");
   const services = pick(doc.services, args.positionals);
   if (json) {
@@ -17,7 +19,8 @@ export async function status(io: Io, args: ParsedArgs): Promise<number> {
     return 0;
   }
   const c = makeColors(colorEnabled({ isTTY: io.stdoutTty }, io.env));
-  io.stdout(renderTable(c, services, Date.now()));
+  const configs = new Map((project.config?.services ?? []).map((s) => [s.name, s]));
+  io.stdout(renderTable(c, services, Date.now(), (name) => configs.get(name)));
   return 0;
 }
 
@@ -30,19 +33,51 @@ function pick(services: ServiceView[], names: string[]): ServiceView[] {
   });
 }
 
-/** The status table: one row per service. */
-export function renderTable(c: Colors, services: ServiceView[], now: number): string {
+/** The status table: one row per service; WHY says what the status alone does not. */
+export function renderTable(
+  c: Colors,
+  services: ServiceView[],
+  now: number,
+  configOf: (name: string) => ServiceConfig | undefined = () => undefined,
+): string {
   // Escape what came from outside before colouring: the colour codes themselves must reach the terminal.
   const rows = services.map((s) => [
     escapeControls(s.name),
     paint(c, s.status),
+    readiness(s),
     s.pid === null ? "-" : String(s.pid),
     s.port === null ? "-" : String(s.port),
+    s.cpu_percent === null ? "-" : formatCpu(s.cpu_percent),
+    s.memory_bytes === null ? "-" : formatBytes(s.memory_bytes),
     s.status === "running" && s.started_at ? formatUptime(now - Date.parse(s.started_at)) : "-",
     String(s.restarts),
-    escapeControls(s.start_error ? s.start_error.error_type : s.exit_signal ?? (s.status === "crashed" && s.exit_code !== null ? `exit ${s.exit_code}` : "")),
+    escapeControls(explain(s, { now, config: configOf(s.name) }) ?? ""),
   ]);
-  return formatTable(["NAME", "STATUS", "PID", "PORT", "UPTIME", "RESTARTS", "ERROR"], rows);
+  return formatTable(["NAME", "STATUS", "READY", "PID", "PORT", "CPU", "MEM", "UPTIME", "RESTARTS", "WHY"], rows);
+}
+
+/** yes / no for a live process (its readiness probe passed or not), - otherwise. */
+function readiness(s: ServiceView): string {
+  if (s.pid === null) return "-";
+  return s.ready ? "yes" : "no";
+}
+
+/** 0 → "0.0%", 153.25 → "153.3%" (a share of one core). */
+export function formatCpu(percent: number): string {
+  return `${percent.toFixed(1)}%`;
+}
+
+/** Resident memory in binary units: 512B, 4.0K, 12.3M, 1.5G. */
+export function formatBytes(bytes: number): string {
+  const units = ["K", "M", "G", "T"];
+  if (bytes < 1024) return `${bytes}B`;
+  let value = bytes / 1024;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return `${value.toFixed(1)}${units[i]}`;
 }
 
 function paint(c: Colors, status: ServiceView["status"]): string {

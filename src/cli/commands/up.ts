@@ -86,7 +86,7 @@ async function upDetached(io: Io, project: Project): Promise<number> {
     throw new CanopyError("start_failed", `the daemon did not start: ${why}. Its log, ${logPath}:\n${tail(logPath)}`);
   }
   const doc = await settled(project);
-  return report(io, doc.services.filter((s) => s.autostart), `daemon running (pid ${doc.daemon.pid})`);
+  return report(io, project, doc.services.filter((s) => s.autostart || s.status !== "stopped"), `daemon running (pid ${doc.daemon.pid})`);
 }
 
 /** A daemon already runs: start its stopped autostart services. */
@@ -101,26 +101,30 @@ async function startStopped(io: Io, project: Project): Promise<number> {
     io.stderr(`canopy: daemon already running (pid ${doc.daemon.pid}); nothing was stopped\n`);
     return 0;
   }
-  return report(io, started, `daemon already running (pid ${doc.daemon.pid})`);
+  return report(io, project, started, `daemon already running (pid ${doc.daemon.pid})`);
 }
 
-/** Waits until no service is still `starting`. */
+/**
+ * Waits until no service is still on its way: `starting`, or `waiting` for its dependencies
+ * (which start it once they are up). `blocked` is settled: a dependency failed.
+ */
 async function settled(project: Project): Promise<StatusDocument> {
   let doc = await project.client.call<StatusDocument>("GET", "/v1/services");
   await waitUntil(async () => {
     doc = await project.client.call<StatusDocument>("GET", "/v1/services");
-    return !doc.services.some((s) => s.status === "starting");
+    return !doc.services.some((s) => s.status === "starting" || s.status === "waiting");
   }, SERVICES_SETTLE_TIMEOUT_MS);
   return doc;
 }
 
-function report(io: Io, services: ServiceView[], header: string): number {
+function report(io: Io, project: Project, services: ServiceView[], header: string): number {
   io.stderr(`canopy: ${header}\n`);
+  const configs = new Map(project.config.services.map((s) => [s.name, s]));
   let failed = 0;
   for (const s of services) {
     const ok = s.status === "running" || s.status === "completed";
     if (!ok) failed++;
-    (ok ? io.stdout : io.stderr)(`${describeService(s)}\n`);
+    (ok ? io.stdout : io.stderr)(`${describeService(s, { config: configs.get(s.name) })}\n`);
   }
   return failed > 0 ? 1 : 0;
 }
