@@ -22,6 +22,8 @@ async function copyExample(name: string, ports: number[]): Promise<{ p: TempProj
   for (const fixed of ports) port.set(fixed, await freePort());
   let text = readFileSync(p.configFile, "utf8");
   for (const [fixed, free] of port) text = text.replaceAll(String(fixed), String(free));
+  // Scripts by absolute path: their argv then names the project folder, so cleanup finds any leftover.
+  text = text.replace(/"(\w+\.ts)"/g, (_, file: string) => JSON.stringify(join(p.dir, file)));
   writeFileSync(p.configFile, text);
   return { p, port };
 }

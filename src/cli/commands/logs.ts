@@ -4,6 +4,7 @@ import { tailLogFiles } from "../../daemon/log-files.ts";
 import { CanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
 import { type Io, openProject, type Project } from "../context.ts";
+import { readNdjson } from "../ndjson.ts";
 import { colorEnabled, formatLine, makeColors } from "../style.ts";
 
 export async function logs(io: Io, args: ParsedArgs): Promise<number> {
@@ -38,20 +39,10 @@ async function follow(io: Io, project: Project, names: string[], n: number, prin
   const query = new URLSearchParams({ tail: String(n), follow: "1" });
   if (names.length > 0) query.set("services", names.join(","));
   const res = await project.client.stream(`/v1/logs?${query}`);
-  if (!res.body) return 0;
-  const decoder = new TextDecoder();
-  let buffered = "";
-  for await (const chunk of res.body) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let nl = buffered.indexOf("\n");
-    while (nl !== -1) {
-      const item = JSON.parse(buffered.slice(0, nl)) as LogEntry | DroppedNotice;
-      buffered = buffered.slice(nl + 1);
-      if ("dropped" in item) io.stderr(`canopy: ${item.dropped} lines dropped while this reader was behind\n`);
-      else print(item);
-      nl = buffered.indexOf("\n");
-    }
-  }
+  await readNdjson<LogEntry | DroppedNotice>(res, (item) => {
+    if ("dropped" in item) io.stderr(`canopy: ${item.dropped} lines dropped while this reader was behind\n`);
+    else print(item);
+  });
   return 0;
 }
 
