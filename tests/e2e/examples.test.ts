@@ -21,7 +21,8 @@ async function copyExample(name: string, ports: number[]): Promise<{ p: TempProj
   const port = new Map<number, number>();
   for (const fixed of ports) port.set(fixed, await freePort());
   let text = readFileSync(p.configFile, "utf8");
-  for (const [fixed, free] of port) text = text.replaceAll(String(fixed), String(free));
+  // One pass, whole numbers only: a free port must not be rewritten again by the next replacement.
+  text = text.replace(/\b\d{4,5}\b/g, (n) => String(port.get(Number(n)) ?? n));
   // Scripts by absolute path: their argv then names the project folder, so cleanup finds any leftover.
   text = text.replace(/"(\w+\.ts)"/g, (_, file: string) => JSON.stringify(join(p.dir, file)));
   writeFileSync(p.configFile, text);
@@ -32,8 +33,10 @@ test("examples/orchestration: db → migrate → api come up in order with their
   const { p, port } = await copyExample("orchestration", [7431, 7432]);
   const env = { PATH: `${join(import.meta.dir, "..", "..", "node_modules", ".bin")}:${process.env.PATH}` };
   const up = await p.cli(["up", "-d"], { env });
+  // On failure, show what up said and what the daemon logged.
+  const daemonLog = () => Bun.file(join(p.stateDir, "daemon.log")).text().catch(() => "(no daemon.log)");
+  if (up.code !== 0) expect({ code: up.code, stdout: up.stdout, stderr: up.stderr, log: await daemonLog() }).toMatchObject({ code: 0 });
   expect(up.stderr).toContain("daemon running");
-  expect(up.code).toBe(0);
   expect(up.stdout).toMatch(/^db: running \(pid \d+, port \d+\)$/m);
   expect(up.stdout).toMatch(/^migrate: completed — exit 0$/m);
   expect(up.stdout).toMatch(/^api: running \(pid \d+, port \d+\)$/m);
