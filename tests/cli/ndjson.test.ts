@@ -1,0 +1,44 @@
+/** Reading a follow stream: lines split across chunks, several in one chunk, a last line without a newline. */
+import { expect, test } from "bun:test";
+import { readNdjson } from "../../src/cli/ndjson.ts";
+
+function response(chunks: string[]): Response {
+  const encoder = new TextEncoder();
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const c of chunks) controller.enqueue(encoder.encode(c));
+        controller.close();
+      },
+    }),
+  );
+}
+
+test("every item once, in order, however the bytes are chunked", async () => {
+  const items: unknown[] = [];
+  await readNdjson(response(['{"a":1}\n{"dro', 'pped":5}\n\n{"text":"é', '"}\n{"last":true}']), (item) => items.push(item));
+  expect(items).toEqual([{ a: 1 }, { dropped: 5 }, { text: "é" }, { last: true }]);
+});
+
+test("a multi-byte character split between chunks survives", async () => {
+  const bytes = new TextEncoder().encode('{"t":"→"}\n');
+  const items: unknown[] = [];
+  const res = new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, 7));
+        controller.enqueue(bytes.slice(7));
+        controller.close();
+      },
+    }),
+  );
+  await readNdjson(res, (item) => items.push(item));
+  expect(items).toEqual([{ t: "→" }]);
+});
+
+test("an empty body reads nothing", async () => {
+  const items: unknown[] = [];
+  await readNdjson(new Response(null), (item) => items.push(item));
+  await readNdjson(response([]), (item) => items.push(item));
+  expect(items).toEqual([]);
+});
