@@ -4,8 +4,9 @@
  * deadline), taps their output into `[name] `-prefixed lines and a bounded ring buffer,
  * and gates "running" on the service's port when it has one.
  *
- * Seams (`spawnFn`, `killFn`, `sleep`, `now`, `portListening`, `which`, `groupAlive`) keep
- * the decisions testable; without an injected `spawnFn` every seam is the real one.
+ * Seams (`spawnFn`, `killFn`, `sleep`, `now`, `portListening`, `which`, `groupAlive`, …; see
+ * supervisor/settings.ts) keep the decisions testable; without an injected `spawnFn` every
+ * seam is the real one.
  */
 import { constants as osConstants } from "node:os";
 import { LogRing } from "./supervisor/log-ring.ts";
@@ -13,31 +14,24 @@ import { tapLines } from "./supervisor/output-tap.ts";
 import { backoffDelay, nextStreak } from "./supervisor/backoff.ts";
 import { ChildHealth } from "./supervisor/health.ts";
 import { defaultPortListening } from "./supervisor/port-probe.ts";
-import { defaultProbe, type ProbeFn } from "./supervisor/probes.ts";
-import { defaultContinueGroup, defaultGroupAlive, defaultKillGroup } from "./supervisor/process-group.ts";
-import { continueAfter, defaultFindMarked, defaultSignalPid, type FindMarkedFn, MarkedSweep, markOf, marksSupported, newMarkToken, type SignalPidFn } from "./supervisor/escape.ts";
+import { continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
+import { resolveSettings, type Settings, type SupervisorOptions } from "./supervisor/settings.ts";
 import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
 import { RestartBudget } from "./supervisor/restart-budget.ts";
-import { childEnv, defaultSpawn } from "./supervisor/spawn.ts";
+import { childEnv } from "./supervisor/spawn.ts";
 import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
 import type {
-  GroupAliveFn,
-  KillFn,
-  LogLine,
-  PortListeningFn,
   ProbeSpec,
   ServiceState,
   ServiceStatus,
-  SleepFn,
-  SpawnFn,
   SpawnRequest,
   StartError,
   SupervisedProc,
   SupervisorEvent,
-  WhichFn,
 } from "./supervisor/types.ts";
 
 export { defaultKillGroup } from "./supervisor/process-group.ts";
+export type { SupervisorOptions } from "./supervisor/settings.ts";
 export type {
   KillFn,
   LogLine,
@@ -48,71 +42,6 @@ export type {
   SupervisedProc,
   SupervisorEvent,
 } from "./supervisor/types.ts";
-
-export interface SupervisorOptions {
-  spawnFn?: SpawnFn;
-  killFn?: KillFn;
-  /** Waits between a crash and its respawn, and between readiness probes. */
-  sleep?: SleepFn;
-  /** Epoch ms; the restart window is measured with it. */
-  now?: () => number;
-  /** Receives every output line as `[name] line\n`, and the supervisor's own notices. */
-  output?: (line: string) => void;
-  /** Crashes within `restartWindowMs` that mark a service `crashed` (the first run counts). */
-  maxRestarts?: number;
-  restartWindowMs?: number;
-  restartDelayMs?: number;
-  /** How long after the stop signal before SIGKILL. */
-  killTimeoutMs?: number;
-  /** Cap of each service's in-memory log ring, in bytes. */
-  logBufferBytes?: number;
-  portListening?: PortListeningFn;
-  /** How long `start` waits for `env.PORT` to accept connections. 0 turns the gate off. */
-  startReadyMs?: number;
-  startReadyPollMs?: number;
-  /** After the readiness window, how often a still-unbound port is probed again. */
-  lateProbeIntervalMs?: number;
-  /** Cap of the doubling restart delay, and the healthy run that resets the doubling. */
-  restartMaxDelayMs?: number;
-  restartResetAfterMs?: number;
-  /** Jitter source for restart delays (0 ≤ x < 1). */
-  random?: () => number;
-  /** Runs a readiness or liveness check (`ready` / `alive` in a request). */
-  probe?: ProbeFn;
-  which?: WhichFn;
-  groupAlive?: GroupAliveFn;
-  /** The environment children inherit, read at each spawn. */
-  baseEnv?: () => Record<string, string | undefined>;
-  onEvent?: (event: SupervisorEvent) => void;
-  onLog?: (line: LogLine) => void;
-  /** Receives the supervisor's own notices about a service (crash, give-up, escalation). */
-  onNotice?: (service: string, message: string) => void;
-  /**
-   * Escape-proof stop (see supervisor/escape.ts): finds the processes carrying a spawn's
-   * `CANOPY_MARK` outside its group. Real on Linux when no `spawnFn` is injected; without
-   * it no mark is set and nothing is looked up.
-   */
-  findMarked?: FindMarkedFn;
-  /** Signals one escaped pid; real only when no `spawnFn` is injected. */
-  signalPid?: SignalPidFn;
-  /** SIGCONT to a group right after its stop signal; real only when no `spawnFn` is injected. */
-  continueGroup?: (pid: number) => void;
-  /** Checked before each spawn; a StartError returned here fails the start without spawning. */
-  preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
-}
-
-const DEFAULTS = {
-  maxRestarts: 5,
-  restartWindowMs: 60_000,
-  restartDelayMs: 100,
-  killTimeoutMs: 5_000,
-  logBufferBytes: 256 * 1024,
-  startReadyMs: 5_000,
-  startReadyPollMs: 100,
-  lateProbeIntervalMs: 1_000,
-  restartMaxDelayMs: 30_000,
-  restartResetAfterMs: 60_000,
-} as const;
 
 /** One spawned process and what is known of its stop. */
 interface Child {
@@ -159,73 +88,16 @@ interface Entry {
 
 export class Supervisor {
   private readonly entries = new Map<string, Entry>();
-  private readonly spawnFn: SpawnFn;
-  private readonly killFn: KillFn;
-  private readonly sleep: SleepFn;
-  private readonly now: () => number;
-  private readonly output: (line: string) => void;
-  private readonly maxRestarts: number;
-  private readonly restartWindowMs: number;
-  private readonly restartDelayMs: number;
-  private readonly killTimeoutMs: number;
-  private readonly logBufferBytes: number;
-  private readonly portListening?: PortListeningFn;
-  private readonly startReadyMs: number;
-  private readonly startReadyPollMs: number;
-  private readonly lateProbeIntervalMs: number;
-  private readonly restartMaxDelayMs: number;
-  private readonly restartResetAfterMs: number;
-  private readonly random: () => number;
-  private readonly probe: ProbeFn;
-  private readonly which: WhichFn;
-  private readonly groupAlive: GroupAliveFn;
-  private readonly baseEnv: () => Record<string, string | undefined>;
-  private readonly onEvent: (event: SupervisorEvent) => void;
-  private readonly onLog?: (line: LogLine) => void;
-  private readonly onNotice?: (service: string, message: string) => void;
-  private readonly preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
-  private readonly findMarked?: FindMarkedFn;
-  private readonly signalPid: SignalPidFn;
-  private readonly continueGroup: (pid: number) => void;
+  private readonly s: Settings;
   private readonly markToken = newMarkToken();
   private spawnCount = 0;
 
   constructor(opts: SupervisorOptions = {}) {
-    // With an injected spawner the real world is out of the picture: every binary
-    // resolves, no group outlives its fake leader, and the readiness gate is off
-    // unless the test asks for it.
-    const real = opts.spawnFn === undefined;
-    this.spawnFn = opts.spawnFn ?? defaultSpawn;
-    this.killFn = opts.killFn ?? defaultKillGroup;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.now = opts.now ?? Date.now;
-    this.output = opts.output ?? ((line) => void process.stdout.write(line));
-    this.maxRestarts = opts.maxRestarts ?? DEFAULTS.maxRestarts;
-    this.restartWindowMs = opts.restartWindowMs ?? DEFAULTS.restartWindowMs;
-    this.restartDelayMs = opts.restartDelayMs ?? DEFAULTS.restartDelayMs;
-    this.killTimeoutMs = opts.killTimeoutMs ?? DEFAULTS.killTimeoutMs;
-    this.logBufferBytes = opts.logBufferBytes ?? DEFAULTS.logBufferBytes;
-    const gateAsked = opts.portListening !== undefined || opts.startReadyMs !== undefined;
-    this.portListening = real || gateAsked ? (opts.portListening ?? defaultPortListening) : undefined;
-    this.startReadyMs = opts.startReadyMs ?? DEFAULTS.startReadyMs;
-    this.startReadyPollMs = Math.max(1, opts.startReadyPollMs ?? DEFAULTS.startReadyPollMs);
-    this.lateProbeIntervalMs = opts.lateProbeIntervalMs ?? DEFAULTS.lateProbeIntervalMs;
-    this.restartMaxDelayMs = opts.restartMaxDelayMs ?? DEFAULTS.restartMaxDelayMs;
-    this.restartResetAfterMs = opts.restartResetAfterMs ?? DEFAULTS.restartResetAfterMs;
-    this.random = opts.random ?? Math.random;
-    this.probe = opts.probe ?? defaultProbe;
-    this.which = opts.which ?? (real ? (bin, o) => Bun.which(bin, o) : (bin) => bin);
-    this.groupAlive = opts.groupAlive ?? (real ? defaultGroupAlive : () => false);
-    this.findMarked = opts.findMarked ?? (real && marksSupported() ? defaultFindMarked : undefined);
-    this.signalPid = opts.signalPid ?? (real ? defaultSignalPid : () => {});
-    this.continueGroup = opts.continueGroup ?? (real ? defaultContinueGroup : () => {});
+    this.s = resolveSettings(opts);
     // As PID 1, orphans reparented to us would stay zombies: Bun reaps only its own children.
-    if (real) reapOrphansIfInit((pid) => [...this.entries.values()].some((en) => en.child?.pid === pid));
-    this.baseEnv = opts.baseEnv ?? (() => process.env);
-    this.onEvent = opts.onEvent ?? (() => {});
-    this.onLog = opts.onLog;
-    this.onNotice = opts.onNotice;
-    this.preflight = opts.preflight;
+    if (opts.spawnFn === undefined) {
+      reapOrphansIfInit((pid) => [...this.entries.values()].some((en) => en.child?.pid === pid));
+    }
   }
 
   /**
@@ -276,12 +148,12 @@ export class Supervisor {
       child.terminating = terminateGroup({
         pid: child.pid,
         exited: child.proc.exited,
-        killFn: this.killFn,
+        killFn: this.s.killFn,
         signal: e.req.stopSignal ?? "SIGTERM",
         timeoutMs: this.killTimeoutOf(e),
         onEscalate: (msg) => this.notice(name, msg),
         onError: (msg) => this.notice(name, msg),
-        continueFn: this.continueGroup,
+        continueFn: this.s.continueGroup,
       });
       // Escaped processes get the stop signal now too; handleExit waits for them.
       this.sweepOf(e, child)?.pass();
@@ -347,14 +219,14 @@ export class Supervisor {
       restartsInWindow: 0,
       streak: 0,
       ready: false,
-      logs: new LogRing(this.logBufferBytes),
+      logs: new LogRing(this.s.logBufferBytes),
     };
   }
 
   /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
   private launch(e: Entry): Promise<ServiceState> {
     const launching = (async () => {
-      const refused = this.preflight && !e.child ? await this.preflight(e.req) : undefined;
+      const refused = this.s.preflight && !e.child ? await this.s.preflight(e.req) : undefined;
       if (refused && !e.child) {
         this.failStart(e, refused);
         return this.snapshot(e);
@@ -375,10 +247,10 @@ export class Supervisor {
     if (e.child) return e.child;
     const req = e.req;
     const name = req.short;
-    const mark = this.findMarked ? markOf(this.markToken, name, ++this.spawnCount) : undefined;
-    const env = childEnv(this.baseEnv(), req.env, mark);
+    const mark = this.s.findMarked ? markOf(this.markToken, name, ++this.spawnCount) : undefined;
+    const env = childEnv(this.s.baseEnv(), req.env, mark);
     const binary = req.cmd[0] as string;
-    if (!this.which(binary, { PATH: env.PATH ?? "", cwd: req.cwd })) {
+    if (!this.s.which(binary, { PATH: env.PATH ?? "", cwd: req.cwd })) {
       this.failStart(e, {
         error_type: "missing_dependency",
         binary,
@@ -389,7 +261,7 @@ export class Supervisor {
     }
     let proc: SupervisedProc;
     try {
-      proc = this.spawnFn({ ...req, env });
+      proc = this.s.spawnFn({ ...req, env });
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
       this.failStart(e, {
@@ -411,7 +283,7 @@ export class Supervisor {
     e.child = child;
     e.status = "starting";
     e.ready = false;
-    e.startedAtMs = this.now();
+    e.startedAtMs = this.s.now();
     e.startedAt = this.iso();
     const onLine = (stream: "stdout" | "stderr") => (text: string, bytes: Uint8Array) =>
       this.recordLine(e, stream, text, bytes);
@@ -436,18 +308,18 @@ export class Supervisor {
     const line = `[${e.req.short}] ${text}\n`;
     e.logs.push(line);
     e.child?.health.noteLine(text);
-    this.output(line);
-    this.onLog?.({ service: e.req.short, stream, text, bytes, at: this.now() });
+    this.s.output(line);
+    this.s.onLog?.({ service: e.req.short, stream, text, bytes, at: this.s.now() });
   }
 
   /** The readiness check of a request: its `ready` probe, else a TCP probe of `env.PORT`. */
   private readySpecOf(req: SpawnRequest): ProbeSpec | undefined {
     if (req.ready) return req.ready;
     const port = portOf(req);
-    if (port === undefined || !this.portListening) return undefined;
+    if (port === undefined || !this.s.portListening) return undefined;
     return {
       check: { kind: "tcp", port },
-      intervalMs: this.startReadyPollMs,
+      intervalMs: this.s.startReadyPollMs,
       timeoutMs: 500,
       initialDelayMs: 0,
       failureThreshold: 1,
@@ -457,10 +329,10 @@ export class Supervisor {
   private healthFor(e: Entry, child: () => Child, env: Record<string, string>): ChildHealth {
     const req = e.req;
     const ready = this.readySpecOf(req);
-    return new ChildHealth(ready, req.alive, req.ready ? req.ready.intervalMs : this.lateProbeIntervalMs, {
-      sleep: this.sleep,
-      probe: this.probe,
-      context: { cwd: req.cwd, env, portListening: this.portListening ?? defaultPortListening },
+    return new ChildHealth(ready, req.alive, req.ready ? req.ready.intervalMs : this.s.lateProbeIntervalMs, {
+      sleep: this.s.sleep,
+      probe: this.s.probe,
+      context: { cwd: req.cwd, env, portListening: this.s.portListening ?? defaultPortListening },
       isCurrent: () => e.child === child() && !child().stopRequested,
       onReady: () => this.markReady(e, child()),
       onLivenessFailed: (detail, failures) => this.failLiveness(e, child(), detail, failures),
@@ -469,7 +341,7 @@ export class Supervisor {
 
   /** Waits out the readiness gate; the child is `running` after it either way. */
   private async awaitReady(e: Entry, child: Child): Promise<void> {
-    const ready = await child.health.gate(this.startReadyMs);
+    const ready = await child.health.gate(this.s.startReadyMs);
     if (e.child !== child) return;
     this.markRunning(e, child);
     if (ready) return;
@@ -480,8 +352,8 @@ export class Supervisor {
       error_type: port !== undefined ? "started_but_unbound" : "not_ready",
       error_description:
         port !== undefined
-          ? `${e.req.short} is running but nothing accepts connections on port ${port} after ${this.startReadyMs}ms; still probing`
-          : `${e.req.short} is running but not ready after ${this.startReadyMs}ms (${child.health.lastDetail}); still probing`,
+          ? `${e.req.short} is running but nothing accepts connections on port ${port} after ${this.s.startReadyMs}ms; still probing`
+          : `${e.req.short} is running but not ready after ${this.s.startReadyMs}ms (${child.health.lastDetail}); still probing`,
       at: this.iso(),
     };
     this.notice(e.req.short, e.startError.error_description);
@@ -508,12 +380,12 @@ export class Supervisor {
     void terminateGroup({
       pid: child.pid,
       exited: child.proc.exited,
-      killFn: this.killFn,
+      killFn: this.s.killFn,
       signal: e.req.stopSignal ?? "SIGTERM",
       timeoutMs: this.killTimeoutOf(e),
       onEscalate: (msg) => this.notice(e.req.short, msg),
       onError: (msg) => this.notice(e.req.short, msg),
-      continueFn: this.continueGroup,
+      continueFn: this.s.continueGroup,
     });
   }
 
@@ -524,7 +396,7 @@ export class Supervisor {
     // Processes that left the group are signalled alongside the group's remnants.
     const sweep = this.sweepOf(e, child);
     sweep?.pass();
-    if (this.groupAlive(child.pid)) await this.reapRemnants(e, child);
+    if (this.s.groupAlive(child.pid)) await this.reapRemnants(e, child);
     if (sweep) await this.finishSweep(e, sweep);
     if (e.child !== child) return;
     e.child = undefined;
@@ -553,7 +425,7 @@ export class Supervisor {
   private async reapRemnants(e: Entry, child: Child): Promise<void> {
     const send = (sig: NodeJS.Signals) => {
       try {
-        this.killFn(child.pid, sig);
+        this.s.killFn(child.pid, sig);
       } catch (err) {
         this.notice(e.req.short, `could not signal group ${child.pid}: ${(err as Error).message}`);
       }
@@ -561,12 +433,12 @@ export class Supervisor {
     // A requested stop already signalled the whole group; a crash has not.
     if (!child.stopRequested) {
       send(e.req.stopSignal ?? "SIGTERM");
-      if (continueAfter(e.req.stopSignal ?? "SIGTERM")) this.continueGroup(child.pid);
+      if (continueAfter(e.req.stopSignal ?? "SIGTERM")) this.s.continueGroup(child.pid);
     }
-    if (await waitGroupGone(child.pid, this.groupAlive, this.killTimeoutOf(e))) return;
+    if (await waitGroupGone(child.pid, this.s.groupAlive, this.killTimeoutOf(e))) return;
     this.notice(e.req.short, "processes left in the group after the leader exited; escalating to SIGKILL");
     send("SIGKILL");
-    await waitGroupGone(child.pid, this.groupAlive, this.killTimeoutOf(e));
+    await waitGroupGone(child.pid, this.s.groupAlive, this.killTimeoutOf(e));
   }
 
   /** Decides what an exit nobody asked for leads to; returns the events that follow "exited". */
@@ -582,9 +454,9 @@ export class Supervisor {
       this.notice(name, `${how}; restart policy "${policy}", not restarting`);
       return [];
     }
-    const now = this.now();
-    const windowMs = e.req.restartWindowMs ?? this.restartWindowMs;
-    const max = e.req.maxRestarts ?? this.maxRestarts;
+    const now = this.s.now();
+    const windowMs = e.req.restartWindowMs ?? this.s.restartWindowMs;
+    const max = e.req.maxRestarts ?? this.s.maxRestarts;
     const crashes = e.budget.record(now, windowMs);
     e.restartsInWindow = crashes;
     e.lastCrashAt = new Date(now).toISOString();
@@ -594,19 +466,19 @@ export class Supervisor {
       return [{ type: "gave_up", service: name, crashes, at: this.iso() }];
     }
     const backoff = {
-      baseMs: e.req.restartDelayMs ?? this.restartDelayMs,
-      maxMs: e.req.restartMaxDelayMs ?? this.restartMaxDelayMs,
-      resetAfterMs: e.req.restartResetAfterMs ?? this.restartResetAfterMs,
+      baseMs: e.req.restartDelayMs ?? this.s.restartDelayMs,
+      maxMs: e.req.restartMaxDelayMs ?? this.s.restartMaxDelayMs,
+      resetAfterMs: e.req.restartResetAfterMs ?? this.s.restartResetAfterMs,
     };
     e.streak = nextStreak(e.streak, now - (e.startedAtMs ?? now), backoff);
-    const delayMs = backoffDelay(backoff, e.streak, this.random);
+    const delayMs = backoffDelay(backoff, e.streak, this.s.random);
     e.status = "restarting";
     e.nextRestartAt = now + delayMs;
     this.notice(name, `${how}; restarting in ${delayMs}ms (crash ${crashes} of ${max} allowed within ${windowMs}ms)`);
     const restarting: SupervisorEvent = { type: "restarting", service: name, delayMs, at: this.iso() };
     const token = {};
     e.pendingRespawn = token;
-    void this.sleep(delayMs).then(() => {
+    void this.s.sleep(delayMs).then(() => {
       if (e.pendingRespawn !== token) return;
       this.cancelRespawn(e);
       if (e.child || e.launching) return;
@@ -617,13 +489,13 @@ export class Supervisor {
 
   /** The sweep of `child`'s escaped processes (created on first use); undefined when marking is off. */
   private sweepOf(e: Entry, child: Child): MarkedSweep | undefined {
-    const find = this.findMarked;
+    const find = this.s.findMarked;
     const mark = child.mark;
     if (!find || mark === undefined) return undefined;
     const name = e.req.short;
     child.sweep ??= new MarkedSweep({
       find: () => find(mark, child.pid),
-      signalPid: this.signalPid,
+      signalPid: this.s.signalPid,
       stopSignal: e.req.stopSignal ?? "SIGTERM",
       timeoutMs: this.killTimeoutOf(e),
       onFound: (pids) => this.notice(name, `stopping ${pids.length} process(es) that left the process group (${pids.join(", ")})`),
@@ -653,21 +525,21 @@ export class Supervisor {
   }
 
   private killTimeoutOf(e: Entry): number {
-    return e.req.killTimeoutMs ?? this.killTimeoutMs;
+    return e.req.killTimeoutMs ?? this.s.killTimeoutMs;
   }
 
   /** A line from the supervisor itself about a service, on the same output. */
   private notice(name: string, message: string): void {
-    this.output(`[${name}] ${message}\n`);
-    this.onNotice?.(name, message);
+    this.s.output(`[${name}] ${message}\n`);
+    this.s.onNotice?.(name, message);
   }
 
   private emit(event: SupervisorEvent): void {
-    this.onEvent(event);
+    this.s.onEvent(event);
   }
 
   private iso(): string {
-    return new Date(this.now()).toISOString();
+    return new Date(this.s.now()).toISOString();
   }
 
   private snapshot(e: Entry): ServiceState {
