@@ -11,7 +11,7 @@
 import { constants as osConstants } from "node:os";
 import { LogRing } from "./supervisor/log-ring.ts";
 import { tapLines } from "./supervisor/output-tap.ts";
-import { backoffDelay, nextStreak } from "./supervisor/backoff.ts";
+import { decideAfterCrash } from "./supervisor/crash-decision.ts";
 import { ChildHealth } from "./supervisor/health.ts";
 import { defaultPortListening } from "./supervisor/port-probe.ts";
 import { continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
@@ -441,50 +441,61 @@ export class Supervisor {
     await waitGroupGone(child.pid, this.s.groupAlive, this.killTimeoutOf(e));
   }
 
-  /** Decides what an exit nobody asked for leads to; returns the events that follow "exited". */
+  /** Applies the crash decision; returns the events that follow "exited". */
   private handleCrash(e: Entry, code: number | null, signal: string | undefined, cause?: string): SupervisorEvent[] {
     const name = e.req.short;
-    const how = cause ? `restarted: ${cause}` : describeExit(code, signal);
-    e.reason = how;
-    const policy = e.req.restart ?? "always";
-    const clean = code === 0 && signal === undefined;
-    if (policy === "never" || (policy === "on-failure" && clean)) {
-      e.status = clean ? "completed" : "crashed";
-      if (!clean) e.lastCrashAt = this.iso();
-      this.notice(name, `${how}; restart policy "${policy}", not restarting`);
-      return [];
-    }
     const now = this.s.now();
-    const windowMs = e.req.restartWindowMs ?? this.s.restartWindowMs;
-    const max = e.req.maxRestarts ?? this.s.maxRestarts;
-    const crashes = e.budget.record(now, windowMs);
-    e.restartsInWindow = crashes;
-    e.lastCrashAt = new Date(now).toISOString();
-    if (crashes >= max) {
-      e.status = "crashed";
-      this.notice(name, `${how}; ${crashes} crashes within ${windowMs}ms, giving up (start it again to retry)`);
-      return [{ type: "gave_up", service: name, crashes, at: this.iso() }];
+    const decision = decideAfterCrash({
+      policy: e.req.restart ?? "always",
+      code,
+      signal,
+      cause,
+      now,
+      ranForMs: now - (e.startedAtMs ?? now),
+      windowMs: e.req.restartWindowMs ?? this.s.restartWindowMs,
+      maxRestarts: e.req.maxRestarts ?? this.s.maxRestarts,
+      budget: e.budget,
+      streak: e.streak,
+      backoff: {
+        baseMs: e.req.restartDelayMs ?? this.s.restartDelayMs,
+        maxMs: e.req.restartMaxDelayMs ?? this.s.restartMaxDelayMs,
+        resetAfterMs: e.req.restartResetAfterMs ?? this.s.restartResetAfterMs,
+      },
+      random: this.s.random,
+    });
+    e.reason = decision.how;
+    this.notice(name, decision.notice);
+    switch (decision.kind) {
+      case "final":
+        e.status = decision.status;
+        if (decision.status === "crashed") e.lastCrashAt = this.iso();
+        return [];
+      case "give_up":
+        e.status = "crashed";
+        e.restartsInWindow = decision.crashes;
+        e.lastCrashAt = new Date(now).toISOString();
+        return [{ type: "gave_up", service: name, crashes: decision.crashes, at: this.iso() }];
+      case "respawn":
+        e.status = "restarting";
+        e.restartsInWindow = decision.crashes;
+        e.lastCrashAt = new Date(now).toISOString();
+        e.streak = decision.streak;
+        this.scheduleRespawn(e, decision.delayMs);
+        return [{ type: "restarting", service: name, delayMs: decision.delayMs, at: this.iso() }];
     }
-    const backoff = {
-      baseMs: e.req.restartDelayMs ?? this.s.restartDelayMs,
-      maxMs: e.req.restartMaxDelayMs ?? this.s.restartMaxDelayMs,
-      resetAfterMs: e.req.restartResetAfterMs ?? this.s.restartResetAfterMs,
-    };
-    e.streak = nextStreak(e.streak, now - (e.startedAtMs ?? now), backoff);
-    const delayMs = backoffDelay(backoff, e.streak, this.s.random);
-    e.status = "restarting";
-    e.nextRestartAt = now + delayMs;
-    this.notice(name, `${how}; restarting in ${delayMs}ms (crash ${crashes} of ${max} allowed within ${windowMs}ms)`);
-    const restarting: SupervisorEvent = { type: "restarting", service: name, delayMs, at: this.iso() };
+  }
+
+  /** Respawns after `delayMs`, unless a stop, start or restart cancelled it meanwhile. */
+  private scheduleRespawn(e: Entry, delayMs: number): void {
     const token = {};
     e.pendingRespawn = token;
+    e.nextRestartAt = this.s.now() + delayMs;
     void this.s.sleep(delayMs).then(() => {
       if (e.pendingRespawn !== token) return;
       this.cancelRespawn(e);
       if (e.child || e.launching) return;
       void this.launch(e);
     });
-    return [restarting];
   }
 
   /** The sweep of `child`'s escaped processes (created on first use); undefined when marking is off. */
@@ -578,8 +589,3 @@ function signalName(code: string | number | null | undefined): string | undefine
   return found?.[0];
 }
 
-/** "exited with code 1" / "killed by SIGKILL". */
-function describeExit(code: number | null, signal: string | undefined): string {
-  if (signal) return `killed by ${signal}`;
-  return code === null ? "exited" : `exited with code ${code}`;
-}
