@@ -8,8 +8,6 @@
  * supervisor/settings.ts) keep the decisions testable; without an injected `spawnFn` every
  * seam is the real one.
  */
-import { constants as osConstants } from "node:os";
-import { LogRing } from "./supervisor/log-ring.ts";
 import { tapLines } from "./supervisor/output-tap.ts";
 import { decideAfterCrash } from "./supervisor/crash-decision.ts";
 import { ChildHealth } from "./supervisor/health.ts";
@@ -17,13 +15,12 @@ import { defaultPortListening } from "./supervisor/port-probe.ts";
 import { continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
 import { resolveSettings, type Settings, type SupervisorOptions } from "./supervisor/settings.ts";
 import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
-import { RestartBudget } from "./supervisor/restart-budget.ts";
+import { type Child, type Entry, newEntry, portOf, signalName, snapshot } from "./supervisor/entry.ts";
 import { childEnv } from "./supervisor/spawn.ts";
 import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
 import type {
   ProbeSpec,
   ServiceState,
-  ServiceStatus,
   SpawnRequest,
   StartError,
   SupervisedProc,
@@ -42,49 +39,6 @@ export type {
   SupervisedProc,
   SupervisorEvent,
 } from "./supervisor/types.ts";
-
-/** One spawned process and what is known of its stop. */
-interface Child {
-  proc: SupervisedProc;
-  pid: number;
-  stopRequested: boolean;
-  terminating?: Promise<boolean>;
-  /** Resolves once the exit has been handled and the service's state updated. */
-  handled: Promise<void>;
-  health: ChildHealth;
-  /** Set when the liveness probe, not the child, ended this run. */
-  livenessFailure?: string;
-  /** This spawn's CANOPY_MARK value, when marking is on. */
-  mark?: string;
-  /** Its escaped processes being stopped (from the stop request, or the leader's exit). */
-  sweep?: MarkedSweep;
-}
-
-/** Everything the Supervisor holds for one service name. */
-interface Entry {
-  req: SpawnRequest;
-  status: ServiceStatus;
-  child?: Child;
-  /** The launch under way (spawn + readiness gate); concurrent starts join it. */
-  launching?: Promise<ServiceState>;
-  /** Token of the respawn waiting out its delay; replaced or cleared to cancel it. */
-  pendingRespawn?: object;
-  nextRestartAt?: number;
-  startedAt?: string;
-  startedAtMs?: number;
-  /** Crashes in a row without a healthy run between them: the backoff exponent. */
-  streak: number;
-  ready: boolean;
-  /** Why the service last stopped running on its own, in words. */
-  reason?: string;
-  budget: RestartBudget;
-  restartsInWindow: number;
-  lastCrashAt?: string;
-  lastExitCode?: number | null;
-  exitSignal?: string;
-  startError?: StartError;
-  logs: LogRing;
-}
 
 export class Supervisor {
   private readonly entries = new Map<string, Entry>();
@@ -109,17 +63,17 @@ export class Supervisor {
     if (req.cmd.length === 0) throw new Error(`service "${req.short}": cmd is empty`);
     let e = this.entries.get(req.short);
     if (!e) {
-      e = this.newEntry(req);
+      e = newEntry(req, this.s.logBufferBytes);
       this.entries.set(req.short, e);
     }
     // Join a launch under way, unless its child is being stopped (then start afresh below).
     if (e.launching && !e.child?.stopRequested) return e.launching;
-    if (e.child && !e.child.stopRequested) return this.snapshot(e);
+    if (e.child && !e.child.stopRequested) return snapshot(e);
     if (e.child) {
       // A stop is under way: let it finish, then start afresh.
       await e.child.handled;
       if (e.launching) return e.launching;
-      if (e.child) return this.snapshot(e);
+      if (e.child) return snapshot(e);
     }
     if (e.status !== "restarting") e.logs.clear();
     e.req = req;
@@ -140,7 +94,7 @@ export class Supervisor {
         e.status = "stopped";
         this.emit({ type: "stopped", service: name, at: this.iso() });
       }
-      return this.snapshot(e);
+      return snapshot(e);
     }
     if (!child.stopRequested) {
       child.stopRequested = true;
@@ -160,7 +114,7 @@ export class Supervisor {
     }
     await child.terminating;
     await child.handled;
-    return this.snapshot(e);
+    return snapshot(e);
   }
 
   /** Stops the service (keeping its logs) and starts it afresh with a new restart budget. */
@@ -169,7 +123,7 @@ export class Supervisor {
     if (!e) return undefined;
     await this.stop(name);
     if (e.launching) return e.launching;
-    if (e.child) return this.snapshot(e);
+    if (e.child) return snapshot(e);
     this.resetBudget(e);
     return this.launch(e);
   }
@@ -189,11 +143,11 @@ export class Supervisor {
 
   get(name: string): ServiceState | undefined {
     const e = this.entries.get(name);
-    return e && this.snapshot(e);
+    return e && snapshot(e);
   }
 
   list(): ServiceState[] {
-    return [...this.entries.values()].map((e) => this.snapshot(e));
+    return [...this.entries.values()].map((e) => snapshot(e));
   }
 
   /** The service's buffered output lines (`[name] line\n`), oldest first; undefined if unknown. */
@@ -211,29 +165,17 @@ export class Supervisor {
     return this.entries.get(name)?.req;
   }
 
-  private newEntry(req: SpawnRequest): Entry {
-    return {
-      req,
-      status: "stopped",
-      budget: new RestartBudget(),
-      restartsInWindow: 0,
-      streak: 0,
-      ready: false,
-      logs: new LogRing(this.s.logBufferBytes),
-    };
-  }
-
   /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
   private launch(e: Entry): Promise<ServiceState> {
     const launching = (async () => {
       const refused = this.s.preflight && !e.child ? await this.s.preflight(e.req) : undefined;
       if (refused && !e.child) {
         this.failStart(e, refused);
-        return this.snapshot(e);
+        return snapshot(e);
       }
       const child = this.spawnChild(e);
       if (child) await this.awaitReady(e, child);
-      return this.snapshot(e);
+      return snapshot(e);
     })();
     e.launching = launching;
     void launching.finally(() => {
@@ -553,39 +495,5 @@ export class Supervisor {
     return new Date(this.s.now()).toISOString();
   }
 
-  private snapshot(e: Entry): ServiceState {
-    return {
-      short: e.req.short,
-      status: e.status,
-      pid: e.child?.pid,
-      startedAt: e.startedAt,
-      restartsInWindow: e.restartsInWindow,
-      lastCrashAt: e.lastCrashAt,
-      lastExitCode: e.lastExitCode,
-      exitSignal: e.exitSignal,
-      startError: e.startError,
-      ready: e.ready,
-      reason: e.reason,
-      nextRestartAt: e.nextRestartAt === undefined ? undefined : new Date(e.nextRestartAt).toISOString(),
-      cmd: e.req.cmd,
-      port: portOf(e.req),
-    };
-  }
-}
 
-/** The port the readiness gate probes: the request's `env.PORT`, when it is a valid port. */
-function portOf(req: SpawnRequest): number | undefined {
-  const raw = req.env?.PORT;
-  if (raw === undefined) return undefined;
-  const port = Number(raw);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
 }
-
-/** Bun reports the signal that killed a child by name (or, on some paths, number). */
-function signalName(code: string | number | null | undefined): string | undefined {
-  if (code === null || code === undefined) return undefined;
-  if (typeof code === "string") return code;
-  const found = Object.entries(osConstants.signals).find(([, n]) => n === code);
-  return found?.[0];
-}
-
