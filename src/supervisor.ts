@@ -15,6 +15,7 @@ import { defaultPortListening } from "./supervisor/port-probe.ts";
 import { continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
 import { resolveSettings, type Settings, type SupervisorOptions } from "./supervisor/settings.ts";
 import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
+import { pidGone } from "./os/proc-info.ts";
 import { type Child, type Entry, newEntry, portOf, signalName, snapshot } from "./supervisor/entry.ts";
 import { childEnv } from "./supervisor/spawn.ts";
 import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
@@ -454,6 +455,7 @@ export class Supervisor {
       onFound: (pids) => this.notice(name, `stopping ${pids.length} process(es) that left the process group (${pids.join(", ")})`),
       onEscalate: (pids) => this.notice(name, `escaped process(es) ${pids.join(", ")} still running; escalating to SIGKILL`),
       onError: (msg) => this.notice(name, msg),
+      isGone: pidGone,
     });
     return child.sweep;
   }

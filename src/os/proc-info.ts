@@ -48,14 +48,35 @@ export function readProcStat(pid: number): ProcStat | undefined {
   return text === undefined ? undefined : parseProcStat(text);
 }
 
-/** Pids of the live (non-zombie) processes whose process group is `pgid`; [] without /proc. */
+/** Pids of the processes in process group `pgid` that are not finished; [] without /proc. */
 export function listGroupMembers(pgid: number): number[] {
   const members: number[] = [];
   for (const pid of listPids()) {
     const stat = readProcStat(pid);
-    if (stat !== undefined && stat.pgid === pgid && stat.state !== "Z") members.push(pid);
+    if (stat !== undefined && stat.pgid === pgid && !isFinished(stat)) members.push(pid);
   }
   return members;
+}
+
+/**
+ * True when a process has finished: only its zombie is left. A multi-threaded process
+ * shows Z for its main thread while the other threads are still exiting — its files
+ * (listening sockets included) are closed only when the last thread is gone — so a
+ * zombie with threads left in /proc/<pid>/task is not finished yet.
+ */
+export function isFinished(stat: ProcStat): boolean {
+  if (stat.state !== "Z") return false;
+  try {
+    return readdirSync(`/proc/${stat.pid}/task`).length <= 1;
+  } catch {
+    return true;
+  }
+}
+
+/** True when `pid` no longer runs: gone, or finished (see isFinished). */
+export function pidGone(pid: number): boolean {
+  const stat = readProcStat(pid);
+  return stat === undefined || isFinished(stat);
 }
 
 /** The command line of `pid`, arguments joined by spaces; undefined if gone or empty (zombie, kernel thread). */

@@ -86,6 +86,8 @@ export interface MarkedSweepOptions {
   onFound?: (pids: number[]) => void;
   onEscalate?: (pids: number[]) => void;
   onError?: (message: string) => void;
+  /** True once a signalled pid no longer runs; `finish` waits for that too (sockets close last). */
+  isGone?: (pid: number) => boolean;
 }
 
 /**
@@ -134,8 +136,9 @@ export class MarkedSweep {
     const killWaitMs = Math.max(1_000, this.opts.killWaitMs ?? this.opts.timeoutMs);
     for (;;) {
       const pids = this.pass();
-      if (pids.length === 0) return [];
-      if (this.escalated && Date.now() >= (this.killAt as number) + killWaitMs) return pids;
+      const dying = [...this.signalled].filter((pid) => !(this.opts.isGone?.(pid) ?? true));
+      if (pids.length === 0 && dying.length === 0) return [];
+      if (this.escalated && Date.now() >= (this.killAt as number) + killWaitMs) return [...pids, ...dying];
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }

@@ -1,9 +1,9 @@
 /** Process checks for tests. */
-import { readProcStat } from "../../src/os/proc-info.ts";
+import { pidGone } from "../../src/os/proc-info.ts";
 
 /**
- * True while `pid` is a running process. A zombie counts as gone: it runs no code and
- * holds no port, and init reaps orphaned ones only when it gets to them.
+ * True while `pid` runs. A finished zombie counts as gone: it runs no code and holds no
+ * port (a zombie main thread whose other threads are still exiting does not: see isFinished).
  */
 export function pidRunning(pid: number): boolean {
   try {
@@ -11,11 +11,7 @@ export function pidRunning(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code !== "ESRCH";
   }
-  const stat = readProcStat(pid);
-  return stat === undefined ? existsOnNonLinux() : stat.state !== "Z";
-}
-
-function existsOnNonLinux(): boolean {
   // Without /proc (macOS) kill(pid, 0) succeeding is all we can know.
-  return process.platform !== "linux";
+  if (process.platform !== "linux") return true;
+  return !pidGone(pid);
 }
