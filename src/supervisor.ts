@@ -18,6 +18,7 @@ import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
 import { pidGone } from "./os/proc-info.ts";
 import { type Child, type Entry, newEntry, portOf, signalName, snapshot } from "./supervisor/entry.ts";
 import { childEnv } from "./supervisor/spawn.ts";
+import { type NotifyWatch, openNotifyWatch } from "./supervisor/notify-watch.ts";
 import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
 import type {
   ProbeSpec,
@@ -202,10 +203,14 @@ export class Supervisor {
       });
       return undefined;
     }
+    let notify: NotifyWatch | undefined;
     let proc: SupervisedProc;
     try {
+      notify = this.openNotify(req, mark ?? `${name}-${++this.spawnCount}`);
+      if (notify) env.NOTIFY_SOCKET = notify.path;
       proc = this.s.spawnFn({ ...req, env });
     } catch (err) {
+      notify?.close();
       const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
       this.failStart(e, {
         error_type: missing ? "missing_dependency" : "spawn_failed",
@@ -220,9 +225,11 @@ export class Supervisor {
       pid: proc.pid,
       stopRequested: false,
       mark,
+      notify,
       handled: Promise.resolve(),
       health: this.healthFor(e, () => child, env),
     };
+    notify?.watch(() => child.health.noteNotified());
     e.child = child;
     e.status = "starting";
     e.ready = false;
@@ -238,6 +245,14 @@ export class Supervisor {
     );
     this.emit({ type: "started", service: name, pid: child.pid, at: this.iso() });
     return child;
+  }
+
+  /** A NOTIFY_SOCKET for a `ready: {notify}` service; undefined for any other. */
+  private openNotify(req: SpawnRequest, tag: string): NotifyWatch | undefined {
+    if (req.ready?.check.kind !== "notify") return undefined;
+    if (!this.s.notifyDir) throw new Error("sd_notify readiness is not supported on this platform");
+    // Socket names stay short: sun_path holds 107 bytes.
+    return openNotifyWatch(this.s.notifyDir, Bun.hash(tag).toString(36));
   }
 
   private failStart(e: Entry, error: StartError): void {
@@ -336,6 +351,7 @@ export class Supervisor {
   private async handleExit(e: Entry, child: Child, code: number | null): Promise<void> {
     const signal = signalName(child.proc.signalCode);
     child.health.dispose();
+    child.notify?.close();
     // Processes that left the group are signalled alongside the group's remnants.
     const sweep = this.sweepOf(e, child);
     sweep?.pass();

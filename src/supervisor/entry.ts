@@ -2,6 +2,7 @@
 import { constants as osConstants } from "node:os";
 import type { MarkedSweep } from "./escape.ts";
 import type { ChildHealth } from "./health.ts";
+import type { NotifyWatch } from "./notify-watch.ts";
 import { LogRing } from "./log-ring.ts";
 import { RestartBudget } from "./restart-budget.ts";
 import type { ServiceState, ServiceStatus, SpawnRequest, StartError, SupervisedProc } from "./types.ts";
@@ -17,6 +18,8 @@ export interface Child {
   health: ChildHealth;
   /** Set when the liveness probe, not the child, ended this run. */
   livenessFailure?: string;
+  /** Its NOTIFY_SOCKET, for a `ready: {notify}` service. */
+  notify?: NotifyWatch;
   /** This spawn's CANOPY_MARK value, when marking is on. */
   mark?: string;
   /** Its escaped processes being stopped (from the stop request, or the leader's exit). */

@@ -4,6 +4,8 @@ import { defaultPortListening } from "./port-probe.ts";
 import { defaultProbe, type ProbeFn } from "./probes.ts";
 import { defaultContinueGroup, defaultGroupAlive, defaultKillGroup } from "./process-group.ts";
 import { defaultSpawn } from "./spawn.ts";
+import { notifySupported } from "../os/notify-socket.ts";
+import { defaultNotifyDir } from "./notify-watch.ts";
 import type {
   GroupAliveFn,
   KillFn,
@@ -65,6 +67,8 @@ export interface SupervisorOptions {
   signalPid?: SignalPidFn;
   /** SIGCONT to a group right after its stop signal; real only when no `spawnFn` is injected. */
   continueGroup?: (pid: number) => void;
+  /** Where `ready: {notify}` services get their NOTIFY_SOCKET; real by default only without an injected spawnFn. */
+  notifyDir?: string;
   /** Checked before each spawn; a StartError returned here fails the start without spawning. */
   preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
 }
@@ -109,6 +113,7 @@ export interface Settings {
   readonly onLog?: (line: LogLine) => void;
   readonly onNotice?: (service: string, message: string) => void;
   readonly preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
+  readonly notifyDir?: string;
   readonly findMarked?: FindMarkedFn;
   readonly signalPid: SignalPidFn;
   readonly continueGroup: (pid: number) => void;
@@ -151,5 +156,6 @@ export function resolveSettings(opts: SupervisorOptions): Settings {
     onLog: opts.onLog,
     onNotice: opts.onNotice,
     preflight: opts.preflight,
+    notifyDir: opts.notifyDir ?? (real && notifySupported() ? defaultNotifyDir() : undefined),
   };
 }
