@@ -7,6 +7,7 @@ import { formatPlan } from "../../src/cli/commands/reload.ts";
 import { formatBytes, formatCpu, renderTable } from "../../src/cli/commands/status.ts";
 import { describeService, explain, formatDuration } from "../../src/cli/describe.ts";
 import { makeColors } from "../../src/cli/style.ts";
+import { serviceConfig } from "../helpers/service-config.ts";
 
 function view(extra: Partial<ServiceView> = {}): ServiceView {
   return {
@@ -31,23 +32,7 @@ function view(extra: Partial<ServiceView> = {}): ServiceView {
 }
 
 function config(extra: Partial<ServiceConfig> = {}): ServiceConfig {
-  return {
-    name: "api",
-    cmd: ["bun", "api.ts"],
-    cwd: "/srv",
-    env: {},
-    restart: "always",
-    maxRestarts: 5,
-    restartWindowMs: 60_000,
-    restartDelayMs: 100,
-    stopSignal: "SIGTERM",
-    stopTimeoutMs: 5_000,
-    autostart: true,
-    dependsOn: [],
-    restartMaxDelayMs: 30_000,
-    restartResetAfterMs: 60_000,
-    ...extra,
-  };
+  return serviceConfig("api", extra);
 }
 
 const NOW = Date.parse("2030-01-01T00:00:00.000Z");

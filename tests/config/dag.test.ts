@@ -3,25 +3,13 @@ import { dependentsOf, findCycle, startOrder, stopOrder } from "../../src/config
 import type { ServiceConfig } from "../../src/config/types.ts";
 import { CanopyError } from "../../src/errors.ts";
 import { thrown } from "./tmp.ts";
+import { serviceConfig } from "../helpers/service-config.ts";
 
 /** Services named by the keys of `deps`, each depending (started) on the names listed. */
 function services(deps: Record<string, string[]>): ServiceConfig[] {
-  return Object.entries(deps).map(([name, on]) => ({
-    name,
-    cmd: ["x"],
-    cwd: "/",
-    env: {},
-    restart: "always",
-    maxRestarts: 5,
-    restartWindowMs: 60_000,
-    restartDelayMs: 100,
-    stopSignal: "SIGTERM",
-    stopTimeoutMs: 5_000,
-    autostart: true,
-    dependsOn: on.map((service) => ({ service, condition: "started" })),
-    restartMaxDelayMs: 30_000,
-    restartResetAfterMs: 60_000,
-  }));
+  return Object.entries(deps).map(([name, on]) =>
+    serviceConfig(name, { dependsOn: on.map((service) => ({ service, condition: "started" as const })) }),
+  );
 }
 
 describe("findCycle", () => {

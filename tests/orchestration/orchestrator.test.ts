@@ -5,25 +5,11 @@ import { Orchestrator } from "../../src/orchestration/orchestrator.ts";
 import { Supervisor, type SupervisorEvent } from "../../src/supervisor.ts";
 import type { ProbeSpec } from "../../src/supervisor/types.ts";
 import { makeFleet, waitFor } from "../supervisor/helpers.ts";
+import { serviceConfig } from "../helpers/service-config.ts";
 
+/** Fast restarts: no delay between a crash and its respawn. */
 function svc(name: string, extra: Partial<ServiceConfig> = {}): ServiceConfig {
-  return {
-    name,
-    cmd: ["bun", `${name}.ts`],
-    cwd: "/srv",
-    env: {},
-    restart: "always",
-    maxRestarts: 5,
-    restartWindowMs: 60_000,
-    restartDelayMs: 0,
-    stopSignal: "SIGTERM",
-    stopTimeoutMs: 5_000,
-    autostart: true,
-    dependsOn: [],
-    restartMaxDelayMs: 0,
-    restartResetAfterMs: 60_000,
-    ...extra,
-  };
+  return serviceConfig(name, { restartDelayMs: 0, restartMaxDelayMs: 0, ...extra });
 }
 
 const readyProbe: ProbeSpec = { check: { kind: "exec", cmd: ["check"] }, intervalMs: 5, timeoutMs: 100, initialDelayMs: 0, failureThreshold: 1 };
