@@ -3,6 +3,17 @@ import type { DroppedNotice } from "./wire.ts";
 
 /** Lines a stalled reader may have queued before newer ones are dropped (and counted). */
 export const FOLLOW_QUEUE_LINES = 2_000;
+/**
+ * …and bytes: 2,000 lines cut at 64 KiB would be 128 MiB. Each queued line counts as at
+ * least FOLLOW_QUEUE_BYTES / FOLLOW_QUEUE_LINES bytes, so short lines stop at the line
+ * limit and long ones at this one.
+ */
+export const FOLLOW_QUEUE_BYTES = 4 * 1024 * 1024;
+const MIN_LINE_COST = Math.ceil(FOLLOW_QUEUE_BYTES / FOLLOW_QUEUE_LINES);
+const QUEUE_STRATEGY: QueuingStrategy<Uint8Array> = {
+  highWaterMark: FOLLOW_QUEUE_BYTES,
+  size: (chunk) => Math.max(chunk?.byteLength ?? 0, MIN_LINE_COST),
+};
 
 const encoder = new TextEncoder();
 
@@ -11,8 +22,9 @@ export type Subscribe<T> = (push: (item: T) => void, end: () => void) => () => v
 
 /**
  * Streams `backlog`, then every new item. A reader that stops reading is not allowed to
- * grow the daemon's memory: past FOLLOW_QUEUE_LINES queued items, new ones are dropped and
- * counted, and the reader gets `{"dropped":N}` before the next item it does receive.
+ * grow the daemon's memory: past FOLLOW_QUEUE_LINES queued items (or FOLLOW_QUEUE_BYTES),
+ * new ones are dropped and counted, and the reader gets `{"dropped":N}` as soon as its
+ * queue has room again (even if no new item comes), before any item it does receive.
  */
 export function followStream<T>(subscribe: Subscribe<T>, backlog: T[], signal: AbortSignal): ReadableStream<Uint8Array> {
   let unsubscribe = () => {};
@@ -43,10 +55,16 @@ export function followStream<T>(subscribe: Subscribe<T>, backlog: T[], signal: A
         }, end);
         signal.addEventListener("abort", end);
       },
+      // The reader has caught up: tell it what it missed now, not at the next line (there may be none).
+      pull(controller) {
+        if (dropped === 0) return;
+        controller.enqueue(encoder.encode(`${JSON.stringify({ dropped } satisfies DroppedNotice)}\n`));
+        dropped = 0;
+      },
       cancel() {
         unsubscribe();
       },
     },
-    new CountQueuingStrategy({ highWaterMark: FOLLOW_QUEUE_LINES }),
+    QUEUE_STRATEGY,
   );
 }

@@ -1,6 +1,7 @@
 /** One-line human descriptions of a service's state, and why it is in it. */
 import type { ServiceView } from "../api/wire.ts";
 import type { ServiceConfig } from "../config/index.ts";
+import { escapeControls } from "./style.ts";
 
 /** What `explain` may consult besides the view: the clock, and the service's settings as the CLI read them. */
 export interface ExplainContext {
@@ -17,7 +18,8 @@ export function describeService(s: ServiceView, ctx: ExplainContext = {}): strin
   if (s.port !== null) details.push(`port ${s.port}`);
   let line = `${s.name}: ${s.status}${details.length ? ` (${details.join(", ")})` : ""}`;
   const why = explain(s, ctx);
-  if (why) line += ` — ${why}`;
+  // A start error quotes the command (and a port holder's command line): it may carry escapes.
+  if (why) line += ` — ${escapeControls(why)}`;
   return line;
 }
 

@@ -1,7 +1,7 @@
 /** One running daemon: a Supervisor for one config, its state on disk and its control socket. */
 import { chmodSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import { createHandler } from "../api/handler.ts";
+import { createHandler, MAX_REQUEST_BODY_BYTES } from "../api/handler.ts";
 import type { EventEntry, LogEntry } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
 import { Orchestrator } from "../orchestration/orchestrator.ts";
@@ -9,17 +9,20 @@ import { CanopyError } from "../errors.ts";
 import { Supervisor, type SupervisorEvent } from "../supervisor.ts";
 import type { DaemonPaths } from "./paths.ts";
 import { ensurePrivateDir } from "./paths.ts";
-import { acquireLock } from "./lock.ts";
+import { acquireLock, type HeldLock } from "./lock.ts";
 import { LogFiles } from "./log-files.ts";
 import { readStateFile } from "./state-file.ts";
 import { reapRecordedGroups } from "./reap.ts";
 import { ServiceRecords } from "./records.ts";
+import { GcPacer } from "./gc-pacer.ts";
 import { checkPortFree } from "./port-check.ts";
 import { Broadcast } from "./broadcast.ts";
 import { createControl } from "./control.ts";
 import { toEventEntry } from "./event-entry.ts";
 import { reloadConfig } from "./reload.ts";
 import { ResourceSampler } from "./resources.ts";
+import { type StateWatch, watchStateDir } from "./state-watch.ts";
+import { startTcpListener, type TcpListener } from "./tcp-listener.ts";
 
 /** Events kept for `canopy events` without -f. */
 const EVENTS_KEPT = 1_000;
@@ -53,12 +56,27 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const { config, paths, log } = opts;
   ensurePrivateDir(paths.stateDir);
   ensurePrivateDir(dirname(paths.socketPath));
-  const lock = acquireLock(paths.lockPath);
-  if ("heldBy" in lock) {
-    throw new CanopyError("daemon_running", `a daemon (pid ${lock.heldBy}) already runs for ${config.file}`, {
-      pid: lock.heldBy,
+  const taken = acquireLock(paths.lockPath);
+  if ("heldBy" in taken) {
+    throw new CanopyError("daemon_running", `a daemon (pid ${taken.heldBy}) already runs for ${config.file}`, {
+      pid: taken.heldBy,
     });
   }
+  // Re-taken by the state watch if the state directory is deleted under us.
+  let lock: HeldLock = taken;
+  let stateWatch: StateWatch | undefined;
+  let tcp: TcpListener | undefined;
+  // Another daemon took this config over (see state-watch.ts): leave its files alone.
+  let displaced = false;
+  /** A state or log file write failed (its directory deleted?): restore the state directory, then retry once. */
+  const onDisk = (what: string, write: () => void) => {
+    try {
+      write();
+    } catch (err) {
+      if (!stateWatch || stateWatch.repair(`${what}: ${(err as Error).message}`).length === 0) throw err;
+      write();
+    }
+  };
   try {
     const previous = readStateFile(paths.stateFile);
     if (previous) {
@@ -70,18 +88,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     let current = config;
     const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs, batch: true });
     const logs = new Broadcast<LogEntry>();
+    const gc = new GcPacer();
     const events = new Broadcast<EventEntry>(EVENTS_KEPT);
     const notice = (service: string, message: string) =>
       logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
     const supervisor = new Supervisor({
       output: opts.output,
       onLog: (line) => {
-        logFiles.write(line.service, line.bytes, line.at);
+        onDisk("writing a log file", () => logFiles.write(line.service, line.bytes, line.at));
         logs.publish({ service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() });
+        gc.note(line.bytes.length);
       },
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {
-        records.apply(event, supervisor);
+        onDisk("writing state.json", () => records.apply(event, supervisor));
         events.publish(toEventEntry(event, supervisor));
         orchestrator.onEvent(event);
       },
@@ -102,14 +122,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const shutdown = (): Promise<void> => {
       shuttingDown ??= (async () => {
         log("stopping every service");
+        stateWatch?.stop();
         await orchestrator.stopAll();
-        records.clear();
+        if (!displaced) records.clear();
         logs.endAll();
         events.endAll();
         setTimeout(async () => {
-          await Promise.race([server.stop(), Bun.sleep(2_000)]);
-          void server.stop(true);
-          rmSync(paths.socketPath, { force: true });
+          await tcp?.stop(true);
+          // Bun unlinks the socket path when a server stops: a displaced daemon's path is its rival's socket.
+          if (!displaced) {
+            await Promise.race([server.stop(), Bun.sleep(2_000)]);
+            void server.stop(true);
+            rmSync(paths.socketPath, { force: true });
+          }
           logFiles.close();
           lock.release();
           finish();
@@ -143,8 +168,36 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       reload,
       shutdown,
     });
-    const server = serveSocket(paths.socketPath, createHandler(control));
+    const handler = createHandler(control);
+    let server = serveSocket(paths.socketPath, handler);
     log(`listening on ${paths.socketPath}`);
+    if (config.control) {
+      tcp = startTcpListener(config.control, handler);
+      log(`listening on ${config.control.listen.host}:${tcp.port} (TCP, bearer token required)`);
+    }
+    stateWatch = watchStateDir({
+      paths,
+      log,
+      relock: () => {
+        lock.release();
+        const again = acquireLock(paths.lockPath);
+        if ("heldBy" in again) return again.heldBy;
+        lock = again;
+        return undefined;
+      },
+      onLost: () => {
+        displaced = true;
+        void shutdown();
+      },
+      reopenLogs: () => logFiles.close(),
+      rewriteState: () => records.flush(),
+      rebindSocket: () => {
+        // Stopping the old server unlinks whatever is at the path (Bun does), so it goes first;
+        // requests already in flight on it (follow streams) carry on.
+        void server.stop();
+        server = serveSocket(paths.socketPath, handler);
+      },
+    });
 
     orchestrator.startAutostart();
     return {
@@ -160,6 +213,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       },
     };
   } catch (err) {
+    stateWatch?.stop();
+    void tcp?.stop(true);
     lock.release();
     throw err;
   }
@@ -174,6 +229,7 @@ function serveSocket(socketPath: string, fetch: (req: Request) => Promise<Respon
   try {
     const server = Bun.serve({
       unix: socketPath,
+      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
       fetch: (req, srv) => {
         // `logs -f` of a quiet service may send nothing for minutes.
         srv.timeout(req, 0);

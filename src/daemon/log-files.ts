@@ -15,13 +15,22 @@ export interface LogFilesOptions {
 }
 
 const CHUNK = 64 * 1024;
+/**
+ * A batch is written early once it holds this much: a child whose output is already
+ * buffered is read without the event loop turning, so "once per tick" alone let a batch
+ * grow to hundreds of thousands of lines.
+ */
+const BATCH_BYTES = 256 * 1024;
+/** A line this long is written at once, not copied into the batch (a newline-less flood comes in 64 KiB pieces). */
+const DIRECT_BYTES = 16 * 1024;
 
 interface OpenLog {
   fd: number;
   /** Bytes in the file, counting what is still pending. */
   size: number;
-  /** Lines accepted but not yet written: flushed together, once per tick. */
+  /** Lines accepted but not yet written: flushed together, once per tick (or at BATCH_BYTES). */
   pending: Uint8Array[];
+  pendingBytes: number;
 }
 
 const NEWLINE = new Uint8Array([0x0a]);
@@ -47,7 +56,7 @@ export class LogFiles {
    * `at` is not written: the file holds the raw bytes.
    */
   write(service: string, line: string | Uint8Array, _at: number): void {
-    const bytes = typeof line === "string" ? encoder.encode(line) : line.slice();
+    const bytes = typeof line === "string" ? encoder.encode(line) : line;
     let log = this.logFor(service);
     const added = bytes.length + 1;
     if (log.size > 0 && log.size + added > this.opts.maxSizeBytes) {
@@ -56,9 +65,17 @@ export class LogFiles {
       rotate(this.opts.dir, service, this.opts.maxFiles);
       log = this.logFor(service);
     }
-    log.pending.push(bytes, NEWLINE);
     log.size += added;
-    if (this.opts.batch) this.scheduleFlush();
+    if (bytes.length >= DIRECT_BYTES) {
+      this.flushOne(log);
+      writeAll(log.fd, bytes);
+      writeAll(log.fd, NEWLINE);
+      return;
+    }
+    // Copied: the caller may reuse its buffer before the batch is written.
+    log.pending.push(bytes === line ? bytes.slice() : bytes, NEWLINE);
+    log.pendingBytes += added;
+    if (this.opts.batch && log.pendingBytes < BATCH_BYTES) this.scheduleFlush();
     else this.flushOne(log);
   }
 
@@ -80,8 +97,8 @@ export class LogFiles {
     if (log.pending.length === 0) return;
     const chunks = log.pending;
     log.pending = [];
-    let buffer = Buffer.concat(chunks);
-    while (buffer.length > 0) buffer = buffer.subarray(writeSync(log.fd, buffer));
+    log.pendingBytes = 0;
+    writeAll(log.fd, Buffer.concat(chunks));
   }
 
   /** The last `n` lines of the service's log, oldest first, across rotated files. */
@@ -106,7 +123,7 @@ export class LogFiles {
     const fd = openSync(logPath(this.opts.dir, service, 0), "a", 0o600);
     try {
       fchmodSync(fd, 0o600);
-      const log: OpenLog = { fd, size: fstatSync(fd).size, pending: [] };
+      const log: OpenLog = { fd, size: fstatSync(fd).size, pending: [], pendingBytes: 0 };
       this.open.set(service, log);
       return log;
     } catch (e) {
@@ -122,6 +139,10 @@ export class LogFiles {
     this.open.delete(service);
     closeSync(log.fd);
   }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
 }
 
 /** `<dir>/<service>.log` for generation 0, `<dir>/<service>.log.<k>` for older ones. */

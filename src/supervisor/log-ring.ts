@@ -1,6 +1,8 @@
 /** A per-service log buffer bounded in bytes. Pure: no I/O. */
 
 /** Keeps the newest lines whose total UTF-8 size fits `capBytes`; the newest line is always kept. */
+const EVICTED = { text: "", bytes: 0 };
+
 export class LogRing {
   private lines: { text: string; bytes: number }[] = [];
   private head = 0;
@@ -13,7 +15,10 @@ export class LogRing {
     this.lines.push({ text, bytes });
     this.totalBytes += bytes;
     while (this.totalBytes > this.capBytes && this.lines.length - this.head > 1) {
-      const oldest = this.lines[this.head++];
+      const oldest = this.lines[this.head];
+      // Drop the reference now: up to 1024 evicted slots wait for compaction, and 1024
+      // evicted 64 KiB lines would hold 64+ MiB.
+      this.lines[this.head++] = EVICTED;
       if (oldest) this.totalBytes -= oldest.bytes;
     }
     // Compact now and then so evicted slots do not pile up.
