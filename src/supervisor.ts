@@ -18,6 +18,7 @@ import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
 import { pidGone } from "./os/proc-info.ts";
 import { type Child, type Entry, newEntry, portOf, signalName, snapshot } from "./supervisor/entry.ts";
 import { childEnv } from "./supervisor/spawn.ts";
+import { OutputLine } from "./supervisor/output-line.ts";
 import { type NotifyWatch, openNotifyWatch } from "./supervisor/notify-watch.ts";
 import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
 import type {
@@ -235,8 +236,7 @@ export class Supervisor {
     e.ready = false;
     e.startedAtMs = this.s.now();
     e.startedAt = this.iso();
-    const onLine = (stream: "stdout" | "stderr") => (text: string, bytes: Uint8Array) =>
-      this.recordLine(e, stream, text, bytes);
+    const onLine = (stream: "stdout" | "stderr") => (bytes: Uint8Array) => this.recordLine(e, stream, bytes);
     void tapLines(proc.stdout, onLine("stdout"));
     void tapLines(proc.stderr, onLine("stderr"));
     child.handled = proc.exited.then(
@@ -262,12 +262,18 @@ export class Supervisor {
     this.emit({ type: "start_failed", service: e.req.short, error, at: this.iso() });
   }
 
-  private recordLine(e: Entry, stream: "stdout" | "stderr", text: string, bytes: Uint8Array): void {
-    const line = `[${e.req.short}] ${text}\n`;
-    e.logs.push(line);
-    e.child?.health.noteLine(text);
-    this.s.output(line);
-    this.s.onLog?.({ service: e.req.short, stream, text, bytes, at: this.s.now() });
+  /**
+   * One line of a child's output. This is the hot path of a log flood: the bytes are
+   * decoded only for whoever wants text (the `output` stream, a `log` probe, a reader of
+   * the line's `text`), not for the ring or the log files.
+   */
+  private recordLine(e: Entry, stream: "stdout" | "stderr", bytes: Uint8Array): void {
+    e.logs.push(bytes);
+    const line = new OutputLine(e.req.short, stream, bytes, this.s.now());
+    const health = e.child?.health;
+    if (health?.wantsLines) health.noteLine(line.text);
+    if (this.s.output) this.s.output(`[${line.service}] ${line.text}\n`);
+    this.s.onLog?.(line);
   }
 
   /** The readiness check of a request: its `ready` probe, else a TCP probe of `env.PORT`. */
@@ -501,7 +507,7 @@ export class Supervisor {
 
   /** A line from the supervisor itself about a service, on the same output. */
   private notice(name: string, message: string): void {
-    this.s.output(`[${name}] ${message}\n`);
+    this.s.output?.(`[${name}] ${message}\n`);
     this.s.onNotice?.(name, message);
   }
 

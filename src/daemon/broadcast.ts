@@ -13,6 +13,11 @@ export class Broadcast<T> {
   /** `keep`: how many recent items `tail` can replay (0: none). */
   constructor(private readonly keep = 0) {}
 
+  /** True while anyone follows (publishers can skip building items nobody reads). */
+  get followed(): boolean {
+    return this.followers.size > 0;
+  }
+
   publish(item: T): void {
     if (this.keep > 0) {
       this.recent.push(item);

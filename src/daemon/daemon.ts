@@ -1,6 +1,6 @@
 /** One running daemon: a Supervisor for one config, its state on disk and its control socket. */
 import { chmodSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { createHandler, MAX_REQUEST_BODY_BYTES } from "../api/handler.ts";
 import type { EventEntry, LogEntry } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
@@ -15,6 +15,7 @@ import { readStateFile } from "./state-file.ts";
 import { reapRecordedGroups } from "./reap.ts";
 import { ServiceRecords } from "./records.ts";
 import { GcPacer } from "./gc-pacer.ts";
+import { DAEMON_VAR, newDaemonToken, readDaemonToken, reapByDaemonToken, writeDaemonToken } from "./daemon-token.ts";
 import { checkPortFree } from "./port-check.ts";
 import { Broadcast } from "./broadcast.ts";
 import { createControl } from "./control.ts";
@@ -31,7 +32,7 @@ export interface DaemonOptions {
   config: CanopyConfig;
   paths: DaemonPaths;
   /** Every output line, `[name] text\n` (the foreground `up` prints them; a background daemon drops them). */
-  output: (line: string) => void;
+  output?: (line: string) => void;
   /** The daemon's own messages. */
   log: (message: string) => void;
   version: string;
@@ -83,6 +84,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       const reaped = await reapRecordedGroups(previous, { killTimeoutMs: longestStopTimeout(config), log });
       if (reaped.length > 0) log(`reaped leftovers of a previous daemon: ${reaped.join(", ")}`);
     }
+    // What a killed predecessor spawned but had not recorded yet (see daemon-token.ts); then ours, before any spawn.
+    const tokenFile = join(paths.stateDir, "daemon.token");
+    const previousToken = readDaemonToken(tokenFile);
+    if (previousToken) await reapByDaemonToken(previousToken, { timeoutMs: longestStopTimeout(config), log });
+    const daemonToken = newDaemonToken();
+    writeDaemonToken(tokenFile, daemonToken);
     const records = new ServiceRecords(paths.stateFile, config.file);
     records.flush();
     let current = config;
@@ -93,10 +100,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const notice = (service: string, message: string) =>
       logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
     const supervisor = new Supervisor({
-      output: opts.output,
+      output: opts.output ?? null,
       onLog: (line) => {
         onDisk("writing a log file", () => logFiles.write(line.service, line.bytes, line.at));
-        logs.publish({ service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() });
+        // Decoding and a timestamp per line only for someone following.
+        if (logs.followed) {
+          logs.publish({ service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() });
+        }
         gc.note(line.bytes.length);
       },
       onNotice: notice,
@@ -106,10 +116,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         orchestrator.onEvent(event);
       },
       preflight: (req) => checkPortFree(req),
+      baseEnv: () => ({ ...process.env, [DAEMON_VAR]: daemonToken }),
     });
     const orchestrator = new Orchestrator(supervisor, config, (service, message) => {
       notice(service, message);
-      opts.output(`[${service}] ${message}\n`);
+      opts.output?.(`[${service}] ${message}\n`);
     });
 
     let shuttingDown: Promise<void> | undefined;
@@ -190,7 +201,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         void shutdown();
       },
       reopenLogs: () => logFiles.close(),
-      rewriteState: () => records.flush(),
+      rewriteState: () => {
+        records.flush();
+        writeDaemonToken(tokenFile, daemonToken);
+      },
       rebindSocket: () => {
         // Stopping the old server unlinks whatever is at the path (Bun does), so it goes first;
         // requests already in flight on it (follow streams) carry on.

@@ -61,7 +61,7 @@ export function newEntry(req: SpawnRequest, logBufferBytes: number): Entry {
     restartsInWindow: 0,
     streak: 0,
     ready: false,
-    logs: new LogRing(logBufferBytes),
+    logs: new LogRing(logBufferBytes, `[${req.short}] `),
   };
 }
 

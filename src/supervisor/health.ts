@@ -37,6 +37,11 @@ export class ChildHealth {
     if (check?.kind === "log") this.logPattern = new RegExp(check.pattern);
   }
 
+  /** True while a `log` readiness probe is waiting for its line. */
+  get wantsLines(): boolean {
+    return this.logPattern !== undefined && !this.logMatched;
+  }
+
   /** Feeds an output line to a `log` readiness probe. */
   noteLine(text: string): void {
     if (this.logPattern && !this.logMatched && this.logPattern.test(text)) {

@@ -20,11 +20,20 @@ export class LineSplitter {
     private readonly maxLineBytes = MAX_LINE_BYTES,
   ) {}
 
+  /**
+   * Feeds a chunk. Lines that lie whole inside it are passed as views of it (no copy):
+   * a line is only valid during the `onLine` call — copy it to keep it.
+   */
   push(chunk: Uint8Array): void {
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
       const end = nl === -1 ? chunk.length : nl;
+      if (nl !== -1 && this.pendingBytes === 0 && end - start <= this.maxLineBytes) {
+        this.onLine(chunk.subarray(start, end));
+        start = nl + 1;
+        continue;
+      }
       this.append(chunk.subarray(start, end));
       if (nl === -1) return;
       this.emitPending();

@@ -26,8 +26,8 @@ export interface SupervisorOptions {
   sleep?: SleepFn;
   /** Epoch ms; the restart window is measured with it. */
   now?: () => number;
-  /** Receives every output line as `[name] line\n`, and the supervisor's own notices. */
-  output?: (line: string) => void;
+  /** Receives every output line as `[name] line\n`, and the supervisor's own notices; null: nobody (stdout by default). */
+  output?: ((line: string) => void) | null;
   /** Crashes within `restartWindowMs` that mark a service `crashed` (the first run counts). */
   maxRestarts?: number;
   restartWindowMs?: number;
@@ -92,7 +92,7 @@ export interface Settings {
   readonly killFn: KillFn;
   readonly sleep: SleepFn;
   readonly now: () => number;
-  readonly output: (line: string) => void;
+  readonly output?: (line: string) => void;
   readonly maxRestarts: number;
   readonly restartWindowMs: number;
   readonly restartDelayMs: number;
@@ -132,7 +132,7 @@ export function resolveSettings(opts: SupervisorOptions): Settings {
     killFn: opts.killFn ?? defaultKillGroup,
     sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     now: opts.now ?? Date.now,
-    output: opts.output ?? ((line) => void process.stdout.write(line)),
+    output: opts.output === null ? undefined : (opts.output ?? ((line) => void process.stdout.write(line))),
     maxRestarts: opts.maxRestarts ?? DEFAULTS.maxRestarts,
     restartWindowMs: opts.restartWindowMs ?? DEFAULTS.restartWindowMs,
     restartDelayMs: opts.restartDelayMs ?? DEFAULTS.restartDelayMs,

@@ -120,7 +120,7 @@ export type SupervisorEvent =
 export interface LogLine {
   service: string;
   stream: "stdout" | "stderr";
-  text: string;
+  readonly text: string;
   /** The line's raw bytes (no newline), valid only during the callback: copy to keep. */
   bytes: Uint8Array;
   /** epoch ms */

@@ -25,10 +25,12 @@ function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   });
 }
 
+const dec = new TextDecoder();
+
 /** The lines tapLines decodes from `chunks`. */
 async function tap(chunks: Uint8Array[]): Promise<string[]> {
   const lines: string[] = [];
-  await tapLines(streamOf(chunks), (text) => lines.push(text));
+  await tapLines(streamOf(chunks), (bytes) => lines.push(dec.decode(bytes)));
   return lines;
 }
 
@@ -138,8 +140,8 @@ describe("tapLines", () => {
     for (let at = MAX_LINE_BYTES - 8; at <= MAX_LINE_BYTES + 12; at++) {
       const pieces: Uint8Array[] = [];
       const lines: string[] = [];
-      await tapLines(streamOf(cutAt(bytes, [at])), (line, raw) => {
-        lines.push(line);
+      await tapLines(streamOf(cutAt(bytes, [at])), (raw) => {
+        lines.push(dec.decode(raw));
         pieces.push(raw.slice());
       });
       if (lines.join("") !== text) failures.push(`chunk boundary at ${at}: text differs`);
@@ -162,7 +164,7 @@ describe("tapLines", () => {
       },
     });
     const lines: string[] = [];
-    const done = tapLines(stream, (t) => lines.push(t));
+    const done = tapLines(stream, (b) => lines.push(dec.decode(b)));
     controller.enqueue(enc.encode("one\ntw"));
     controller.error(new Error("EPIPE"));
     await done; // resolves, never rejects
@@ -171,8 +173,8 @@ describe("tapLines", () => {
 
   test("resolves at once for a stream that is not a pipe", async () => {
     const lines: string[] = [];
-    await tapLines(undefined, (t) => lines.push(t));
-    await tapLines(3, (t) => lines.push(t));
+    await tapLines(undefined, (b) => lines.push(dec.decode(b)));
+    await tapLines(3, (b) => lines.push(dec.decode(b)));
     expect(lines).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-// LogRing (pure): a per-service buffer bounded in bytes.
+// LogRing (pure): a per-service buffer bounded in bytes. Lines go in without their newline
+// and come out as `[prefix] line\n`.
 import { describe, expect, test } from "bun:test";
 import { LogRing } from "../../src/supervisor/log-ring.ts";
 
@@ -7,36 +8,36 @@ const bytesOf = (lines: string[]) => lines.reduce((n, l) => n + Buffer.byteLengt
 describe("LogRing", () => {
   test("keeps the newest lines whose total fits the cap, oldest evicted first", () => {
     const ring = new LogRing(20);
-    for (const l of ["aaaaa\n", "bbbbb\n", "ccccc\n", "ddddd\n"]) ring.push(l); // 6 bytes each
+    for (const l of ["aaaaa", "bbbbb", "ccccc", "ddddd"]) ring.push(l); // 6 bytes each
     expect(ring.snapshot()).toEqual(["bbbbb\n", "ccccc\n", "ddddd\n"]);
     expect(ring.bytes).toBe(18);
   });
 
   test("measures the cap in UTF-8 bytes, not characters", () => {
     const ring = new LogRing(10);
-    ring.push("€€\n"); // 7 bytes, 3 characters
-    ring.push("ab\n"); // 3 bytes
+    ring.push("€€"); // 7 bytes, 3 characters
+    ring.push("ab"); // 3 bytes
     expect(ring.snapshot()).toEqual(["€€\n", "ab\n"]);
-    ring.push("c\n");
+    ring.push("c");
     expect(ring.snapshot()).toEqual(["ab\n", "c\n"]);
     expect(ring.bytes).toBe(5);
   });
 
   test("the newest line is kept even when it alone is larger than the cap", () => {
     const ring = new LogRing(10);
-    ring.push("small\n");
+    ring.push("small");
     const big = `${"x".repeat(50)}\n`;
-    ring.push(big);
+    ring.push(big.slice(0, -1));
     expect(ring.snapshot()).toEqual([big]);
     expect(ring.bytes).toBe(51);
     // …and it goes as soon as a newer line arrives.
-    ring.push("next\n");
+    ring.push("next");
     expect(ring.snapshot()).toEqual(["next\n"]);
   });
 
   test("snapshot(n) returns the last n lines, oldest first; all when n is larger", () => {
     const ring = new LogRing(1000);
-    for (let i = 1; i <= 5; i++) ring.push(`l${i}\n`);
+    for (let i = 1; i <= 5; i++) ring.push(`l${i}`);
     expect(ring.snapshot(2)).toEqual(["l4\n", "l5\n"]);
     expect(ring.snapshot(0)).toEqual([]);
     expect(ring.snapshot(99)).toEqual(["l1\n", "l2\n", "l3\n", "l4\n", "l5\n"]);
@@ -44,13 +45,13 @@ describe("LogRing", () => {
 
   test("snapshot(n) never reaches back into evicted lines", () => {
     const ring = new LogRing(9);
-    for (let i = 1; i <= 5; i++) ring.push(`l${i}\n`); // 3 bytes each: 3 fit
+    for (let i = 1; i <= 5; i++) ring.push(`l${i}`); // 3 bytes each: 3 fit
     expect(ring.snapshot(4)).toEqual(["l3\n", "l4\n", "l5\n"]);
   });
 
   test("stays within the cap across many pushes (compaction keeps the content)", () => {
     const ring = new LogRing(1000);
-    for (let i = 0; i < 10_000; i++) ring.push(`line ${i}\n`);
+    for (let i = 0; i < 10_000; i++) ring.push(`line ${i}`);
     const lines = ring.snapshot();
     expect(bytesOf(lines)).toBe(ring.bytes);
     expect(ring.bytes).toBeLessThanOrEqual(1000);
@@ -64,11 +65,20 @@ describe("LogRing", () => {
 
   test("clear empties it", () => {
     const ring = new LogRing(100);
-    ring.push("a\n");
+    ring.push("a");
     ring.clear();
     expect(ring.snapshot()).toEqual([]);
     expect(ring.bytes).toBe(0);
-    ring.push("b\n");
+    ring.push("b");
     expect(ring.snapshot()).toEqual(["b\n"]);
+  });
+
+  test("a line is shown with its prefix, counted in the cap, and decoded only when read", () => {
+    const ring = new LogRing(40, "[api] ");
+    const raw = new TextEncoder().encode("héllo");
+    ring.push(raw);
+    raw.fill(0x78); // the caller's buffer is reused: the ring kept its own copy
+    expect(ring.snapshot()).toEqual(["[api] héllo\n"]);
+    expect(ring.bytes).toBe(Buffer.byteLength("[api] héllo\n"));
   });
 });

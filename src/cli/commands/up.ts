@@ -37,7 +37,7 @@ async function runInForeground(io: Io, project: Project, streamOutput: boolean):
         const m = /^\[([^\]]+)\] ([^]*)\n$/.exec(line);
         io.stdout(m ? formatLine(c, io.stdoutTty, m[1] as string, m[2] as string) : line);
       }
-    : () => {};
+    : undefined;
   const running = await startDaemon({
     config: project.config,
     paths: project.paths,

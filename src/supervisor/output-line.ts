@@ -1,0 +1,22 @@
+/** One line of a child's output, as the Supervisor hands it on. */
+import type { LogLine } from "./types.ts";
+
+const decoder = new TextDecoder("utf-8", { fatal: false });
+
+/** A LogLine whose text is decoded on first use (most lines of a flood are never read as text). */
+export class OutputLine implements LogLine {
+  private decoded?: string;
+
+  constructor(
+    readonly service: string,
+    readonly stream: "stdout" | "stderr",
+    /** A view valid only during the callback: copy to keep. */
+    readonly bytes: Uint8Array,
+    readonly at: number,
+  ) {}
+
+  get text(): string {
+    this.decoded ??= decoder.decode(this.bytes);
+    return this.decoded;
+  }
+}
