@@ -2,37 +2,40 @@
 import { CanopyError, isCanopyError } from "../errors.ts";
 import { versionString } from "../version.ts";
 import { type ParsedArgs, parseCommandLine } from "./args.ts";
-import { control } from "./commands/control.ts";
-import { convert } from "./commands/convert.ts";
-import { doctor } from "./commands/doctor.ts";
-import { down } from "./commands/down.ts";
-import { events } from "./commands/events.ts";
-import { init } from "./commands/init.ts";
-import { logs } from "./commands/logs.ts";
-import { reload } from "./commands/reload.ts";
-import { service } from "./commands/service.ts";
-import { status } from "./commands/status.ts";
-import { daemon, up } from "./commands/up.ts";
 import type { Io } from "./context.ts";
 import { commandHelp, overview } from "./help.ts";
 
 type Command = (io: Io, args: ParsedArgs) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  up,
-  daemon,
-  down,
-  status,
-  logs,
-  events,
-  reload,
-  convert,
-  service,
-  init,
-  doctor,
-  start: (io, args) => control(io, args, "start"),
-  stop: (io, args) => control(io, args, "stop"),
-  restart: (io, args) => control(io, args, "restart"),
+/**
+ * Each command's module, loaded only when that command runs: the daemon process never
+ * evaluates the prompt library, the converters or the unit writers, and `--version`
+ * evaluates none of them (smaller RSS, faster cold start).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  up: async () => (await import("./commands/up.ts")).up,
+  daemon: async () => (await import("./commands/up.ts")).daemon,
+  down: async () => (await import("./commands/down.ts")).down,
+  status: async () => (await import("./commands/status.ts")).status,
+  logs: async () => (await import("./commands/logs.ts")).logs,
+  events: async () => (await import("./commands/events.ts")).events,
+  reload: async () => (await import("./commands/reload.ts")).reload,
+  convert: async () => (await import("./commands/convert.ts")).convert,
+  service: async () => (await import("./commands/service.ts")).service,
+  init: async () => (await import("./commands/init.ts")).init,
+  doctor: async () => (await import("./commands/doctor.ts")).doctor,
+  start: async () => {
+    const { control } = await import("./commands/control.ts");
+    return (io, args) => control(io, args, "start");
+  },
+  stop: async () => {
+    const { control } = await import("./commands/control.ts");
+    return (io, args) => control(io, args, "stop");
+  },
+  restart: async () => {
+    const { control } = await import("./commands/control.ts");
+    return (io, args) => control(io, args, "restart");
+  },
 };
 
 /** Runs one command line and resolves with the process exit code. */
@@ -46,9 +49,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (args.command === undefined || args.command === "help" || args.help) {
       return help(io, args.command === "help" ? args.positionals[0] : args.command);
     }
-    const command = COMMANDS[args.command];
-    if (!command) throw new CanopyError("usage", `unknown command "${args.command}" (see \`canopy help\`)`);
-    return await command(io, args);
+    const load = COMMANDS[args.command];
+    if (!load) throw new CanopyError("usage", `unknown command "${args.command}" (see \`canopy help\`)`);
+    return await (await load())(io, args);
   } catch (err) {
     const e = isCanopyError(err) ? err : new CanopyError("internal", `internal error: ${(err as Error)?.stack ?? err}`);
     io.stderr(`canopy: ${e.message}\n`);
