@@ -2,7 +2,7 @@
  * Garbage collection in step with child output. Under an output flood (a child writing
  * hundreds of MB, or a million lines, as fast as it can) every line leaves short-lived
  * strings and buffers behind, and JSC's own heuristics let that garbage pile up by
- * 100+ MiB of RSS before collecting. A full collection after every few MiB of output keeps
+ * 100+ MiB of RSS before collecting. A full collection after every 8 MiB of output keeps
  * the daemon's memory flat; a service printing at a normal rate triggers one every few
  * minutes at most.
  */
@@ -10,7 +10,7 @@
 /** Objects allocated per line beyond its bytes (splitter copy, strings, entries): an estimate. */
 const LINE_OVERHEAD_BYTES = 256;
 /** Output (plus per-line overhead) between two collections. */
-export const GC_EVERY_BYTES = 3 * 1024 * 1024;
+export const GC_EVERY_BYTES = 8 * 1024 * 1024;
 
 export class GcPacer {
   private owed = 0;
