@@ -28,8 +28,8 @@ interface OpenLog {
   fd: number;
   /** Bytes in the file, counting what is still pending. */
   size: number;
-  /** Lines accepted but not yet written: flushed together, once per tick (or at BATCH_BYTES). */
-  pending: Uint8Array[];
+  /** Lines accepted but not yet written (copied in, newline included): flushed once per tick or when full. */
+  pending?: Buffer;
   pendingBytes: number;
 }
 
@@ -72,11 +72,20 @@ export class LogFiles {
       writeAll(log.fd, NEWLINE);
       return;
     }
-    // Copied: the caller may reuse its buffer before the batch is written.
-    log.pending.push(bytes === line ? bytes.slice() : bytes, NEWLINE);
+    if (!this.opts.batch) {
+      const out = Buffer.allocUnsafe(added);
+      out.set(bytes);
+      out[bytes.length] = 0x0a;
+      writeAll(log.fd, out);
+      return;
+    }
+    if (log.pendingBytes + added > BATCH_BYTES) this.flushOne(log);
+    // Copied into the batch: the caller may reuse its buffer before the batch is written.
+    log.pending ??= Buffer.allocUnsafe(BATCH_BYTES);
+    log.pending.set(bytes, log.pendingBytes);
+    log.pending[log.pendingBytes + bytes.length] = 0x0a;
     log.pendingBytes += added;
-    if (this.opts.batch && log.pendingBytes < BATCH_BYTES) this.scheduleFlush();
-    else this.flushOne(log);
+    this.scheduleFlush();
   }
 
   /** Writes everything pending now. */
@@ -94,11 +103,12 @@ export class LogFiles {
   }
 
   private flushOne(log: OpenLog): void {
-    if (log.pending.length === 0) return;
-    const chunks = log.pending;
-    log.pending = [];
+    if (log.pending === undefined || log.pendingBytes === 0) return;
+    const batch = log.pending.subarray(0, log.pendingBytes);
+    // The buffer goes with the write: an idle service holds no batch memory.
+    log.pending = undefined;
     log.pendingBytes = 0;
-    writeAll(log.fd, Buffer.concat(chunks));
+    writeAll(log.fd, batch);
   }
 
   /** The last `n` lines of the service's log, oldest first, across rotated files. */
@@ -123,7 +133,7 @@ export class LogFiles {
     const fd = openSync(logPath(this.opts.dir, service, 0), "a", 0o600);
     try {
       fchmodSync(fd, 0o600);
-      const log: OpenLog = { fd, size: fstatSync(fd).size, pending: [], pendingBytes: 0 };
+      const log: OpenLog = { fd, size: fstatSync(fd).size, pendingBytes: 0 };
       this.open.set(service, log);
       return log;
     } catch (e) {
