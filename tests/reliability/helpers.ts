@@ -1,6 +1,7 @@
 /** Shared pieces of the reliability suite: a seeded PRNG, /proc readers, and raw HTTP over the control socket. */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { pidAlive, waitFor } from "../helpers/net.ts";
+import { waitFor } from "../helpers/net.ts";
+import { pidRunning } from "../helpers/proc.ts";
 
 /**
  * A seed for this run: $CANOPY_RELIABILITY_SEED when set (to replay a failure), else a fresh
@@ -116,9 +117,9 @@ export function tcpListenersOf(pid: number): string[] {
   return [...socketInodes(pid)].filter((inode) => listening.has(inode));
 }
 
-/** Waits until `pid` no longer runs. */
+/** Waits until `pid` no longer runs (a zombie waiting for init to reap it counts as gone). */
 export async function waitGone(pid: number, what: string, timeoutMs = 20_000): Promise<void> {
-  await waitFor(() => !pidAlive(pid), what, timeoutMs);
+  await waitFor(() => !pidRunning(pid), what, timeoutMs);
 }
 
 /** One parsed HTTP/1.1 response. */

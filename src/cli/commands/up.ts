@@ -75,14 +75,17 @@ async function upDetached(io: Io, project: Project): Promise<number> {
     detached: true,
   });
   child.unref();
-  const booted = await waitUntil(async () => (await client.alive()) || child.exitCode !== null, DAEMON_BOOT_TIMEOUT_MS);
+  // A daemon killed by a signal has no exit code, only a signal code.
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
+  const booted = await waitUntil(async () => (await client.alive()) || ended(), DAEMON_BOOT_TIMEOUT_MS);
   // Lost a race with another `up -d`: ours exited because the other's daemon holds the lock; wait for that one to answer.
-  const winner = child.exitCode !== null ? readLockPid(paths.lockPath) : undefined;
+  const winner = ended() ? readLockPid(paths.lockPath) : undefined;
   if (winner !== undefined && winner !== child.pid) {
     await waitUntil(async () => (await client.alive()) || !processExists(winner), DAEMON_BOOT_TIMEOUT_MS);
   }
   if (!(await client.alive())) {
-    const why = booted ? `it exited with code ${child.exitCode}` : "it did not answer in time";
+    const how = child.signalCode !== null ? `was killed by ${child.signalCode}` : `exited with code ${child.exitCode}`;
+    const why = booted ? `it ${how}` : "it did not answer in time";
     throw new CanopyError("start_failed", `the daemon did not start: ${why}. Its log, ${logPath}:\n${tail(logPath)}`);
   }
   const doc = await settled(project);
