@@ -107,7 +107,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         if (logs.followed) {
           logs.publish({ service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() });
         }
-        gc.note(line.bytes.length);
+        gc.note(line.bytes.length, logs.followed);
       },
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {
