@@ -9,7 +9,7 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import { type TempProject, tempProject } from "../helpers/cli.ts";
-import { pickSeed, pool, rawRequest, type RawResponse, Rng, rssBytes } from "./helpers.ts";
+import { cleanupProject, pickSeed, pool, rawRequest, type RawResponse, Rng, rssBytes } from "./helpers.ts";
 
 const REQUESTS = 2_000;
 const MiB = 1024 * 1024;
@@ -17,7 +17,7 @@ const MiB = 1024 * 1024;
 let project: TempProject | undefined;
 
 afterEach(async () => {
-  await project?.cleanup();
+  await cleanupProject(project);
   project = undefined;
 });
 

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TempProject, tempProject } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/net.ts";
-import { clockTicksPerSecond, cpuTicks } from "./helpers.ts";
+import { cleanupProject, clockTicksPerSecond, cpuTicks } from "./helpers.ts";
 
 const WINDOW_MS = 30_000;
 const MAX_CPU_PERCENT = 5;
@@ -17,7 +17,7 @@ const MAX_CPU_PERCENT = 5;
 let project: TempProject | undefined;
 
 afterEach(async () => {
-  await project?.cleanup();
+  await cleanupProject(project);
   project = undefined;
 });
 

@@ -14,14 +14,14 @@ import { readStateFile } from "../../src/daemon/state-file.ts";
 import { readProcStat } from "../../src/os/proc-info.ts";
 import { type CliResult, type TempProject, tempProject } from "../helpers/cli.ts";
 import { freePort, httpGet, pidAlive, pidsWithMarker, portAccepts, waitFor } from "../helpers/net.ts";
-import { pickSeed, Rng, waitGone } from "./helpers.ts";
+import { cleanupProject, pickSeed, Rng, waitGone } from "./helpers.ts";
 
 const KILLS = 20;
 
 let project: TempProject | undefined;
 
 afterEach(async () => {
-  await project?.cleanup();
+  await cleanupProject(project);
   project = undefined;
 });
 
@@ -57,8 +57,8 @@ interface Suite {
 
 async function makeSuite(): Promise<Suite> {
   const p = tempProject();
-  const tag = p.dir.split("-").pop() as string;
-  const markers = { web1: `fault-web1-${tag}`, web2: `fault-web2-${tag}`, worker: `fault-worker-${tag}`, slowstop: `fault-slowstop-${tag}` };
+  // Each marker names the project folder, so the cleanup's sweep of the folder finds them too.
+  const markers = { web1: `${p.dir}/m-web1`, web2: `${p.dir}/m-web2`, worker: `${p.dir}/m-worker`, slowstop: `${p.dir}/m-slowstop` };
   const ports = { web1: await freePort(), web2: await freePort() };
   const termFile = join(p.dir, "slowstop.terms");
   writeFileSync(termFile, "");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type TempProject, tempProject } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/net.ts";
 import { tailLogFiles } from "../../src/daemon/log-files.ts";
-import { rssBytes } from "./helpers.ts";
+import { cleanupProject, rssBytes } from "./helpers.ts";
 
 const MiB = 1024 * 1024;
 const BLOB_BYTES = 200 * MiB;
@@ -21,7 +21,7 @@ const MAX_LINE = 64 * 1024 + 1;
 let project: TempProject | undefined;
 
 afterEach(async () => {
-  await project?.cleanup();
+  await cleanupProject(project);
   project = undefined;
 });
 
@@ -108,9 +108,9 @@ test("200 MB without a newline and 1,000,000 lines past a stalled follower: boun
     logs: { max_size: "1MB", max_files: 3 },
     services: {
       // Its line is the follow stream's backlog: Bun sends a streamed response's head with its first bytes.
-      greeter: { cmd: "echo hello; exec sleep 600" },
-      blob: { cmd: `head -c ${BLOB_BYTES} /dev/zero | tr '\\0' x`, restart: "never", autostart: false },
-      lines: { cmd: ["seq", String(LINES)], restart: "never", autostart: false },
+      greeter: p.printer(1),
+      blob: { cmd: ["/bin/sh", "-c", `head -c ${BLOB_BYTES} /dev/zero | tr '\\0' x`, `${p.dir}/blob`], restart: "never", autostart: false },
+      lines: { cmd: ["/bin/sh", "-c", `seq ${LINES}; :`, `${p.dir}/lines`], restart: "never", autostart: false },
     },
   });
   expect((await p.cli(["up", "-d"])).code).toBe(0);

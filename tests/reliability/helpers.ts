@@ -1,5 +1,9 @@
 /** Shared pieces of the reliability suite: a seeded PRNG, /proc readers, and raw HTTP over the control socket. */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { DAEMON_VAR, readDaemonToken } from "../../src/daemon/daemon-token.ts";
+import { findPidsWithEnvEntry } from "../../src/os/environ.ts";
+import type { TempProject } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/net.ts";
 import { pidRunning } from "../helpers/proc.ts";
 
@@ -120,6 +124,32 @@ export function tcpListenersOf(pid: number): string[] {
 /** Waits until `pid` no longer runs (a zombie waiting for init to reap it counts as gone). */
 export async function waitGone(pid: number, what: string, timeoutMs = 20_000): Promise<void> {
   await waitFor(() => !pidRunning(pid), what, timeoutMs);
+}
+
+/**
+ * Ends everything a test project started: `down`, SIGKILL to whatever mentions the project
+ * folder (TempProject.cleanup), then SIGKILL to whatever still carries the last daemon's
+ * CANOPY_DAEMON token — descendants such as a shell loop's `sleep`, which never had the
+ * folder in their argv. Runs every step even when one fails.
+ */
+export async function cleanupProject(p: TempProject | undefined): Promise<void> {
+  if (p === undefined) return;
+  const token = readDaemonToken(join(p.stateDir, "daemon.token"));
+  try {
+    await p.cleanup();
+  } finally {
+    if (token !== undefined) {
+      const entry = `${DAEMON_VAR}=${token}`;
+      for (const pid of findPidsWithEnvEntry(entry)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone meanwhile
+        }
+      }
+      await waitFor(() => findPidsWithEnvEntry(entry).length === 0, "the project's last processes to be gone", 10_000);
+    }
+  }
 }
 
 /** One parsed HTTP/1.1 response. */

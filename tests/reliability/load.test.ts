@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { type TempProject, tempProject } from "../helpers/cli.ts";
 import { pidsWithMarker, waitFor } from "../helpers/net.ts";
-import { Connection, fdCount, pickSeed, Rng } from "./helpers.ts";
+import { cleanupProject, Connection, fdCount, pickSeed, Rng } from "./helpers.ts";
 
 const CONNECTIONS = 200;
 const REQUESTS = 5_000;
@@ -16,14 +16,14 @@ const FD_SLACK = 8;
 let project: TempProject | undefined;
 
 afterEach(async () => {
-  await project?.cleanup();
+  await cleanupProject(project);
   project = undefined;
 });
 
 test("200 concurrent connections, 5,000 requests: every one answered 2xx, daemon healthy, no fd leak", async () => {
   const rng = new Rng(pickSeed("load"));
   const p = (project = tempProject());
-  const marker = `load-target-${p.dir.split("-").pop()}`;
+  const marker = `${p.dir}/load-target`;
   p.writeConfig({
     services: {
       target: { cmd: ["/bin/sh", "-c", "while :; do sleep 1000; done", marker], stop_timeout: "2s" },

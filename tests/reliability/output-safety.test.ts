@@ -10,11 +10,12 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runCliInTerminal, type TempProject, tempProject } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/net.ts";
+import { cleanupProject } from "./helpers.ts";
 
 let project: TempProject | undefined;
 
 afterEach(async () => {
-  await project?.cleanup();
+  await cleanupProject(project);
   project = undefined;
 });
 

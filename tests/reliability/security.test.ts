@@ -18,7 +18,7 @@ import { startTcpListener } from "../../src/daemon/tcp-listener.ts";
 import { CanopyError } from "../../src/errors.ts";
 import { BUN, type TempProject, tempProject } from "../helpers/cli.ts";
 import { freePort, pidsWithMarker, portAccepts } from "../helpers/net.ts";
-import { socketInodes, tcpListenersOf, tcpListenInodes, waitGone } from "./helpers.ts";
+import { cleanupProject, socketInodes, tcpListenersOf, tcpListenInodes, waitGone } from "./helpers.ts";
 
 const USER = "canopytest";
 let other: { uid: number; gid: number; home: string; bun: string };
@@ -55,7 +55,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await project?.cleanup();
+  await cleanupProject(project);
   project = undefined;
 });
 
@@ -154,7 +154,7 @@ test("socket 0600 in a 0700 directory, state files private even under umask 000;
 
 test("a state directory others can write, or another user owns, is refused: unsafe_permissions, exit 1, nothing started", async () => {
   const p = (project = tempProject());
-  const marker = `sec-unsafe-${p.dir.split("-").pop()}`;
+  const marker = `${p.dir}/sec-unsafe`;
   p.writeConfig({ services: { printer: { cmd: ["/bin/sh", "-c", "sleep 600", marker] } } });
 
   mkdirSync(p.stateDir, { recursive: true });
