@@ -22,7 +22,7 @@ import { createControl } from "./control.ts";
 import { toEventEntry } from "./event-entry.ts";
 import { reloadConfig } from "./reload.ts";
 import { ResourceSampler } from "./resources.ts";
-import { type StateWatch, watchStateDir } from "./state-watch.ts";
+import { handOver, type StateWatch, watchStateDir } from "./state-watch.ts";
 import { startTcpListener, type TcpListener } from "./tcp-listener.ts";
 
 /** Events kept for `canopy events` without -f. */
@@ -67,8 +67,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let lock: HeldLock = taken;
   let stateWatch: StateWatch | undefined;
   let tcp: TcpListener | undefined;
-  // Another daemon took this config over (see state-watch.ts): leave its files alone.
-  let displaced = false;
+  // Another daemon took this config over (see state-watch.ts): the services we ran, to hand
+  // over to it once stopped; its files are left alone.
+  let displaced: string[] | undefined;
   /** A state or log file write failed (its directory deleted?): restore the state directory, then retry once. */
   const onDisk = (what: string, write: () => void) => {
     try {
@@ -111,7 +112,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       },
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {
-        onDisk("writing state.json", () => records.apply(event, supervisor));
+        // A displaced daemon's state.json is its rival's now.
+        if (!displaced) onDisk("writing state.json", () => records.apply(event, supervisor));
         events.publish(toEventEntry(event, supervisor));
         orchestrator.onEvent(event);
       },
@@ -146,6 +148,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
             void server.stop(true);
             rmSync(paths.socketPath, { force: true });
           }
+          if (displaced) await handOver(paths.socketPath, displaced, log);
           logFiles.close();
           lock.release();
           finish();
@@ -197,7 +200,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         return undefined;
       },
       onLost: () => {
-        displaced = true;
+        displaced = supervisor.list().flatMap((s) => (s.pid === undefined ? [] : [s.short]));
         void shutdown();
       },
       reopenLogs: () => logFiles.close(),

@@ -8,8 +8,11 @@
  *
  * 1. recreates the state directory (0700);
  * 2. re-publishes its lock, so a second `canopy up` cannot start a rival daemon for the
- *    same config. If a rival took the lock in the meantime, this daemon logs it and shuts
- *    down (stopping its services) rather than run two daemons for one config;
+ *    same config. If a rival took the lock in the meantime (a `canopy up` within the
+ *    interval, while no socket answered), this daemon logs it and steps down rather than
+ *    run two daemons for one config: it stops its services, then asks the rival to start
+ *    each of them (`handOver`: the rival's own start of them may have failed on ports
+ *    ours still held), and exits without touching the rival's files;
  * 3. recreates `logs/` (0700) and reopens the log files (new files, mode 0600);
  * 4. rewrites state.json (every running group), so a later SIGKILL still finds them;
  * 5. recreates the socket's directory (0700) and binds a fresh control socket (0600).
@@ -120,6 +123,30 @@ export function watchStateDir(opts: StateWatchOptions): StateWatch {
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * After a displaced daemon stopped its services: asks the daemon now holding the config to
+ * start each of them (a start is idempotent there). Never throws.
+ */
+export async function handOver(socketPath: string, services: string[], log: (message: string) => void): Promise<void> {
+  const started = await Promise.all(
+    services.map(async (name) => {
+      try {
+        const res = await fetch(`http://canopy/v1/services/${encodeURIComponent(name)}/start`, {
+          method: "POST",
+          unix: socketPath,
+          signal: AbortSignal.timeout(60_000),
+        });
+        await res.arrayBuffer();
+        return res.ok;
+      } catch {
+        return false;
+      }
+    }),
+  );
+  const failed = services.filter((_, i) => !started[i]);
+  log(`handed ${services.length} service(s) over to the daemon that took this config over${failed.length > 0 ? `; could not hand over ${failed.join(", ")}` : ""}`);
 }
 
 function exists(path: string): boolean {

@@ -258,3 +258,46 @@ test("the state directory deleted under a running daemon: restored (0700, lock, 
   expect(final.daemon.pid).not.toBe(daemonPid);
   console.log(`faults: state directory restored ${restoredMs} ms after rm -rf`);
 }, 90_000);
+
+test("the state directory deleted and `up -d` run at once: one daemon keeps the config, every service runs exactly once under it", async () => {
+  const s = await makeSuite();
+  const p = (project = s.p);
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  const first = await expectExactlyOnce(s, "before deleting");
+
+  // Faster than the periodic check: no socket answers, so `up -d` starts a second daemon.
+  Bun.spawnSync(["rm", "-rf", p.stateDir]);
+  const second = await p.cli(["up", "-d"]);
+  // Its services may first find their ports held by the first daemon's (exit 1), until the handover.
+  expect([0, 1]).toContain(second.code);
+
+  // One daemon is left for the config; either the first restored its directory in time, or it stepped
+  // down, stopped its services and handed them to the second.
+  await waitFor(() => daemonPids(p.configFile).length === 1, "a single daemon for the config", 15_000);
+  await waitFor(
+    async () => {
+      const doc = await p.status();
+      return doc.services.every((x) => x.status === "running") && Object.values(s.markers).every((m) => instancesOf(m).length === 1);
+    },
+    "every service running once under the remaining daemon",
+    20_000,
+  );
+  const after = await expectExactlyOnce(s, "after the race");
+  expect(daemonPids(p.configFile)).toEqual([after.daemon.pid]);
+  const winner = after.daemon.pid === first.daemon.pid ? "the first daemon (restored in time)" : "the second daemon (handover)";
+  console.log(`faults: deletion raced with up -d (exit ${second.code}): ${winner} kept the config`);
+  if (after.daemon.pid !== first.daemon.pid) {
+    await waitGone(first.daemon.pid, "the displaced daemon to exit");
+  }
+  // The files are the remaining daemon's: the one that stepped down did not clear state.json or unlink the socket.
+  const state = readStateFile(join(p.stateDir, "state.json"));
+  expect(state?.daemonPid).toBe(after.daemon.pid);
+  expect(Object.fromEntries(Object.entries(state?.services ?? {}).map(([n, r]) => [n, r.pid as number | null]))).toEqual(
+    Object.fromEntries(after.services.map((x) => [x.name, x.pid])),
+  );
+  expect(statSync(p.socketPath).isSocket()).toBe(true);
+  // …and what it recorded is enough: SIGKILLed, then `up -d`, still exactly once.
+  await killDaemon(after.daemon.pid, "after the race");
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  await expectExactlyOnce(s, "after the race, a SIGKILL and up -d");
+}, 60_000);
