@@ -3,21 +3,22 @@
 const decoder = new TextDecoder("utf-8", { fatal: false });
 const encoder = new TextEncoder();
 
-/** One buffered line: its raw bytes, decoded only when someone reads the ring. */
-interface Slot {
-  bytes: Uint8Array;
-  size: number;
-}
-
-const EVICTED: Slot = { bytes: new Uint8Array(0), size: 0 };
+/** First slab size; it grows (doubling) only as a service's output needs. */
+const INITIAL_SLAB_BYTES = 4 * 1024;
 
 /**
  * Keeps the newest lines whose total size as `[prefix] line\n` fits `capBytes`; the newest
- * line is always kept. Lines are stored as bytes and decoded on `snapshot`, so a flood
- * nobody reads costs no string work.
+ * line is always kept. Lines are copied into one byte slab with their offsets kept in
+ * number arrays — no object per line — and decoded on `snapshot`, so a flood nobody
+ * reads costs one copy per line. Evicting moves a head index; the live region is moved
+ * to the slab's start when the slab fills, so the slab stays within about twice the cap
+ * plus the longest line.
  */
 export class LogRing {
-  private lines: Slot[] = [];
+  private slab = new Uint8Array(0);
+  private writeAt = 0;
+  private starts: number[] = [];
+  private lengths: number[] = [];
   private head = 0;
   private totalBytes = 0;
   private readonly prefixBytes: number;
@@ -32,28 +33,29 @@ export class LogRing {
 
   /** Buffers one line (without its newline); the bytes are copied. */
   push(line: Uint8Array | string): void {
-    const bytes = typeof line === "string" ? encoder.encode(line) : line.slice();
-    const size = this.prefixBytes + bytes.length + 1;
-    this.lines.push({ bytes, size });
-    this.totalBytes += size;
-    while (this.totalBytes > this.capBytes && this.lines.length - this.head > 1) {
-      const oldest = this.lines[this.head];
-      // Drop the reference now: up to 1024 evicted slots wait for compaction, and 1024
-      // evicted 64 KiB lines would hold 64+ MiB.
-      this.lines[this.head++] = EVICTED;
-      if (oldest) this.totalBytes -= oldest.size;
-    }
-    // Compact now and then so evicted slots do not pile up.
-    if (this.head > 1024 && this.head * 2 > this.lines.length) {
-      this.lines = this.lines.slice(this.head);
-      this.head = 0;
+    const bytes = typeof line === "string" ? encoder.encode(line) : line;
+    this.makeRoom(bytes.length);
+    this.slab.set(bytes, this.writeAt);
+    this.starts.push(this.writeAt);
+    this.lengths.push(bytes.length);
+    this.writeAt += bytes.length;
+    this.totalBytes += this.sizeOf(bytes.length);
+    while (this.totalBytes > this.capBytes && this.starts.length - this.head > 1) {
+      this.totalBytes -= this.sizeOf(this.lengths[this.head] as number);
+      this.head++;
     }
   }
 
   /** The buffered lines as `[prefix] line\n`, oldest first; the last `n` when given. */
   snapshot(n?: number): string[] {
-    const from = n === undefined ? this.head : Math.max(this.head, this.lines.length - n);
-    return this.lines.slice(from).map((l) => `${this.prefix}${decoder.decode(l.bytes)}\n`);
+    const from = n === undefined ? this.head : Math.max(this.head, this.starts.length - n);
+    const out: string[] = [];
+    for (let i = from; i < this.starts.length; i++) {
+      const start = this.starts[i] as number;
+      const text = decoder.decode(this.slab.subarray(start, start + (this.lengths[i] as number)));
+      out.push(`${this.prefix}${text}\n`);
+    }
+    return out;
   }
 
   get bytes(): number {
@@ -61,8 +63,32 @@ export class LogRing {
   }
 
   clear(): void {
-    this.lines = [];
+    this.slab = new Uint8Array(0);
+    this.writeAt = 0;
+    this.starts = [];
+    this.lengths = [];
     this.head = 0;
     this.totalBytes = 0;
+  }
+
+  private sizeOf(length: number): number {
+    return this.prefixBytes + length + 1;
+  }
+
+  /** Ensures `length` more bytes fit after `writeAt`: compacts the live lines first, then grows. */
+  private makeRoom(length: number): void {
+    if (this.writeAt + length <= this.slab.length) return;
+    const liveFrom = this.head < this.starts.length ? (this.starts[this.head] as number) : this.writeAt;
+    const liveBytes = this.writeAt - liveFrom;
+    let size = Math.max(this.slab.length, INITIAL_SLAB_BYTES);
+    while (size < 2 * (liveBytes + length)) size *= 2;
+    const next = size === this.slab.length ? this.slab : new Uint8Array(size);
+    if (next === this.slab) this.slab.copyWithin(0, liveFrom, this.writeAt);
+    else next.set(this.slab.subarray(liveFrom, this.writeAt), 0);
+    this.slab = next;
+    this.starts = this.starts.slice(this.head).map((s) => s - liveFrom);
+    this.lengths = this.lengths.slice(this.head);
+    this.head = 0;
+    this.writeAt = liveBytes;
   }
 }

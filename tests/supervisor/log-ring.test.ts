@@ -81,4 +81,29 @@ describe("LogRing", () => {
     expect(ring.snapshot()).toEqual(["[api] héllo\n"]);
     expect(ring.bytes).toBe(Buffer.byteLength("[api] héllo\n"));
   });
+
+  test("matches a naive model over many pushes of mixed sizes (the slab compacts and grows)", () => {
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const cap of [50, 1_000, 20_000]) {
+      const ring = new LogRing(cap, "[m] ");
+      const model: string[] = [];
+      let modelBytes = 0;
+      for (let i = 0; i < 3_000; i++) {
+        const text = `${i}:${"é".repeat(Math.floor(random() * (random() < 0.05 ? 3_000 : 60)))}`;
+        ring.push(new TextEncoder().encode(text));
+        const shown = `[m] ${text}\n`;
+        model.push(shown);
+        modelBytes += Buffer.byteLength(shown);
+        while (modelBytes > cap && model.length > 1) modelBytes -= Buffer.byteLength(model.shift() as string);
+        if (i % 97 === 0) expect(ring.snapshot()).toEqual(model);
+      }
+      expect(ring.snapshot()).toEqual(model);
+      expect(ring.bytes).toBe(modelBytes);
+      expect(ring.snapshot(3)).toEqual(model.slice(-3));
+    }
+  });
 });
