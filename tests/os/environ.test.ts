@@ -69,10 +69,12 @@ describe("findPidsWithEnvEntry (real processes)", () => {
       detached: true,
     });
     spawned.push(leader);
+    // `setsid` is in the leader's group until it has called setsid(): wait for that too.
     const all = await waitFor(() => {
       const pids = findPidsWithEnvEntry(mark);
-      return pids.length === 3 ? pids : undefined;
-    }, "the leader and both children to carry the mark");
+      const left = findPidsWithEnvEntry(mark, { outsideGroup: leader.pid });
+      return pids.length === 3 && left.length === 1 ? pids : undefined;
+    }, "the leader and both children to carry the mark, one of them in its own session");
     expect(all).toContain(leader.pid);
     const outside = findPidsWithEnvEntry(mark, { outsideGroup: leader.pid });
     expect(outside.length).toBe(1);
