@@ -1,5 +1,6 @@
 /** A line scan of TOML text that finds where each table header and `key =` sits; best effort. */
 import type { KeyLine } from "./yaml-keys.ts";
+import { bracketBalance } from "./bracket-balance.ts";
 
 const HEADER_RE = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/;
 const KEY_RE = /^\s*((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=(.*)$/;
@@ -19,7 +20,7 @@ export function tomlKeyLines(text: string): KeyLine[] {
       continue;
     }
     if (openBrackets > 0) {
-      openBrackets += balance(raw);
+      openBrackets += bracketBalance(raw, "toml");
       continue;
     }
     const header = HEADER_RE.exec(raw);
@@ -34,28 +35,11 @@ export function tomlKeyLines(text: string): KeyLine[] {
     const value = (assign[2] ?? "").trim();
     const triple = /^("""|''')/.exec(value)?.[1];
     if (triple !== undefined && !value.slice(3).includes(triple)) multiline = triple;
-    else if (value.startsWith("[")) openBrackets = Math.max(0, balance(value));
+    else if (value.startsWith("[")) openBrackets = Math.max(0, bracketBalance(value, "toml"));
   }
   return out;
 }
 
 function splitKey(dotted: string): string[] {
   return [...dotted.matchAll(PART_RE)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
-}
-
-/** Opening minus closing brackets in `text`, ignoring strings and comments. */
-function balance(text: string): number {
-  let depth = 0;
-  let quote = "";
-  for (let j = 0; j < text.length; j++) {
-    const ch = text[j];
-    if (quote !== "") {
-      if (ch === "\\" && quote === '"') j++;
-      else if (ch === quote) quote = "";
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === "#") break;
-    else if (ch === "[" || ch === "{") depth++;
-    else if (ch === "]" || ch === "}") depth--;
-  }
-  return depth;
 }

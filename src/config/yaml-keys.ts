@@ -1,4 +1,5 @@
 /** A line scan of YAML text that finds where each block-mapping key sits; no full YAML parse, best effort. */
+import { bracketBalance } from "./bracket-balance.ts";
 
 /** One `key:` found in the text: its path from the root, 1-based line, and whether it repeats a sibling. */
 export interface KeyLine {
@@ -29,7 +30,7 @@ export function yamlKeyLines(text: string): KeyLine[] {
     const raw = lines[i] ?? "";
     const [, spaces = "", dashes = "", rest = ""] = INDENT_RE.exec(raw) ?? [];
     if (openBrackets > 0) {
-      openBrackets += bracketBalance(raw);
+      openBrackets += bracketBalance(raw, "yaml");
       continue;
     }
     if (rest.trim() === "" || rest.startsWith("#")) continue;
@@ -58,24 +59,7 @@ export function yamlKeyLines(text: string): KeyLine[] {
     }
     out.push({ path: frames.map((f) => f.key), line, ...(duplicateOf === undefined ? {} : { duplicateOf }) });
     if (BLOCK_SCALAR_RE.test(value)) skipDeeperThan = indent;
-    else if (value.startsWith("[") || value.startsWith("{")) openBrackets = Math.max(0, bracketBalance(value));
+    else if (value.startsWith("[") || value.startsWith("{")) openBrackets = Math.max(0, bracketBalance(value, "yaml"));
   }
   return out;
-}
-
-/** Opening minus closing brackets in `text`, ignoring quoted strings and comments. */
-function bracketBalance(text: string): number {
-  let depth = 0;
-  let quote = "";
-  for (let j = 0; j < text.length; j++) {
-    const ch = text[j];
-    if (quote !== "") {
-      if (ch === "\\" && quote === '"') j++;
-      else if (ch === quote) quote = "";
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === "#" && (j === 0 || /\s/.test(text[j - 1] ?? ""))) break;
-    else if (ch === "[" || ch === "{") depth++;
-    else if (ch === "]" || ch === "}") depth--;
-  }
-  return depth;
 }
