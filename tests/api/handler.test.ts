@@ -4,26 +4,10 @@ import type { DaemonControl } from "../../src/api/control.ts";
 import { FOLLOW_QUEUE_LINES } from "../../src/api/follow.ts";
 import { createHandler } from "../../src/api/handler.ts";
 import type { EventEntry, LogEntry, ServiceView } from "../../src/api/wire.ts";
+import { serviceView } from "../helpers/service-view.ts";
 
 function view(name: string, status: ServiceView["status"], pid: number | null): ServiceView {
-  return {
-    name,
-    status,
-    pid,
-    port: null,
-    restarts: 0,
-    started_at: null,
-    exit_code: null,
-    exit_signal: null,
-    start_error: null,
-    next_restart_at: null,
-    last_crash_at: null,
-    reason: null,
-    autostart: true,
-    ready: status === "running",
-    cpu_percent: null,
-    memory_bytes: null,
-  };
+  return serviceView(name, { status, pid, ready: status === "running" });
 }
 
 function entry(service: string, text: string): LogEntry {

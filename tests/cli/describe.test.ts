@@ -8,27 +8,10 @@ import { formatBytes, formatCpu, renderTable } from "../../src/cli/commands/stat
 import { describeService, explain, formatDuration } from "../../src/cli/describe.ts";
 import { makeColors } from "../../src/cli/style.ts";
 import { serviceConfig } from "../helpers/service-config.ts";
+import { serviceView } from "../helpers/service-view.ts";
 
 function view(extra: Partial<ServiceView> = {}): ServiceView {
-  return {
-    name: "api",
-    status: "running",
-    ready: true,
-    pid: 100,
-    port: null,
-    restarts: 0,
-    started_at: null,
-    exit_code: null,
-    exit_signal: null,
-    start_error: null,
-    next_restart_at: null,
-    last_crash_at: null,
-    reason: null,
-    autostart: true,
-    cpu_percent: null,
-    memory_bytes: null,
-    ...extra,
-  };
+  return serviceView("api", extra);
 }
 
 function config(extra: Partial<ServiceConfig> = {}): ServiceConfig {
