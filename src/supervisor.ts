@@ -102,16 +102,7 @@ export class Supervisor {
     if (!child.stopRequested) {
       child.stopRequested = true;
       // Called synchronously: the stop signal is on its way before stop() yields.
-      child.terminating = terminateGroup({
-        pid: child.pid,
-        exited: child.proc.exited,
-        killFn: this.s.killFn,
-        signal: e.req.stopSignal ?? "SIGTERM",
-        timeoutMs: this.killTimeoutOf(e),
-        onEscalate: (msg) => this.notice(name, msg),
-        onError: (msg) => this.notice(name, msg),
-        continueFn: this.s.continueGroup,
-      });
+      child.terminating = this.terminate(e, child);
       // Escaped processes get the stop signal now too; handleExit waits for them.
       this.sweepOf(e, child)?.pass();
     }
@@ -341,14 +332,20 @@ export class Supervisor {
     if (e.child !== child || child.stopRequested || child.livenessFailure) return;
     child.livenessFailure = `liveness probe failed ${failures} times in a row (${detail})`;
     this.notice(e.req.short, `${child.livenessFailure}; restarting`);
-    void terminateGroup({
+    void this.terminate(e, child);
+  }
+
+  /** The stop signal (and SIGCONT) to the child's group now, SIGKILL at the deadline; resolves on exit. */
+  private terminate(e: Entry, child: Child): Promise<boolean> {
+    const name = e.req.short;
+    return terminateGroup({
       pid: child.pid,
       exited: child.proc.exited,
       killFn: this.s.killFn,
       signal: e.req.stopSignal ?? "SIGTERM",
       timeoutMs: this.killTimeoutOf(e),
-      onEscalate: (msg) => this.notice(e.req.short, msg),
-      onError: (msg) => this.notice(e.req.short, msg),
+      onEscalate: (msg) => this.notice(name, msg),
+      onError: (msg) => this.notice(name, msg),
       continueFn: this.s.continueGroup,
     });
   }
