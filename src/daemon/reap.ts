@@ -2,12 +2,13 @@
 
 import { listGroupMembers, readProcStat, type ProcStat } from "../os/proc-info.ts";
 import { defaultFindMarked, defaultSignalPid, MarkedSweep } from "../supervisor/escape.ts";
+import { defaultGroupAlive } from "../supervisor/process-group.ts";
+import { waitGroupGone } from "../supervisor/terminate.ts";
 import type { DaemonStateFile, RecordedService } from "./state-file.ts";
 
 /** Whether a recorded service's group should be reaped, and why (for the log). */
 export type ReapDecision = { reap: boolean; reason: string };
 
-const POLL_MS = 20;
 /** The wait after SIGKILL is never shorter than this: the kernel needs a moment to tear processes down. */
 const MIN_KILL_WAIT_MS = 1000;
 
@@ -93,21 +94,12 @@ function escapedSweep(
 export async function killGroup(pgid: number, killTimeoutMs: number, log: (msg: string) => void = () => {}): Promise<boolean> {
   if (!signalGroup(pgid, "SIGTERM")) return true;
   signalGroup(pgid, "SIGCONT");
-  if (await waitGroupEmpty(pgid, killTimeoutMs)) return true;
+  if (await waitGroupGone(pgid, defaultGroupAlive, killTimeoutMs)) return true;
   log(`still running ${killTimeoutMs} ms after SIGTERM; sending SIGKILL`);
   if (!signalGroup(pgid, "SIGKILL")) return true;
-  return waitGroupEmpty(pgid, Math.max(killTimeoutMs, MIN_KILL_WAIT_MS));
+  return waitGroupGone(pgid, defaultGroupAlive, Math.max(killTimeoutMs, MIN_KILL_WAIT_MS));
 }
 
-/** Polls until group `pgid` has no live member or `timeoutMs` passes; true when empty. */
-export async function waitGroupEmpty(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (listGroupMembers(pgid).length === 0) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
 
 /** Sends `signal` to the whole group; false when the group no longer exists. */
 function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
