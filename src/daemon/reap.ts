@@ -1,6 +1,6 @@
 /** Kills the service groups a crashed daemon left behind, but only those provably its own. */
 
-import { listGroupMembers, readProcStat, type ProcStat } from "../os/proc-info.ts";
+import { listGroupMembers, pidGone, readProcStat, type ProcStat } from "../os/proc-info.ts";
 import { defaultFindMarked, defaultSignalPid, MarkedSweep } from "../supervisor/escape.ts";
 import { defaultGroupAlive } from "../supervisor/process-group.ts";
 import { waitGroupGone } from "../supervisor/terminate.ts";
@@ -87,6 +87,7 @@ function escapedSweep(
     onFound: (pids) => opts.log(`reaping leftover ${name}: ${pids.length} process(es) that left its group (${pids.join(", ")})`),
     onEscalate: (pids) => opts.log(`${name}: escaped process(es) ${pids.join(", ")} still running ${opts.killTimeoutMs} ms after SIGTERM; sending SIGKILL`),
     onError: (msg) => opts.log(`${name}: ${msg}`),
+    isGone: pidGone,
   });
 }
 

@@ -79,7 +79,8 @@ processes:
 `,
   );
   const up = await p.cli(["-c", pc, "up", "-d"]);
-  expect(up.code).toBe(0);
+  // The whole answer in the failure message: which service did not come up, and why.
+  expect({ code: up.code, stdout: up.stdout, stderr: up.stderr }).toMatchObject({ code: 0 });
   expect(up.stderr).toContain("warning: ");
   expect(up.stderr).toContain("read as a process-compose file");
   expect(up.stderr).toContain("processes.api.replicas");
