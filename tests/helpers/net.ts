@@ -3,13 +3,21 @@ import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (the kernel picked it; the listener is closed again). */
-export async function freePort(): Promise<number> {
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
-  const port = server.port;
-  await server.stop(true);
-  if (port === undefined) throw new Error("Bun.serve gave no port");
-  return port;
+export function freePort(): number {
+  // Never the same port twice in one run: a test that asks for two ports must get two.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
+    const port = server.port;
+    void server.stop(true);
+    if (port === undefined) throw new Error("Bun.serve gave no port");
+    if (issued.has(port)) continue;
+    issued.add(port);
+    return port;
+  }
+  throw new Error("no fresh port after 50 tries");
 }
+
+const issued = new Set<number>();
 
 /** True when something accepts a TCP connection on 127.0.0.1:`port` (within `timeoutMs`). */
 export function portAccepts(port: number, timeoutMs = 1000): Promise<boolean> {

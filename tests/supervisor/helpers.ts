@@ -26,13 +26,8 @@ export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 }
 
-/** A loopback port that was free a moment ago (bound with port 0, then released). */
-export function freePort(): number {
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("x") });
-  const port = server.port as number;
-  server.stop(true);
-  return port;
-}
+/** A loopback port that was free a moment ago, never the same twice in a run. */
+export { freePort } from "../helpers/net.ts";
 
 /** Connect probe on 127.0.0.1: true if something accepts. */
 export function portListening(port: number, timeoutMs = 1000): Promise<boolean> {
