@@ -8,7 +8,8 @@
  * supervisor/settings.ts) keep the decisions testable; without an injected `spawnFn` every
  * seam is the real one.
  */
-import { tapLines } from "./supervisor/output-tap.ts";
+import { tapOutput } from "./supervisor/output-tap.ts";
+import { forEachLine } from "./supervisor/line-splitter.ts";
 import { decideAfterCrash } from "./supervisor/crash-decision.ts";
 import { ChildHealth } from "./supervisor/health.ts";
 import { defaultPortListening } from "./supervisor/port-probe.ts";
@@ -35,6 +36,7 @@ export type { SupervisorOptions } from "./supervisor/settings.ts";
 export type {
   KillFn,
   LogLine,
+  OutputRun,
   ServiceState,
   ServiceStatus,
   SpawnRequest,
@@ -227,9 +229,8 @@ export class Supervisor {
     e.ready = false;
     e.startedAtMs = this.s.now();
     e.startedAt = this.iso();
-    const onLine = (stream: "stdout" | "stderr") => (bytes: Uint8Array) => this.recordLine(e, stream, bytes);
-    void tapLines(proc.stdout, onLine("stdout"));
-    void tapLines(proc.stderr, onLine("stderr"));
+    void tapOutput(proc.stdout, (run) => this.recordOutput(e, "stdout", run));
+    void tapOutput(proc.stderr, (run) => this.recordOutput(e, "stderr", run));
     child.handled = proc.exited.then(
       (code) => this.handleExit(e, child, code),
       () => this.handleExit(e, child, null),
@@ -254,17 +255,24 @@ export class Supervisor {
   }
 
   /**
-   * One line of a child's output. This is the hot path of a log flood: the bytes are
-   * decoded only for whoever wants text (the `output` stream, a `log` probe, a reader of
-   * the line's `text`), not for the ring or the log files.
+   * A run of whole lines of a child's output. This is the hot path of a log flood: the
+   * ring and `onOutput` take the run whole; it is cut into lines, and those decoded, only
+   * for whoever wants lines (the `output` stream, a `log` probe, `onLog`).
    */
-  private recordLine(e: Entry, stream: "stdout" | "stderr", bytes: Uint8Array): void {
-    e.logs.push(bytes);
-    const line = new OutputLine(e.req.short, stream, bytes, this.s.now());
+  private recordOutput(e: Entry, stream: "stdout" | "stderr", run: Uint8Array): void {
+    e.logs.pushLines(run);
+    const service = e.req.short;
+    const at = this.s.now();
+    this.s.onOutput?.({ service, stream, bytes: run, at });
     const health = e.child?.health;
-    if (health?.wantsLines) health.noteLine(line.text);
-    if (this.s.output) this.s.output(`[${line.service}] ${line.text}\n`);
-    this.s.onLog?.(line);
+    const probed = health?.wantsLines === true;
+    if (!probed && !this.s.output && !this.s.onLog) return;
+    forEachLine(run, (bytes) => {
+      const line = new OutputLine(service, stream, bytes, at);
+      if (probed) health?.noteLine(line.text);
+      if (this.s.output) this.s.output(`[${service}] ${line.text}\n`);
+      this.s.onLog?.(line);
+    });
   }
 
   /** The readiness check of a request: its `ready` probe, else a TCP probe of `env.PORT`. */

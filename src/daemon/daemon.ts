@@ -7,6 +7,7 @@ import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
 import { Orchestrator } from "../orchestration/orchestrator.ts";
 import { CanopyError } from "../errors.ts";
 import { Supervisor, type SupervisorEvent } from "../supervisor.ts";
+import { forEachLine } from "../supervisor/line-splitter.ts";
 import type { DaemonPaths } from "./paths.ts";
 import { ensurePrivateDir } from "./paths.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
@@ -24,6 +25,8 @@ import { reloadConfig } from "./reload.ts";
 import { ResourceSampler } from "./resources.ts";
 import { handOver, type StateWatch, watchStateDir } from "./state-watch.ts";
 import { startTcpListener, type TcpListener } from "./tcp-listener.ts";
+
+const decoder = new TextDecoder("utf-8", { fatal: false });
 
 /** Events kept for `canopy events` without -f. */
 const EVENTS_KEPT = 1_000;
@@ -102,13 +105,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
     const supervisor = new Supervisor({
       output: opts.output ?? null,
-      onLog: (line) => {
-        onDisk("writing a log file", () => logFiles.write(line.service, line.bytes, line.at));
-        // Decoding and a timestamp per line only for someone following.
+      onOutput: (run) => {
+        onDisk("writing a log file", () => logFiles.write(run.service, run.bytes));
+        // Lines cut out, decoded and stamped only for someone following.
         if (logs.followed) {
-          logs.publish({ service: line.service, stream: line.stream, text: line.text, at: new Date(line.at).toISOString() });
+          const at = new Date(run.at).toISOString();
+          forEachLine(run.bytes, (bytes) => logs.publish({ service: run.service, stream: run.stream, text: decoder.decode(bytes), at }));
         }
-        gc.note(line.bytes.length, logs.followed);
+        gc.note(run.bytes.length, logs.followed);
       },
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {

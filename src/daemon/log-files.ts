@@ -1,6 +1,6 @@
 /** Per-service log files, byte-exact lines, rotated by size: `<service>.log`, `.log.1`, `.log.2`, … */
 
-import { closeSync, fchmodSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { close, closeSync, fchmodSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CanopyError } from "../errors.ts";
 import { ensurePrivateDir } from "./paths.ts";
@@ -21,20 +21,20 @@ const CHUNK = 64 * 1024;
  * grow to hundreds of thousands of lines.
  */
 const BATCH_BYTES = 256 * 1024;
-/** A line this long is written at once, not copied into the batch (a newline-less flood comes in 64 KiB pieces). */
+/** First size of a batch buffer; it doubles up to BATCH_BYTES as needed. */
+const FIRST_BATCH_BYTES = 4 * 1024;
+/** A run this long is written at once, not copied into the batch (a flood comes in chunks of 64 KiB and more). */
 const DIRECT_BYTES = 16 * 1024;
 
 interface OpenLog {
   fd: number;
   /** Bytes in the file, counting what is still pending. */
   size: number;
-  /** Lines accepted but not yet written (copied in, newline included): flushed once per tick or when full. */
+  /** Lines accepted but not yet written (copied in): flushed once per tick or when full. */
   pending?: Buffer;
   pendingBytes: number;
 }
 
-const NEWLINE = new Uint8Array([0x0a]);
-const encoder = new TextEncoder();
 
 /** Appends service output lines to rotating files; one open fd per service, no stat per line. */
 export class LogFiles {
@@ -50,42 +50,60 @@ export class LogFiles {
   }
 
   /**
-   * Appends `line` + "\n" to the service's log, rotating first if it would pass
-   * `maxSizeBytes`. Bytes are written as given (invalid UTF-8, NULs and escapes intact).
-   * Writes are batched: a flood of lines costs one writev per tick, not one write each.
-   * `at` is not written: the file holds the raw bytes.
+   * Appends `run` (whole lines, each ending in "\n") to the service's log. Before a line
+   * that would take the file past `maxSizeBytes` the file is rotated, so a run may be split
+   * across files at a line boundary. Bytes are written as given (invalid UTF-8, NULs and
+   * escapes intact). Small runs are batched into one write per tick; a chunk-sized run
+   * (what a flood brings) is written at once, without a copy.
    */
-  write(service: string, line: string | Uint8Array, _at: number): void {
-    const bytes = typeof line === "string" ? encoder.encode(line) : line;
+  write(service: string, run: Uint8Array): void {
     let log = this.logFor(service);
-    const added = bytes.length + 1;
-    if (log.size > 0 && log.size + added > this.opts.maxSizeBytes) {
+    let rest = run;
+    while (log.size + rest.length > this.opts.maxSizeBytes) {
+      // The whole lines that still fit end this file; an empty file takes at least one line.
+      let fit = rest.subarray(0, Math.max(0, this.opts.maxSizeBytes - log.size)).lastIndexOf(0x0a) + 1;
+      if (fit === 0 && log.size === 0) fit = rest.indexOf(0x0a) + 1 || rest.length;
+      if (fit > 0) this.append(log, rest.subarray(0, fit));
+      rest = rest.subarray(fit);
+      if (rest.length === 0) return;
       this.flushOne(log);
       this.closeOne(service);
       rotate(this.opts.dir, service, this.opts.maxFiles);
       log = this.logFor(service);
     }
-    log.size += added;
-    if (bytes.length >= DIRECT_BYTES) {
+    this.append(log, rest);
+  }
+
+  private append(log: OpenLog, bytes: Uint8Array): void {
+    log.size += bytes.length;
+    if (bytes.length >= DIRECT_BYTES || !this.opts.batch) {
       this.flushOne(log);
       writeAll(log.fd, bytes);
-      writeAll(log.fd, NEWLINE);
       return;
     }
-    if (!this.opts.batch) {
-      const out = Buffer.allocUnsafe(added);
-      out.set(bytes);
-      out[bytes.length] = 0x0a;
-      writeAll(log.fd, out);
-      return;
-    }
-    if (log.pendingBytes + added > BATCH_BYTES) this.flushOne(log);
+    if (log.pendingBytes + bytes.length > BATCH_BYTES) this.flushOne(log);
     // Copied into the batch: the caller may reuse its buffer before the batch is written.
-    log.pending ??= Buffer.allocUnsafe(BATCH_BYTES);
-    log.pending.set(bytes, log.pendingBytes);
-    log.pending[log.pendingBytes + bytes.length] = 0x0a;
-    log.pendingBytes += added;
+    const pending = this.roomFor(log, bytes.length);
+    pending.set(bytes, log.pendingBytes);
+    log.pendingBytes += bytes.length;
     this.scheduleFlush();
+  }
+
+  /**
+   * The batch buffer, with room for `length` more bytes. It starts small and doubles: in
+   * a flood a short run (the line that straddled two chunks) is batched just before a
+   * chunk-sized run flushes it, once per chunk, so a full-size buffer each time would be
+   * mostly waste.
+   */
+  private roomFor(log: OpenLog, length: number): Buffer {
+    const needed = log.pendingBytes + length;
+    if (log.pending !== undefined && needed <= log.pending.length) return log.pending;
+    let size = Math.max(log.pending?.length ?? 0, FIRST_BATCH_BYTES);
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(Math.min(size, BATCH_BYTES));
+    if (log.pending !== undefined) grown.set(log.pending.subarray(0, log.pendingBytes));
+    log.pending = grown;
+    return grown;
   }
 
   /** Writes everything pending now. */
@@ -166,7 +184,7 @@ export function logPath(dir: string, service: string, generation: number): strin
 /** Shifts `.log` → `.log.1` → … keeping `maxFiles` files in all; older generations are deleted. */
 export function rotate(dir: string, service: string, maxFiles: number): void {
   for (const generation of generationsOnDisk(dir, service)) {
-    if (generation >= maxFiles - 1) rmSync(logPath(dir, service, generation), { force: true });
+    if (generation >= maxFiles - 1) removeInBackground(logPath(dir, service, generation));
   }
   for (let g = maxFiles - 2; g >= 0; g--) {
     try {
@@ -175,7 +193,23 @@ export function rotate(dir: string, service: string, maxFiles: number): void {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     }
   }
-  if (maxFiles === 1) rmSync(logPath(dir, service, 0), { force: true });
+  if (maxFiles === 1) removeInBackground(logPath(dir, service, 0));
+}
+
+/**
+ * Unlinks `path`, leaving the slow part — freeing a big file's pages — to a worker thread:
+ * an fd held across the unlink keeps the file alive until its asynchronous close. A flood
+ * rotates every `maxSizeBytes`, and an unlink on the event loop stalls every pipe it reads.
+ */
+function removeInBackground(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    // Missing or unreadable: the unlink below is all there is to do.
+  }
+  rmSync(path, { force: true });
+  if (fd !== undefined) close(fd, () => {});
 }
 
 /** The last `n` lines of `<dir>/<service>.log*`, oldest first; works on files alone, no daemon needed. */

@@ -1,4 +1,4 @@
-/** Splits a byte stream into lines, bounded in memory. Pure: no I/O. */
+/** Splits a byte stream into runs of whole lines, bounded in memory. Pure: no I/O. */
 
 const NEWLINE = 0x0a;
 
@@ -6,44 +6,65 @@ const NEWLINE = 0x0a;
 export const MAX_LINE_BYTES = 64 * 1024;
 
 /**
- * Joins chunks into lines (without the newline). A line that grows past `maxLineBytes`
- * without a newline is cut at a UTF-8 character boundary, so a newline-less flood
- * holds at most `maxLineBytes` here. Newline bytes never occur inside a multi-byte
- * UTF-8 sequence, so splitting on 0x0a is safe before decoding.
+ * Cuts a byte stream into runs of complete lines: each run holds one or more lines, each
+ * ending in "\n". The lines that lie whole inside a chunk go on as one view of it, so a
+ * flood costs a couple of native scans per chunk, not work per line. A line that grows
+ * past `maxLineBytes` is cut at a UTF-8 character boundary and each piece gets its own
+ * newline, so a newline-less flood holds at most `maxLineBytes` here. Newline bytes never
+ * occur inside a multi-byte UTF-8 sequence, so splitting on 0x0a is safe before decoding.
  */
 export class LineSplitter {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
 
   constructor(
-    private readonly onLine: (line: Uint8Array) => void,
+    private readonly onLines: (run: Uint8Array) => void,
     private readonly maxLineBytes = MAX_LINE_BYTES,
   ) {}
 
-  /**
-   * Feeds a chunk. Lines that lie whole inside it are passed as views of it (no copy):
-   * a line is only valid during the `onLine` call — copy it to keep it.
-   */
+  /** Feeds a chunk. A run may be a view of it, valid only during the `onLines` call: copy it to keep. */
   push(chunk: Uint8Array): void {
     let start = 0;
-    while (start < chunk.length) {
-      const nl = chunk.indexOf(NEWLINE, start);
-      const end = nl === -1 ? chunk.length : nl;
-      if (nl !== -1 && this.pendingBytes === 0 && end - start <= this.maxLineBytes) {
-        this.onLine(chunk.subarray(start, end));
-        start = nl + 1;
-        continue;
+    if (this.pendingBytes > 0) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl === -1) {
+        this.append(chunk);
+        return;
       }
-      this.append(chunk.subarray(start, end));
-      if (nl === -1) return;
+      this.append(chunk.subarray(0, nl));
       this.emitPending();
       start = nl + 1;
     }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      const run = chunk.subarray(start, last + 1);
+      // A run no longer than the limit (plus its newline) cannot hold a line that needs cutting.
+      if (run.length <= this.maxLineBytes + 1) this.onLines(run);
+      else this.emitCuttingLongLines(run);
+      start = last + 1;
+    }
+    if (start < chunk.length) this.append(chunk.subarray(start));
   }
 
   /** Emits a trailing partial line, if any (the stream closed). */
   flush(): void {
     if (this.pendingBytes > 0) this.emitPending();
+  }
+
+  /** Emits `run`, cutting the lines in it that are longer than the limit. */
+  private emitCuttingLongLines(run: Uint8Array): void {
+    let from = 0; // start of the lines not yet emitted
+    for (let start = 0; start < run.length; ) {
+      const nl = run.indexOf(NEWLINE, start);
+      if (nl - start > this.maxLineBytes) {
+        if (start > from) this.onLines(run.subarray(from, start));
+        this.append(run.subarray(start, nl));
+        this.emitPending();
+        from = nl + 1;
+      }
+      start = nl + 1;
+    }
+    if (from < run.length) this.onLines(run.subarray(from));
   }
 
   private append(bytes: Uint8Array): void {
@@ -78,11 +99,28 @@ export class LineSplitter {
     return true;
   }
 
+  /** Emits what is pending as one line, its newline added. */
   private emitPending(): void {
-    const line = concat(this.pending, this.pendingBytes);
+    const run = new Uint8Array(this.pendingBytes + 1);
+    let offset = 0;
+    for (const p of this.pending) {
+      run.set(p, offset);
+      offset += p.length;
+    }
+    run[offset] = NEWLINE;
     this.pending = [];
     this.pendingBytes = 0;
-    this.onLine(line);
+    this.onLines(run);
+  }
+}
+
+/** Calls `fn` with each line of `run` (whole lines, each ending in "\n") without its newline: views of `run`. */
+export function forEachLine(run: Uint8Array, fn: (line: Uint8Array) => void): void {
+  for (let start = 0; start < run.length; ) {
+    let nl = run.indexOf(NEWLINE, start);
+    if (nl === -1) nl = run.length;
+    fn(run.subarray(start, nl));
+    start = nl + 1;
   }
 }
 

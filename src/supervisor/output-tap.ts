@@ -1,18 +1,18 @@
-/** Reads a child's output stream into lines. */
+/** Reads a child's output stream into runs of whole lines. */
 import { LineSplitter } from "./line-splitter.ts";
 
 /**
- * Reads `stream` to its end, calling `onLine` with each line's bytes (no newline; a view
- * valid only during the call).
- * A partial last line is flushed when the stream closes. Resolves when the stream ends
- * or fails; never rejects (a child's broken pipe is not the supervisor's crash).
+ * Reads `stream` to its end, calling `onLines` with each run of whole lines (each ending
+ * in "\n"; a view valid only during the call). A partial last line is flushed, newline
+ * added, when the stream closes. Resolves when the stream ends or fails; never rejects
+ * (a child's broken pipe is not the supervisor's crash).
  */
-export async function tapLines(
+export async function tapOutput(
   stream: ReadableStream<Uint8Array> | null | undefined | number,
-  onLine: (bytes: Uint8Array) => void,
+  onLines: (run: Uint8Array) => void,
 ): Promise<void> {
   if (!stream || typeof stream === "number") return;
-  const splitter = new LineSplitter(onLine);
+  const splitter = new LineSplitter(onLines);
   const reader = stream.getReader();
   try {
     for (;;) {

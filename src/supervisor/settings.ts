@@ -10,6 +10,7 @@ import type {
   GroupAliveFn,
   KillFn,
   LogLine,
+  OutputRun,
   PortListeningFn,
   SleepFn,
   SpawnFn,
@@ -54,7 +55,10 @@ export interface SupervisorOptions {
   /** The environment children inherit, read at each spawn. */
   baseEnv?: () => Record<string, string | undefined>;
   onEvent?: (event: SupervisorEvent) => void;
+  /** Each line of output, decoded on demand: costs work per line, so prefer `onOutput` for a flood. */
   onLog?: (line: LogLine) => void;
+  /** Each run of whole output lines, as the pipe delivered them. */
+  onOutput?: (run: OutputRun) => void;
   /** Receives the supervisor's own notices about a service (crash, give-up, escalation). */
   onNotice?: (service: string, message: string) => void;
   /**
@@ -111,6 +115,7 @@ export interface Settings {
   readonly baseEnv: () => Record<string, string | undefined>;
   readonly onEvent: (event: SupervisorEvent) => void;
   readonly onLog?: (line: LogLine) => void;
+  readonly onOutput?: (run: OutputRun) => void;
   readonly onNotice?: (service: string, message: string) => void;
   readonly preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
   readonly notifyDir?: string;
@@ -154,6 +159,7 @@ export function resolveSettings(opts: SupervisorOptions): Settings {
     baseEnv: opts.baseEnv ?? (() => process.env),
     onEvent: opts.onEvent ?? (() => {}),
     onLog: opts.onLog,
+    onOutput: opts.onOutput,
     onNotice: opts.onNotice,
     preflight: opts.preflight,
     notifyDir: opts.notifyDir ?? (real && notifySupported() ? defaultNotifyDir() : undefined),

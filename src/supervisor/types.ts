@@ -116,6 +116,19 @@ export type SupervisorEvent =
   | { type: "stopped"; service: string; at: string }
   | { type: "start_failed"; service: string; error: StartError; at: string };
 
+/**
+ * A run of a service's output: one or more whole lines, each ending in "\n", as one
+ * chunk of its pipe brought them. The cheap way to take a flood (one call per chunk).
+ */
+export interface OutputRun {
+  service: string;
+  stream: "stdout" | "stderr";
+  /** The raw bytes, newlines included, valid only during the callback: copy to keep. */
+  bytes: Uint8Array;
+  /** epoch ms */
+  at: number;
+}
+
 /** One line of a service's output, without prefix or newline. */
 export interface LogLine {
   service: string;

@@ -22,6 +22,17 @@ function sizes(dir: string): Record<string, number> {
   return Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).size]));
 }
 
+const encoder = new TextEncoder();
+
+/** One line as LogFiles takes it: raw bytes ending in "\n". */
+function line(text: string | Uint8Array): Uint8Array {
+  const bytes = typeof text === "string" ? encoder.encode(text) : text;
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  out[bytes.length] = 0x0a;
+  return out;
+}
+
 const total = (dir: string) => Object.values(sizes(dir)).reduce((a, b) => a + b, 0);
 
 describe("LogFiles.write", () => {
@@ -29,10 +40,10 @@ describe("LogFiles.write", () => {
     const dir = join(tempDir(), "logs");
     const logs = logFiles(dir, 1 << 20, 3);
     const odd = "tab\there, ünïcödé 🌳, CR\r, \u001b[31mred\u001b[0m";
-    logs.write("web", "first", 1);
-    logs.write("web", odd, 2);
-    logs.write("web", "", 3);
-    logs.write("api", "other", 4);
+    logs.write("web", line("first"));
+    logs.write("web", line(odd));
+    logs.write("web", line(""));
+    logs.write("api", line("other"));
     expect(readFileSync(join(dir, "web.log"), "utf8")).toBe(`first\n${odd}\n\n`);
     expect(readFileSync(join(dir, "api.log"), "utf8")).toBe("other\n");
     expect(statSync(join(dir, "web.log")).mode & 0o777).toBe(0o600);
@@ -44,17 +55,17 @@ describe("LogFiles.write", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "web.log"), "x".repeat(89) + "\n", { mode: 0o644 });
     const logs = logFiles(dir, 100, 3);
-    logs.write("web", "123456789", 0); // 90 + 10 = 100: still fits
+    logs.write("web", line("123456789")); // 90 + 10 = 100: still fits
     expect(statSync(join(dir, "web.log")).mode & 0o777).toBe(0o600);
     expect(sizes(dir)).toEqual({ "web.log": 100 });
-    logs.write("web", "next", 0);
+    logs.write("web", line("next"));
     expect(sizes(dir)).toEqual({ "web.log": 5, "web.log.1": 100 });
   });
 
   test("rotation keeps maxFiles files of at most maxSizeBytes each", () => {
     const dir = tempDir();
     const logs = logFiles(dir, 100, 3);
-    for (let i = 0; i < 500; i++) logs.write("web", `line ${String(i).padStart(4, "0")}`, i); // 10 bytes each
+    for (let i = 0; i < 500; i++) logs.write("web", line(`line ${String(i).padStart(4, "0")}`)); // 10 bytes each
     expect(Object.keys(sizes(dir)).sort()).toEqual(["web.log", "web.log.1", "web.log.2"]);
     for (const size of Object.values(sizes(dir))) expect(size).toBeLessThanOrEqual(100);
     expect(total(dir)).toBeLessThanOrEqual(300);
@@ -66,17 +77,38 @@ describe("LogFiles.write", () => {
   test("a line longer than maxSizeBytes gets a file of its own", () => {
     const dir = tempDir();
     const logs = logFiles(dir, 100, 2);
-    logs.write("web", "a", 0);
-    logs.write("web", "b".repeat(300), 0);
-    logs.write("web", "c", 0);
+    logs.write("web", line("a"));
+    logs.write("web", line("b".repeat(300)));
+    logs.write("web", line("c"));
     expect(sizes(dir)).toEqual({ "web.log": 2, "web.log.1": 301 });
     expect(logs.tail("web", 3)).toEqual(["b".repeat(300), "c"]);
+  });
+
+  test("a run of many lines is split across files at line boundaries, as line-by-line writes would be", () => {
+    const texts = Array.from({ length: 60 }, (_, i) => `r${String(i).padStart(2, "0")}-${"y".repeat(i % 7)}`);
+    const one = tempDir();
+    const byLine = logFiles(one, 64, 4);
+    for (const t of texts) byLine.write("web", line(t));
+    const other = tempDir();
+    const byRun = logFiles(other, 64, 4);
+    byRun.write("web", encoder.encode(texts.map((t) => `${t}\n`).join("")));
+    expect(sizes(other)).toEqual(sizes(one));
+    for (const name of Object.keys(sizes(one))) expect(readFileSync(join(other, name), "utf8")).toBe(readFileSync(join(one, name), "utf8"));
+    for (const size of Object.values(sizes(other))) expect(size).toBeLessThanOrEqual(64);
+  });
+
+  test("a run starting with a line longer than maxSizeBytes gives that line a file of its own", () => {
+    const dir = tempDir();
+    const logs = logFiles(dir, 100, 3);
+    logs.write("web", line("a"));
+    logs.write("web", encoder.encode(`${"b".repeat(150)}\nc\nd\n`));
+    expect(sizes(dir)).toEqual({ "web.log": 4, "web.log.1": 151, "web.log.2": 2 });
   });
 
   test("maxFiles 1 keeps only the current file", () => {
     const dir = tempDir();
     const logs = logFiles(dir, 50, 1);
-    for (let i = 0; i < 40; i++) logs.write("web", `n${i}`, 0);
+    for (let i = 0; i < 40; i++) logs.write("web", line(`n${i}`));
     expect(Object.keys(sizes(dir))).toEqual(["web.log"]);
     expect(total(dir)).toBeLessThanOrEqual(50);
     expect(logs.tail("web", 1)).toEqual(["n39"]);
@@ -85,27 +117,27 @@ describe("LogFiles.write", () => {
   test("a lower maxFiles deletes older generations at the next rotation", () => {
     const dir = tempDir();
     const wide = logFiles(dir, 20, 6);
-    for (let i = 0; i < 60; i++) wide.write("web", "123456789", 0);
+    for (let i = 0; i < 60; i++) wide.write("web", line("123456789"));
     wide.close();
     expect(Object.keys(sizes(dir)).length).toBe(6);
     const narrow = logFiles(dir, 20, 2);
-    for (let i = 0; i < 3; i++) narrow.write("web", "123456789", 0);
+    for (let i = 0; i < 3; i++) narrow.write("web", line("123456789"));
     expect(Object.keys(sizes(dir)).sort()).toEqual(["web.log", "web.log.1"]);
   });
 
   test("write after close reopens and appends", () => {
     const dir = tempDir();
     const logs = logFiles(dir, 1000, 2);
-    logs.write("web", "one", 0);
+    logs.write("web", line("one"));
     logs.close();
-    logs.write("web", "two", 0);
+    logs.write("web", line("two"));
     expect(readFileSync(join(dir, "web.log"), "utf8")).toBe("one\ntwo\n");
   });
 
   test("refuses service names that are not plain file names", () => {
     const logs = logFiles(tempDir(), 1000, 2);
     for (const name of ["", ".", "..", "a/b", "../x", "a\0b"]) {
-      expect(() => logs.write(name, "x", 0)).toThrow(CanopyError);
+      expect(() => logs.write(name, line("x"))).toThrow(CanopyError);
     }
   });
 
@@ -118,18 +150,18 @@ describe("LogFiles.write", () => {
     const dir = tempDir();
     const maxSize = 4 << 20;
     const logs = logFiles(dir, maxSize, 3);
-    const line = "x".repeat(1023);
+    const filler = "x".repeat(1023);
     let written = 0;
     let i = 0;
     while (written < 100 << 20) {
-      const text = `${i++} ${line}`;
-      logs.write("web", text, i);
+      const text = `${i++} ${filler}`;
+      logs.write("web", line(text));
       written += text.length + 1;
     }
     const files = sizes(dir);
     expect(Object.keys(files).length).toBe(3);
-    expect(total(dir)).toBeLessThanOrEqual(maxSize * 3 + line.length + 20);
-    expect(logs.tail("web", 2)).toEqual([`${i - 2} ${line}`, `${i - 1} ${line}`]);
+    expect(total(dir)).toBeLessThanOrEqual(maxSize * 3 + filler.length + 20);
+    expect(logs.tail("web", 2)).toEqual([`${i - 2} ${filler}`, `${i - 1} ${filler}`]);
   }, 60_000);
 });
 
@@ -137,7 +169,7 @@ describe("tailLogFiles", () => {
   test("reads the last lines across the rotation boundary, oldest first", () => {
     const dir = tempDir();
     const logs = logFiles(dir, 100, 4);
-    for (let i = 0; i < 25; i++) logs.write("web", `line-${String(i).padStart(3, "0")}`, 0); // 9 bytes each, 11 per file
+    for (let i = 0; i < 25; i++) logs.write("web", line(`line-${String(i).padStart(3, "0")}`)); // 9 bytes each, 11 per file
     expect(sizes(dir)).toEqual({ "web.log": 27, "web.log.1": 99, "web.log.2": 99 });
     const expected = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `line-${String(from + k).padStart(3, "0")}`);
     expect(tailLogFiles(dir, "web", 5)).toEqual(expected(20, 25));
@@ -178,8 +210,8 @@ describe("LogFiles batching (the daemon's mode)", () => {
     const dir = tempDir();
     const logs = new LogFiles({ dir, maxSizeBytes: 1 << 20, maxFiles: 2, batch: true });
     const raw = Uint8Array.of(0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x00, 0xff, 0xfe, 0x41); // ESC[31m NUL, invalid UTF-8, "A"
-    logs.write("web", raw, 0);
-    logs.write("web", "second", 0);
+    logs.write("web", line(raw));
+    logs.write("web", line("second"));
     expect(statSync(join(dir, "web.log")).size).toBe(0);
     await new Promise((r) => setImmediate(r));
     expect([...readFileSync(join(dir, "web.log"))]).toEqual([...raw, 0x0a, ...new TextEncoder().encode("second\n")]);

@@ -1,15 +1,24 @@
-// LineSplitter (pure) and tapLines (the decoding reader built on it).
+// LineSplitter (pure), forEachLine, and tapOutput (the stream reader built on them).
 import { describe, expect, test } from "bun:test";
-import { LineSplitter, MAX_LINE_BYTES } from "../../src/supervisor/line-splitter.ts";
-import { tapLines } from "../../src/supervisor/output-tap.ts";
+import { forEachLine, LineSplitter, MAX_LINE_BYTES } from "../../src/supervisor/line-splitter.ts";
+import { tapOutput } from "../../src/supervisor/output-tap.ts";
 
 const enc = new TextEncoder();
 const strict = new TextDecoder("utf-8", { fatal: true });
 
+/** The lines of each run (copies, without their newlines), checking that each run is whole lines. */
+function linesOf(onLine: (line: Uint8Array) => void): (run: Uint8Array) => void {
+  return (run) => {
+    expect(run.length).toBeGreaterThan(0);
+    expect(run[run.length - 1]).toBe(0x0a);
+    forEachLine(run, (line) => onLine(line.slice()));
+  };
+}
+
 /** Runs `chunks` through a LineSplitter (flushing at the end) and returns the emitted lines. */
 function split(chunks: (string | Uint8Array)[], maxLineBytes?: number): Uint8Array[] {
   const lines: Uint8Array[] = [];
-  const s = new LineSplitter((line) => lines.push(line.slice()), maxLineBytes);
+  const s = new LineSplitter(linesOf((line) => lines.push(line)), maxLineBytes);
   for (const c of chunks) s.push(typeof c === "string" ? enc.encode(c) : c);
   s.flush();
   return lines;
@@ -27,10 +36,10 @@ function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
 
 const dec = new TextDecoder();
 
-/** The lines tapLines decodes from `chunks`. */
+/** The lines tapOutput reads from `chunks`, decoded. */
 async function tap(chunks: Uint8Array[]): Promise<string[]> {
   const lines: string[] = [];
-  await tapLines(streamOf(chunks), (bytes) => lines.push(dec.decode(bytes)));
+  await tapOutput(streamOf(chunks), linesOf((bytes) => lines.push(dec.decode(bytes))));
   return lines;
 }
 
@@ -63,7 +72,7 @@ describe("LineSplitter", () => {
 
   test("flush emits a partial last line once, and nothing when there is none", () => {
     const lines: string[] = [];
-    const s = new LineSplitter((l) => lines.push(strict.decode(l)));
+    const s = new LineSplitter(linesOf((l) => lines.push(strict.decode(l))));
     s.push(enc.encode("done\npart"));
     expect(lines).toEqual(["done"]);
     s.flush();
@@ -76,7 +85,7 @@ describe("LineSplitter", () => {
 
   test("does not keep a reference to the caller's chunk buffer", () => {
     const lines: string[] = [];
-    const s = new LineSplitter((l) => lines.push(strict.decode(l)));
+    const s = new LineSplitter(linesOf((l) => lines.push(strict.decode(l))));
     const buf = enc.encode("abc");
     s.push(buf);
     buf.fill(0x7a); // the caller reuses its buffer
@@ -89,6 +98,24 @@ describe("LineSplitter", () => {
     const pieces = split([text.slice(0, 70_000), text.slice(70_000), "\n"]);
     expect(pieces.map((p) => p.length)).toEqual([MAX_LINE_BYTES, MAX_LINE_BYTES, MAX_LINE_BYTES, 200_000 - 3 * MAX_LINE_BYTES]);
     expect(pieces.map((p) => strict.decode(p)).join("")).toBe(text);
+  });
+
+  test("whole lines inside a chunk go on as one run, a view of the chunk", () => {
+    const runs: Uint8Array[] = [];
+    const s = new LineSplitter((run) => runs.push(run));
+    const chunk = enc.encode("a\nbb\nccc\npart");
+    s.push(chunk);
+    expect(runs.length).toBe(1);
+    expect(runs[0]?.buffer).toBe(chunk.buffer);
+    expect(dec.decode(runs[0])).toBe("a\nbb\nccc\n");
+    s.push(enc.encode("ial\nd\n"));
+    expect(runs.map((r) => dec.decode(r))).toEqual(["a\nbb\nccc\n", "partial\n", "d\n"]);
+  });
+
+  test("a long line inside a chunk of short ones is cut; the short ones around it are kept whole", () => {
+    const long = "L".repeat(25);
+    const lines = split([`a\nb\n${long}\nc\n`], 10).map((l) => strict.decode(l));
+    expect(lines).toEqual(["a", "b", "L".repeat(10), "L".repeat(10), "L".repeat(5), "c"]);
   });
 
   test("cuts at UTF-8 boundaries, whatever the chunking (every 2- and 3-chunk split, several limits)", () => {
@@ -117,7 +144,7 @@ describe("LineSplitter", () => {
   });
 });
 
-describe("tapLines", () => {
+describe("tapOutput", () => {
   test('"héllo €🌲" split across two chunks at every byte offset decodes intact', async () => {
     const bytes = enc.encode("héllo €🌲\nsecond ✓");
     const seen: string[][] = [];
@@ -140,10 +167,13 @@ describe("tapLines", () => {
     for (let at = MAX_LINE_BYTES - 8; at <= MAX_LINE_BYTES + 12; at++) {
       const pieces: Uint8Array[] = [];
       const lines: string[] = [];
-      await tapLines(streamOf(cutAt(bytes, [at])), (raw) => {
-        lines.push(dec.decode(raw));
-        pieces.push(raw.slice());
-      });
+      await tapOutput(
+        streamOf(cutAt(bytes, [at])),
+        linesOf((raw) => {
+          lines.push(dec.decode(raw));
+          pieces.push(raw);
+        }),
+      );
       if (lines.join("") !== text) failures.push(`chunk boundary at ${at}: text differs`);
       if (pieces.some((p) => p.length > MAX_LINE_BYTES)) failures.push(`chunk boundary at ${at}: piece too long`);
       try {
@@ -164,7 +194,7 @@ describe("tapLines", () => {
       },
     });
     const lines: string[] = [];
-    const done = tapLines(stream, (b) => lines.push(dec.decode(b)));
+    const done = tapOutput(stream, linesOf((b) => lines.push(dec.decode(b))));
     controller.enqueue(enc.encode("one\ntw"));
     controller.error(new Error("EPIPE"));
     await done; // resolves, never rejects
@@ -173,8 +203,8 @@ describe("tapLines", () => {
 
   test("resolves at once for a stream that is not a pipe", async () => {
     const lines: string[] = [];
-    await tapLines(undefined, (b) => lines.push(dec.decode(b)));
-    await tapLines(3, (b) => lines.push(dec.decode(b)));
+    await tapOutput(undefined, linesOf((b) => lines.push(dec.decode(b))));
+    await tapOutput(3, linesOf((b) => lines.push(dec.decode(b))));
     expect(lines).toEqual([]);
   });
 });
