@@ -67,10 +67,9 @@ function parseArgs(argv: string[]): Args {
  */
 async function canopyBinary(root: string, log: (m: string) => void): Promise<string> {
   const bin = join(ROOT, "dist", "canopy");
-  if (!existsSync(bin)) {
-    log("dist/canopy is missing: building it with `bun build.ts --target host`");
-    await run([process.execPath, join(ROOT, "build.ts"), "--target", "host"], { cwd: ROOT, timeoutMs: 300_000 });
-  }
+  // Always rebuilt (under a second): a dist/canopy left from older sources would measure old code.
+  log("building dist/canopy from the working tree with `bun build.ts --target host`");
+  await run([process.execPath, join(ROOT, "build.ts"), "--target", "host"], { cwd: ROOT, timeoutMs: 300_000 });
   const copy = join(root, "canopy-under-test");
   copyFileSync(bin, copy);
   chmodSync(copy, 0o755);
