@@ -2,6 +2,7 @@
 // and the daemon's CPU time per MB of output.
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, rmSync, truncateSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULTS } from "../../src/config/defaults.ts";
 import { exec } from "../lib/exec.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { count, median, num } from "../lib/stats.ts";
@@ -54,6 +55,8 @@ export const scenario: Scenario = {
     const n = reps(ctx, 3, 1);
     const label = `6 log throughput, ${count(lines)} × 80 B lines`;
     const timing = join(ctx.root, "writer-timing");
+    const floorProgram = join(import.meta.dir, "..", "floors", "pipe-read.ts");
+    const floorLog = join(ctx.root, "floor.log");
 
     // Floors, interleaved with each other: /dev/null, a pipe into cat, a pipe into a bare Bun.spawn read loop (alone and writing a file).
     const floors: { name: string; run: () => Promise<void> }[] = [
@@ -76,10 +79,18 @@ export const scenario: Scenario = {
       },
       {
         name: "floor: bare Bun.spawn read → file",
-        run: async () =>
-          void (await exec([ctx.bun, join(import.meta.dir, "..", "floors", "pipe-read.ts"), "--file", join(ctx.root, "floor.log"), "--", ctx.fx.writer, String(lines), timing], {
-            timeoutMs: 120_000,
-          })),
+        run: async () => {
+          // A new file each time, as a log file is: rewriting last run's pages in place is cheaper than the real thing.
+          rmSync(floorLog, { force: true });
+          await exec([ctx.bun, floorProgram, "--file", floorLog, "--", ctx.fx.writer, String(lines), timing], { timeoutMs: 120_000 });
+        },
+      },
+      {
+        name: "floor: bare Bun.spawn read → rotated files",
+        run: async () => {
+          for (const suffix of ["", ".1", ".2"]) rmSync(`${floorLog}${suffix}`, { force: true });
+          await exec([ctx.bun, floorProgram, "--file", floorLog, "--rotate", String(DEFAULTS.logMaxSizeBytes), "--", ctx.fx.writer, String(lines), timing], { timeoutMs: 120_000 });
+        },
       },
     ];
     const floorRates = new Map<string, number[]>(floors.map((f) => [f.name, []]));
@@ -90,7 +101,7 @@ export const scenario: Scenario = {
         if (existsSync(timing)) floorRates.get(f.name)?.push(linesPerSec(timing));
       }
     }
-    rmSync(join(ctx.root, "floor.log"), { force: true });
+    for (const suffix of ["", ".1", ".2"]) rmSync(`${floorLog}${suffix}`, { force: true });
     const devnull = median(floorRates.get("floor: > /dev/null") ?? []);
     const ratioNote = (xs: number[]) => (xs.length ? `${num(median(xs) / devnull)}× /dev/null` : "");
 
