@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigFile } from "../../src/config/index.ts";
 import { resolvePaths } from "../../src/daemon/paths.ts";
+import { DAEMON_JSC_SETTINGS, daemonRuntimeVars } from "../../src/daemon/runtime-env.ts";
 import { launchdPlist } from "../../src/service/launchd.ts";
 import { disableInstructions, enableInstructions, serviceFilePath } from "../../src/service/locations.ts";
 import { reachabilityNote, serviceEnvironment } from "../../src/service/reachable.ts";
@@ -12,6 +13,9 @@ import { quoteExecArg, systemdUnit } from "../../src/service/systemd.ts";
 import { removeTempDirs, tempDir, thrown } from "../config/tmp.ts";
 
 afterAll(removeTempDirs);
+
+/** What every daemon environment gets added (nothing here sets the settings itself). */
+const tuning = daemonRuntimeVars({});
 
 /** A spec from a real config file written into a folder named `folder`. */
 function specFor(yaml: string, opts: { scope?: Scope; env?: Record<string, string>; folder?: string; self?: string[] } = {}): ServiceSpec {
@@ -44,6 +48,7 @@ describe("systemd unit", () => {
       "ExecReload=/bin/kill -HUP $MAINPID",
       `WorkingDirectory=${spec.workingDirectory}`,
       `Environment="PATH=/usr/bin:/bin"`,
+      ...tuning.map(([name, value]) => `Environment="${name}=${value}"`),
       "Restart=on-failure",
       "RestartSec=2",
       "KillMode=mixed",
@@ -64,13 +69,21 @@ describe("systemd unit", () => {
 
   test("CANOPY_STATE_DIR is pinned (absolute) only when set; else XDG_STATE_HOME when absolute", () => {
     const plain = specFor(SLEEPER, { env: { PATH: "/bin", HOME: "/h" } });
-    expect(plain.environment).toEqual([["PATH", "/bin"]]);
+    expect(plain.environment).toEqual([["PATH", "/bin"], ...tuning]);
     const pinned = specFor(SLEEPER, { env: { PATH: "/bin", HOME: "/h", CANOPY_STATE_DIR: "/var/lib/canopy/x" } });
-    expect(pinned.environment).toEqual([["CANOPY_STATE_DIR", "/var/lib/canopy/x"], ["PATH", "/bin"]]);
+    expect(pinned.environment).toEqual([["CANOPY_STATE_DIR", "/var/lib/canopy/x"], ["PATH", "/bin"], ...tuning]);
     expect(systemdUnit(pinned)).toContain(`Environment="CANOPY_STATE_DIR=/var/lib/canopy/x"\n`);
     const xdg = specFor(SLEEPER, { env: { HOME: "/h", XDG_STATE_HOME: "/srv/state" } });
-    expect(xdg.environment).toEqual([["XDG_STATE_HOME", "/srv/state"]]);
+    expect(xdg.environment).toEqual([["XDG_STATE_HOME", "/srv/state"], ...tuning]);
     expect(systemdUnit(xdg)).not.toContain("PATH=");
+  });
+
+  test("the daemon's JSC settings go in the unit, except one the user set", () => {
+    const unit = systemdUnit(specFor(SLEEPER, { env: { PATH: "/bin", HOME: "/h" } }));
+    for (const [name, value] of Object.entries(DAEMON_JSC_SETTINGS)) expect(unit).toContain(`Environment="${name}=${value}"\n`);
+    const own = specFor(SLEEPER, { env: { PATH: "/bin", HOME: "/h", BUN_JSC_useDFGJIT: "1" } });
+    expect(own.environment.filter(([name]) => name === "BUN_JSC_useDFGJIT")).toEqual([]);
+    expect(own.environment).toContainEqual(["CANOPY_DAEMON_ENV", "BUN_JSC_thresholdForJITAfterWarmUp,BUN_JSC_thresholdForJITSoon"]);
   });
 
   test("paths with spaces, % and $ are quoted so systemd reads them literally", () => {
@@ -118,7 +131,7 @@ describe("launchd plist", () => {
       Label: `dev.canopy.${spec.id}`,
       ProgramArguments: ["/opt/canopy/bin/canopy", "up", "-c", spec.configFile],
       WorkingDirectory: spec.workingDirectory,
-      EnvironmentVariables: { CANOPY_STATE_DIR: "/tmp/st", PATH: "/usr/bin" },
+      EnvironmentVariables: { CANOPY_STATE_DIR: "/tmp/st", PATH: "/usr/bin", ...Object.fromEntries(tuning) },
       RunAtLoad: true,
       KeepAlive: { SuccessfulExit: false },
       ThrottleInterval: 2,

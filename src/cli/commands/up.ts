@@ -5,6 +5,7 @@ import type { ServiceView, StatusDocument } from "../../api/wire.ts";
 import { startDaemon } from "../../daemon/daemon.ts";
 import { readLockPid } from "../../daemon/lock.ts";
 import { ensurePrivateDir } from "../../daemon/paths.ts";
+import { dropDaemonRuntimeEnv, withDaemonRuntimeEnv } from "../../daemon/runtime-env.ts";
 import { CanopyError } from "../../errors.ts";
 import { versionString } from "../../version.ts";
 import type { ParsedArgs } from "../args.ts";
@@ -31,6 +32,7 @@ export async function daemon(io: Io, args: ParsedArgs): Promise<number> {
 
 /** Runs the daemon in this process until SIGINT/SIGTERM or `canopy down`. */
 async function runInForeground(io: Io, project: Project, streamOutput: boolean): Promise<number> {
+  dropDaemonRuntimeEnv(io.env);
   const c = makeColors(colorEnabled({ isTTY: io.stdoutTty }, io.env));
   const output = streamOutput
     ? (line: string) => {
@@ -68,7 +70,7 @@ async function upDetached(io: Io, project: Project): Promise<number> {
   const fd = openSync(logPath, "a", 0o600);
   const child = Bun.spawn([...selfCommand(), "daemon", "-c", config.file], {
     cwd: config.dir,
-    env: io.env,
+    env: withDaemonRuntimeEnv(io.env),
     stdin: "ignore",
     stdout: fd,
     stderr: fd,
