@@ -15,7 +15,6 @@
  * Limits are those of the per-spawn marks (supervisor/escape.ts): a process that replaces
  * its environment is not found, and without /proc (macOS) nothing is.
  */
-import { randomUUID } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { findPidsWithEnvEntry } from "../os/environ.ts";
@@ -27,7 +26,7 @@ export const DAEMON_VAR = "CANOPY_DAEMON";
 const TOKEN_RE = /^[0-9a-f]{32}$/;
 
 export function newDaemonToken(): string {
-  return randomUUID().replace(/-/g, "");
+  return crypto.randomUUID().replace(/-/g, "");
 }
 
 /** The token in `path`; undefined when missing or malformed. Never throws. */

@@ -1,6 +1,5 @@
 /** Where one config's daemon keeps its state, lock, logs and control socket. */
 
-import { createHash } from "node:crypto";
 import { chmodSync, lstatSync, mkdirSync, statSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
@@ -48,7 +47,7 @@ export function resolvePaths(opts: ResolvePathsOptions): DaemonPaths {
 
 /** `<slug of the config's folder>-<first 12 hex of sha256(config path)>`. */
 export function daemonId(configFile: string): string {
-  const hash = createHash("sha256").update(configFile).digest("hex").slice(0, 12);
+  const hash = new Bun.CryptoHasher("sha256").update(configFile).digest("hex").slice(0, 12);
   const slug = basename(dirname(configFile))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

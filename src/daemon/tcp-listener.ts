@@ -12,7 +12,6 @@
  *   validator already enforces this; it is checked again here, at bind, so no other path
  *   to this function can open the API to the network by mistake.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { errorResponse, MAX_REQUEST_BODY_BYTES } from "../api/handler.ts";
 import { isLoopbackHost } from "../config/listen.ts";
@@ -82,7 +81,7 @@ function readToken(path: string): string {
 }
 
 function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
+  return new Bun.CryptoHasher("sha256").update(text, "utf8").digest();
 }
 
 /** True when `header` is `Bearer <token>` with the expected token; constant-time in the token. */
@@ -90,7 +89,7 @@ export function authorized(header: string | null, expected: Buffer): boolean {
   const given = header === null ? undefined : BEARER_RE.exec(header)?.[1];
   // Hash even when the header is missing or malformed, so every refusal costs the same.
   const candidate = digest(given ?? "");
-  return timingSafeEqual(candidate, expected) && given !== undefined;
+  return crypto.timingSafeEqual(candidate, expected) && given !== undefined;
 }
 
 function unauthorized(): Response {

@@ -15,7 +15,6 @@
  * pid wrap-around in between. Marks are only ever looked up on stop and crash paths:
  * each lookup reads the environment of every visible process.
  */
-import { randomUUID } from "node:crypto";
 import { outsideGroup, scanEnvValues } from "../os/environ.ts";
 
 /** The environment variable that marks every process of one spawn. */
@@ -23,7 +22,7 @@ export const MARK_VAR = "CANOPY_MARK";
 
 /** A fresh per-Supervisor token: 12 hex digits of a random UUID, hard to guess or collide on. */
 export function newMarkToken(): string {
-  return randomUUID().replace(/-/g, "").slice(0, 12);
+  return crypto.randomUUID().replace(/-/g, "").slice(0, 12);
 }
 
 /** The mark value of spawn number `n` of `service`. */

@@ -1,20 +1,24 @@
 /** The real readiness seam: a TCP connect probe on loopback. */
-import { connect } from "node:net";
 
 /** Resolves true when something accepts a connection on 127.0.0.1:`port` within `timeoutMs`. */
 export function defaultPortListening(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ port, host: "127.0.0.1" });
     let settled = false;
     const done = (listening: boolean) => {
-      if (settled) return;
+      if (settled) return false;
       settled = true;
       clearTimeout(timer);
-      socket.destroy();
       resolve(listening);
+      return true;
     };
     const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
+    Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } }).then(
+      (socket) => {
+        // Connected: say so (unless the deadline already answered), then hang up either way.
+        done(true);
+        socket.end();
+      },
+      () => done(false),
+    );
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { isLoopbackHost, parseListen } from "../../src/config/listen.ts";
+import { isIP } from "node:net";
+import { ipFamily, isLoopbackHost, parseListen } from "../../src/config/listen.ts";
 
 describe("parseListen", () => {
   test.each([
@@ -31,4 +32,15 @@ describe("isLoopbackHost", () => {
       expect(isLoopbackHost(host)).toBe(false);
     },
   );
+});
+
+describe("ipFamily", () => {
+  test("agrees with node:net's isIP on addresses, near-misses and names", () => {
+    const cases = [
+      "127.0.0.1", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.04", " 1.2.3.4", "1.2.3.4 ",
+      "::1", "::", "fe80::1", "2001:db8::8a2e:370:7334", "::ffff:127.0.0.1", "1::2::3", "12345::1", "fe80::1%eth0", "fe80::1%", "::1%a%b", "[::1]", ":::",
+      "localhost", "example.com", "", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "::ffff:7f00:1", "g::1",
+    ];
+    expect(cases.map((c) => `${c} ${ipFamily(c)}`)).toEqual(cases.map((c) => `${c} ${isIP(c)}`));
+  });
 });
