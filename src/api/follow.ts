@@ -10,18 +10,19 @@ export const FOLLOW_QUEUE_LINES = 2_000;
  */
 export const FOLLOW_QUEUE_BYTES = 4 * 1024 * 1024;
 const MIN_LINE_COST = Math.ceil(FOLLOW_QUEUE_BYTES / FOLLOW_QUEUE_LINES);
+const encoder = new TextEncoder();
+/** What a stream with no backlog opens with; it takes no room in the reader's queue. */
+const OPENING_LINE = encoder.encode("\n");
 const QUEUE_STRATEGY: QueuingStrategy<Uint8Array> = {
   highWaterMark: FOLLOW_QUEUE_BYTES,
-  size: (chunk) => Math.max(chunk?.byteLength ?? 0, MIN_LINE_COST),
+  size: (chunk) => (chunk === OPENING_LINE ? 0 : Math.max(chunk?.byteLength ?? 0, MIN_LINE_COST)),
 };
-
-const encoder = new TextEncoder();
 
 /** Subscribes a reader: `push` for each new item, `end` when the source stops; returns the unsubscribe. */
 export type Subscribe<T> = (push: (item: T) => void, end: () => void) => () => void;
 
 /**
- * Streams `backlog`, then every new item. A reader that stops reading is not allowed to
+ * Streams `backlog` (or, when it is empty, one empty line), then every new item. A reader that stops reading is not allowed to
  * grow the daemon's memory: past FOLLOW_QUEUE_LINES queued items (or FOLLOW_QUEUE_BYTES),
  * new ones are dropped and counted, and the reader gets `{"dropped":N}` as soon as its
  * queue has room again (even if no new item comes), before any item it does receive.
@@ -34,6 +35,9 @@ export function followStream<T>(subscribe: Subscribe<T>, backlog: T[], signal: A
       start(controller) {
         const send = (value: T | DroppedNotice) => controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
         for (const item of backlog) send(item);
+        // Bun sends a response's headers with its first chunk: with no backlog, an empty line
+        // (NDJSON readers skip it) lets the reader know at once that it is following.
+        if (backlog.length === 0) controller.enqueue(OPENING_LINE);
         const end = () => {
           unsubscribe();
           try {

@@ -233,7 +233,7 @@ describe("errors", () => {
 
 const readerOf = (stream: ReadableStream<Uint8Array>) => stream.getReader();
 
-/** Reads NDJSON lines from a stream, a few at a time. */
+/** Reads NDJSON lines from a stream, a few at a time, skipping empty lines (as NDJSON readers do). */
 class NdjsonReader {
   private readonly reader: ReturnType<typeof readerOf>;
   private readonly decoder = new TextDecoder();
@@ -256,7 +256,7 @@ class NdjsonReader {
       this.buffered += this.decoder.decode(value, { stream: true });
       const parts = this.buffered.split("\n");
       this.buffered = parts.pop() ?? "";
-      this.lines.push(...parts);
+      this.lines.push(...parts.filter((line) => line !== ""));
     }
     return this.lines.splice(0, n).map((l) => JSON.parse(l));
   }
