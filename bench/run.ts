@@ -1,7 +1,7 @@
 // `bun run bench [--quick] [--json] [--vs pm2,supervisord] [--only fleet,logs,…|1,6,…]`
 // Measures Canopy (the compiled dist/canopy) and, with --vs, PM2 and supervisord on the same cheap C children.
 // Prints a table, writes bench/results/<YYYY-MM-DD>.json. Timings are reported, never asserted.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildFixtures } from "./lib/cc.ts";

@@ -22,10 +22,11 @@ const QUEUE_STRATEGY: QueuingStrategy<Uint8Array> = {
 export type Subscribe<T> = (push: (item: T) => void, end: () => void) => () => void;
 
 /**
- * Streams `backlog` (or, when it is empty, one empty line), then every new item. A reader that stops reading is not allowed to
- * grow the daemon's memory: past FOLLOW_QUEUE_LINES queued items (or FOLLOW_QUEUE_BYTES),
- * new ones are dropped and counted, and the reader gets `{"dropped":N}` as soon as its
- * queue has room again (even if no new item comes), before any item it does receive.
+ * Streams `backlog` (or, when it is empty, one empty line), then every new item. A reader
+ * that stops reading is not allowed to grow the daemon's memory: past FOLLOW_QUEUE_LINES
+ * queued items (or FOLLOW_QUEUE_BYTES), new ones are dropped and counted, and the reader
+ * gets `{"dropped":N}` as soon as its queue has room again (even if no new item comes),
+ * before any item it does receive.
  */
 export function followStream<T>(subscribe: Subscribe<T>, backlog: T[], signal: AbortSignal): ReadableStream<Uint8Array> {
   let unsubscribe = () => {};

@@ -35,7 +35,6 @@ interface OpenLog {
   pendingBytes: number;
 }
 
-
 /** Appends service output lines to rotating files; one open fd per service, no stat per line. */
 export class LogFiles {
   private readonly open = new Map<string, OpenLog>();
@@ -66,7 +65,6 @@ export class LogFiles {
       if (fit > 0) this.append(log, rest.subarray(0, fit));
       rest = rest.subarray(fit);
       if (rest.length === 0) return;
-      this.flushOne(log);
       this.closeOne(service);
       rotate(this.opts.dir, service, this.opts.maxFiles);
       log = this.logFor(service);

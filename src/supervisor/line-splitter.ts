@@ -101,13 +101,8 @@ export class LineSplitter {
 
   /** Emits what is pending as one line, its newline added. */
   private emitPending(): void {
-    const run = new Uint8Array(this.pendingBytes + 1);
-    let offset = 0;
-    for (const p of this.pending) {
-      run.set(p, offset);
-      offset += p.length;
-    }
-    run[offset] = NEWLINE;
+    const run = concat(this.pending, this.pendingBytes, 1);
+    run[this.pendingBytes] = NEWLINE;
     this.pending = [];
     this.pendingBytes = 0;
     this.onLines(run);
@@ -144,9 +139,10 @@ function incompleteTailStart(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(total);
+/** `parts` joined (`total` bytes), with `spare` bytes of room after them; the one part itself when it needs no room. */
+function concat(parts: Uint8Array[], total: number, spare = 0): Uint8Array {
+  if (parts.length === 1 && spare === 0) return parts[0] as Uint8Array;
+  const out = new Uint8Array(total + spare);
   let offset = 0;
   for (const p of parts) {
     out.set(p, offset);

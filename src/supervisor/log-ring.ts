@@ -1,4 +1,5 @@
 /** A per-service log buffer bounded in bytes. Pure: no I/O. */
+import { forEachLine } from "./line-splitter.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
 const encoder = new TextEncoder();
@@ -55,13 +56,14 @@ export class LogRing {
     let shown = 0;
     for (let r = this.starts.length - 1; r >= this.head && out.length < n; r--) {
       const start = this.starts[r] as number;
-      const ends = lineEnds(this.slab, start, start + (this.lengths[r] as number));
-      for (let i = ends.length - 1; i >= 0 && out.length < n; i--) {
-        const from = i > 0 ? (ends[i - 1] as number) : start;
-        const size = this.prefixBytes + (ends[i] as number) - from;
+      const lines: Uint8Array[] = [];
+      forEachLine(this.slab.subarray(start, start + (this.lengths[r] as number)), (line) => lines.push(line));
+      for (let i = lines.length - 1; i >= 0 && out.length < n; i--) {
+        const line = lines[i] as Uint8Array;
+        const size = this.prefixBytes + line.length + 1;
         if (out.length > 0 && shown + size > this.capBytes) return out.reverse();
         shown += size;
-        out.push(`${this.prefix}${decoder.decode(this.slab.subarray(from, ends[i]))}`);
+        out.push(`${this.prefix}${decoder.decode(line)}\n`);
       }
     }
     return out.reverse();
@@ -116,15 +118,4 @@ export class LogRing {
     this.head = 0;
     this.writeAt = liveBytes;
   }
-}
-
-/** Offsets just past each "\n" in `bytes[from, to)` (which ends in one). */
-function lineEnds(bytes: Uint8Array, from: number, to: number): number[] {
-  const ends: number[] = [];
-  for (let at = from; at < to; ) {
-    const nl = bytes.indexOf(NEWLINE, at);
-    at = nl === -1 || nl >= to ? to : nl + 1;
-    ends.push(at);
-  }
-  return ends;
 }

@@ -5,11 +5,10 @@ export function defaultPortListening(port: number, timeoutMs = 500): Promise<boo
   return new Promise((resolve) => {
     let settled = false;
     const done = (listening: boolean) => {
-      if (settled) return false;
+      if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(listening);
-      return true;
     };
     const timer = setTimeout(() => done(false), timeoutMs);
     Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } }).then(
