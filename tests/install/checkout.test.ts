@@ -16,6 +16,7 @@ import {
   sandbox,
   serveRelease,
   shells,
+  versionOf,
   writeScript,
 } from "./helpers.ts";
 
@@ -47,11 +48,7 @@ afterEach(() => release.stop());
 afterAll(cleanupTempDirs);
 
 /** What `canopy --version` of the installed binary prints. */
-async function installedVersion(): Promise<string> {
-  const r = await run([join(box.bin, "canopy"), "--version"], { PATH: "/usr/bin:/bin" });
-  expect(r.code).toBe(0);
-  return r.stdout.trim();
-}
+const installedVersion = () => versionOf(join(box.bin, "canopy"));
 
 test("./install.sh in a checkout builds the host binary and installs it", async () => {
   writeScript(join(checkout, "node_modules/.bin/bun"), fakeBunScript("7.7.7"));

@@ -18,6 +18,7 @@ import {
   serveRelease,
   sha256,
   shells,
+  versionOf,
   writeScript,
 } from "./helpers.ts";
 
@@ -30,13 +31,6 @@ beforeEach(() => {
 });
 afterEach(() => release.stop());
 afterAll(cleanupTempDirs);
-
-/** What `canopy --version` of a binary prints. */
-async function versionOf(path: string): Promise<string> {
-  const r = await run([path, "--version"], { PATH: "/usr/bin:/bin" });
-  expect(r.code).toBe(0);
-  return r.stdout.trim();
-}
 
 /** A directory holding stand-in commands, to put first on PATH. */
 function fakeBin(scripts: Record<string, string>): string {

@@ -1,5 +1,6 @@
 /** Test helpers for install.sh: a fake release served over HTTP, sandboxes, and running the script under a shell. */
 
+import { expect } from "bun:test";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -140,6 +141,13 @@ export async function run(cmd: string[], env: Record<string, string>, opts: { cw
 }
 
 /** Non-empty lines of some output. */
+/** What `<path> --version` prints (a bare PATH: the binary must stand alone); fails the test on a non-zero exit. */
+export async function versionOf(path: string): Promise<string> {
+  const r = await run([path, "--version"], { PATH: "/usr/bin:/bin" });
+  expect(r.code).toBe(0);
+  return r.stdout.trim();
+}
+
 export function lines(text: string): string[] {
   return text.split("\n").filter((l) => l.trim() !== "");
 }

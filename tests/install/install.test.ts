@@ -17,6 +17,7 @@ import {
   serveRelease,
   sha256,
   shells,
+  versionOf,
 } from "./helpers.ts";
 
 let release: FakeRelease;
@@ -30,11 +31,7 @@ afterEach(() => release.stop());
 afterAll(cleanupTempDirs);
 
 /** What `canopy --version` of the installed binary prints. */
-async function installedVersion(): Promise<string> {
-  const r = await run([join(box.bin, "canopy"), "--version"], { PATH: "/usr/bin:/bin" });
-  expect(r.code).toBe(0);
-  return r.stdout.trim();
-}
+const installedVersion = () => versionOf(join(box.bin, "canopy"));
 
 /** Asserts no temp file survived in the install dir or TMPDIR. */
 function expectNoLeftovers(expectedBin: string[]): void {
