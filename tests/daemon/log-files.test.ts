@@ -217,4 +217,26 @@ describe("LogFiles batching (the daemon's mode)", () => {
     expect([...readFileSync(join(dir, "web.log"))]).toEqual([...raw, 0x0a, ...new TextEncoder().encode("second\n")]);
     logs.close();
   });
+
+  test("a chunk-sized run goes out at once, after the lines batched before it; order is kept", async () => {
+    const dir = tempDir();
+    const logs = new LogFiles({ dir, maxSizeBytes: 1 << 20, maxFiles: 2, batch: true });
+    const chunk = encoder.encode(`${"c".repeat(99)}\n`.repeat(300)); // 30 kB: past the batching size
+    const expected: number[] = [];
+    const write = (run: Uint8Array) => {
+      logs.write("web", run);
+      expected.push(...run);
+    };
+    for (let round = 0; round < 3; round++) {
+      write(line(`straddler ${round}`));
+      write(line(`second ${round}`));
+      write(chunk);
+      // The batched lines and the chunk are on disk now, not only at the next tick.
+      expect(statSync(join(dir, "web.log")).size).toBe(expected.length);
+    }
+    write(line("tail"));
+    await new Promise((r) => setImmediate(r));
+    expect([...readFileSync(join(dir, "web.log"))]).toEqual(expected);
+    logs.close();
+  });
 });
