@@ -37,10 +37,7 @@ export class LineSplitter {
     }
     const last = chunk.lastIndexOf(NEWLINE);
     if (last >= start) {
-      const run = chunk.subarray(start, last + 1);
-      // A run no longer than the limit (plus its newline) cannot hold a line that needs cutting.
-      if (run.length <= this.maxLineBytes + 1) this.onLines(run);
-      else this.emitCuttingLongLines(run);
+      this.emitCuttingLongLines(chunk.subarray(start, last + 1));
       start = last + 1;
     }
     if (start < chunk.length) this.append(chunk.subarray(start));
@@ -51,18 +48,27 @@ export class LineSplitter {
     if (this.pendingBytes > 0) this.emitPending();
   }
 
-  /** Emits `run`, cutting the lines in it that are longer than the limit. */
+  /**
+   * Emits `run`, cutting the lines in it that are longer than the limit. It steps a limit's
+   * length at a time, to the last newline within reach, so a run of short lines costs a
+   * scan or two per 64 KiB, not one per line.
+   */
   private emitCuttingLongLines(run: Uint8Array): void {
+    const max = this.maxLineBytes;
     let from = 0; // start of the lines not yet emitted
-    for (let start = 0; start < run.length; ) {
-      const nl = run.indexOf(NEWLINE, start);
-      if (nl - start > this.maxLineBytes) {
-        if (start > from) this.onLines(run.subarray(from, start));
-        this.append(run.subarray(start, nl));
-        this.emitPending();
-        from = nl + 1;
+    // Every line from `start` on that ends within the limit is fine; the last one always does when `start + max` reaches it.
+    for (let start = 0; start + max < run.length - 1; ) {
+      const nl = run.lastIndexOf(NEWLINE, start + max);
+      if (nl >= start) {
+        start = nl + 1;
+        continue;
       }
-      start = nl + 1;
+      // No newline within the limit: the line at `start` is too long.
+      const end = run.indexOf(NEWLINE, start + max);
+      if (start > from) this.onLines(run.subarray(from, start));
+      this.append(run.subarray(start, end));
+      this.emitPending();
+      from = start = end + 1;
     }
     if (from < run.length) this.onLines(run.subarray(from));
   }

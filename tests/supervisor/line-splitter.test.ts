@@ -142,6 +142,32 @@ describe("LineSplitter", () => {
     }
     expect(failures).toEqual([]);
   });
+
+  test("runs mixing short, limit-sized and long lines, chunked at random, give each line cut as a line-at-a-time reference would", () => {
+    // A seeded generator: the same cases every run.
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const failures: string[] = [];
+    for (let round = 0; round < 300; round++) {
+      const max = 1 + rand(12);
+      // Lengths around the limit matter most: max - 1, max, max + 1, and well past it.
+      const lines = Array.from({ length: 1 + rand(40) }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat([rand(max), max - 1, max, max + 1, rand(4 * max)][rand(5)] as number));
+      const expected = lines.flatMap((line) => {
+        if (line.length <= max) return [line];
+        const pieces: string[] = [];
+        for (let at = 0; at < line.length; at += max) pieces.push(line.slice(at, at + max));
+        return pieces;
+      });
+      const bytes = enc.encode(lines.map((l) => `${l}\n`).join(""));
+      const cuts = Array.from({ length: rand(4) }, () => rand(bytes.length + 1)).sort((a, b) => a - b);
+      const got = split(cutAt(bytes, cuts), max).map((l) => strict.decode(l));
+      if (JSON.stringify(got) !== JSON.stringify(expected)) failures.push(`max ${max}, cuts ${cuts}: ${JSON.stringify(lines)} gave ${JSON.stringify(got)}`);
+    }
+    expect(failures).toEqual([]);
+  });
 });
 
 describe("tapOutput", () => {
