@@ -5,29 +5,36 @@ const decoder = new TextDecoder("utf-8", { fatal: false });
 const encoder = new TextEncoder();
 
 const NEWLINE = 0x0a;
-/** First slab size; it grows (doubling) only as a service's output needs. */
-const INITIAL_SLAB_BYTES = 4 * 1024;
+/** A run shorter than this is copied into a block; a longer one (a flood's chunk) is kept as it is. */
+const COPY_BELOW_BYTES = 4 * 1024;
+/** Sizes of the blocks short runs are copied into, one after another: small for a quiet service, larger for a chatty one. */
+const BLOCK_BYTES = [1024, 4 * 1024, 16 * 1024, 64 * 1024];
 
 /**
  * Keeps the newest lines whose total size as `[prefix] line\n` fits `capBytes`; the newest
- * line is always kept. Output goes in as runs of whole lines (each ending in "\n"), copied
- * into one byte slab with an offset pair per run — nothing per line — so a flood nobody
- * reads costs one copy per chunk. Lines are found and decoded only on `snapshot`.
+ * line is always kept. Output goes in as runs of whole lines (each ending in "\n") with
+ * nothing done per line; lines are found and decoded only on `snapshot`.
  *
- * The slab keeps the shortest run of newest lines that is at least `capBytes` long raw:
+ * Each run is held as a view: a chunk-sized run is kept by reference — it is a view of a
+ * pipe chunk, which Bun allocates fresh for every read and never reuses (tested in
+ * tests/supervisor/real-processes.test.ts) — so a flood costs no copy; a short one is
+ * copied into a small block shared with its neighbours, so a chatty service does not pin
+ * one buffer per line. Dropped runs free their chunks and blocks to the GC.
+ *
+ * The ring keeps the shortest run of newest lines that is at least `capBytes` long raw:
  * a shown line is never shorter than its raw bytes, so every line `snapshot` can show is
- * in it, and `snapshot` settles the exact set. The live region is moved to the slab's
- * start when the slab fills, so the slab stays within about twice the cap plus a chunk.
+ * in it, and `snapshot` settles the exact set.
  */
 export class LogRing {
-  private slab = new Uint8Array(0);
-  private writeAt = 0;
-  /** Start and length of each run in the slab, oldest first from `head`. */
-  private starts: number[] = [];
-  private lengths: number[] = [];
+  /** Each run as a view, oldest first from `head`. */
+  private runs: Uint8Array[] = [];
   private head = 0;
   /** Raw bytes of the runs from `head` on. */
   private rawBytes = 0;
+  /** Where short runs are copied, and how much of it is used. */
+  private block = new Uint8Array(0);
+  private blockUsed = 0;
+  private blocksMade = 0;
   private readonly prefixBytes: number;
 
   /** `prefix` is what each line is shown with, e.g. `[api] `. */
@@ -38,14 +45,10 @@ export class LogRing {
     this.prefixBytes = encoder.encode(prefix).length;
   }
 
-  /** Buffers a run of whole lines, each ending in "\n"; the bytes are copied. */
+  /** Buffers a run of whole lines, each ending in "\n": a short run is copied, a long one kept as it is. */
   pushLines(run: Uint8Array): void {
     if (run.length === 0) return;
-    this.makeRoom(run.length);
-    this.slab.set(run, this.writeAt);
-    this.starts.push(this.writeAt);
-    this.lengths.push(run.length);
-    this.writeAt += run.length;
+    this.runs.push(run.length < COPY_BELOW_BYTES ? this.copy(run) : run);
     this.rawBytes += run.length;
     this.evict();
   }
@@ -54,10 +57,9 @@ export class LogRing {
   snapshot(n = Number.POSITIVE_INFINITY): string[] {
     const out: string[] = [];
     let shown = 0;
-    for (let r = this.starts.length - 1; r >= this.head && out.length < n; r--) {
-      const start = this.starts[r] as number;
+    for (let r = this.runs.length - 1; r >= this.head && out.length < n; r--) {
       const lines: Uint8Array[] = [];
-      forEachLine(this.slab.subarray(start, start + (this.lengths[r] as number)), (line) => lines.push(line));
+      forEachLine(this.runs[r] as Uint8Array, (line) => lines.push(line));
       for (let i = lines.length - 1; i >= 0 && out.length < n; i--) {
         const line = lines[i] as Uint8Array;
         const size = this.prefixBytes + line.length + 1;
@@ -75,47 +77,47 @@ export class LogRing {
   }
 
   clear(): void {
-    this.slab = new Uint8Array(0);
-    this.writeAt = 0;
-    this.starts = [];
-    this.lengths = [];
+    this.runs = [];
     this.head = 0;
     this.rawBytes = 0;
+    this.block = new Uint8Array(0);
+    this.blockUsed = 0;
+    this.blocksMade = 0;
+  }
+
+  /** A copy of `run` in the current block, or in a new one when it does not fit. */
+  private copy(run: Uint8Array): Uint8Array {
+    if (this.blockUsed + run.length > this.block.length) {
+      const size = BLOCK_BYTES[Math.min(this.blocksMade++, BLOCK_BYTES.length - 1)] as number;
+      this.block = new Uint8Array(Math.max(size, run.length));
+      this.blockUsed = 0;
+    }
+    const copy = this.block.subarray(this.blockUsed, this.blockUsed + run.length);
+    copy.set(run);
+    this.blockUsed += run.length;
+    return copy;
   }
 
   /** Drops the oldest lines while the newer ones alone are at least `capBytes` raw. */
   private evict(): void {
-    while (this.starts.length - this.head > 1 && this.rawBytes - (this.lengths[this.head] as number) >= this.capBytes) {
-      this.rawBytes -= this.lengths[this.head] as number;
-      this.head++;
+    while (this.runs.length - this.head > 1 && this.rawBytes - (this.runs[this.head] as Uint8Array).length >= this.capBytes) {
+      this.rawBytes -= (this.runs[this.head] as Uint8Array).length;
+      this.runs[this.head++] = EMPTY; // let the GC have it
+    }
+    if (this.head >= 1024 && this.head * 2 >= this.runs.length) {
+      this.runs = this.runs.slice(this.head);
+      this.head = 0;
     }
     // Now only the oldest run may hold lines to drop: those ending at or before `excess`.
     const excess = this.rawBytes - this.capBytes;
     if (excess <= 0) return;
-    const start = this.starts[this.head] as number;
+    const oldest = this.runs[this.head] as Uint8Array;
     // Never past the run's last newline: the newest line stays.
-    const searchTo = Math.min(excess, (this.lengths[this.head] as number) - 1);
-    const keepFrom = this.slab.subarray(start, start + searchTo).lastIndexOf(NEWLINE) + 1;
+    const keepFrom = oldest.subarray(0, Math.min(excess, oldest.length - 1)).lastIndexOf(NEWLINE) + 1;
     if (keepFrom === 0) return;
-    this.starts[this.head] = start + keepFrom;
-    this.lengths[this.head] = (this.lengths[this.head] as number) - keepFrom;
+    this.runs[this.head] = oldest.subarray(keepFrom);
     this.rawBytes -= keepFrom;
   }
-
-  /** Ensures `length` more bytes fit after `writeAt`: compacts the live runs first, then grows. */
-  private makeRoom(length: number): void {
-    if (this.writeAt + length <= this.slab.length) return;
-    const liveFrom = this.head < this.starts.length ? (this.starts[this.head] as number) : this.writeAt;
-    const liveBytes = this.writeAt - liveFrom;
-    let size = Math.max(this.slab.length, INITIAL_SLAB_BYTES);
-    while (size < 2 * (liveBytes + length)) size *= 2;
-    const next = size === this.slab.length ? this.slab : new Uint8Array(size);
-    if (next === this.slab) this.slab.copyWithin(0, liveFrom, this.writeAt);
-    else next.set(this.slab.subarray(liveFrom, this.writeAt), 0);
-    this.slab = next;
-    this.starts = this.starts.slice(this.head).map((s) => s - liveFrom);
-    this.lengths = this.lengths.slice(this.head);
-    this.head = 0;
-    this.writeAt = liveBytes;
-  }
 }
+
+const EMPTY = new Uint8Array(0);

@@ -207,6 +207,25 @@ describe("output", () => {
     expect(bytes).toBeLessThanOrEqual(cap + MAX_LINE_BYTES + prefix.length + 1);
     expect(logs.length).toBeGreaterThan(0);
   }, 60_000);
+
+  test("after a flood of numbered lines the ring holds exactly the newest ones (pipe chunks it keeps are never reused)", async () => {
+    const cap = 64 * 1024;
+    const count = 200_000;
+    const { sup } = realSupervisor({ logBufferBytes: cap, output: null });
+    await sup.start({
+      short: "seq",
+      // ~1.4 MB in one write, so it arrives in pipe chunks of 64 KiB and more: the ring keeps views of them, not copies.
+      cmd: [BUN, "-e", `let s = ""; for (let i = 1; i <= ${count}; i++) s += String(i).padStart(6, "0") + "\\n"; process.stdout.write(s);`],
+      restart: "never",
+    });
+    await waitFor(() => sup.get("seq")?.status === "completed", "the writer to finish", 30_000);
+    const logs = sup.logs("seq") ?? [];
+    const last = count;
+    const first = last - logs.length + 1;
+    // Contiguous and ending at the last number: had Bun reused a chunk's buffer, kept lines would show later bytes.
+    expect(logs).toEqual(Array.from({ length: logs.length }, (_, i) => `[seq] ${String(first + i).padStart(6, "0")}\n`));
+    expect(logs.length).toBe(Math.floor(cap / "[seq] 000000\n".length));
+  }, 60_000);
 });
 
 describe("readiness gate with a real port", () => {
