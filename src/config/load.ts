@@ -50,9 +50,15 @@ export function loadConfigFileWithWarnings(path: string, opts: { display?: strin
     throw configError(file, display, located);
   }
   // Object key order puts integer-like names ("1", "42") first; restore the order they are written in.
-  config.services.sort((a, b) => byNumber(lineOf({ service: a.name, field: "" }), lineOf({ service: b.name, field: "" })));
+  if (config.services.some((s) => INTEGER_KEY.test(s.name))) {
+    const line = new Map(config.services.map((s) => [s.name, lineOf({ service: s.name, field: "" })]));
+    config.services.sort((a, b) => byNumber(line.get(a.name) as number, line.get(b.name) as number));
+  }
   return { config, warnings: source.warnings };
 }
+
+/** A name JavaScript objects order before all others (an array index): "0", "7", "42". */
+const INTEGER_KEY = /^(0|[1-9]\d*)$/;
 
 /** Ascending, with equal values (Infinity included) kept in place. */
 function byNumber(x: number, y: number): number {

@@ -6,15 +6,27 @@ import { yamlKeyLines, type KeyLine } from "./yaml-keys.ts";
 /** Finds the line for a problem: its exact key if present, else the nearest enclosing key found. */
 export type LineLocator = (problem: Pick<ConfigProblem, "service" | "field">) => number | undefined;
 
-/** Scans the key lines of `text` once; the returned locator is then cheap to call. Services sit under `root`. */
+/**
+ * Indexes the key lines of `text` on first use (a valid config may never ask); each call is
+ * then a few map lookups. Services sit under `root`.
+ */
 export function makeLocator(text: string, format: ConfigFormat, root = "services"): LineLocator {
-  const keys = keyLines(text, format);
+  let lineOf: Map<string, number> | undefined;
+  const index = () => {
+    const map = new Map<string, number>();
+    // The first of a key written twice, as a search from the top would find.
+    for (const k of keyLines(text, format)) {
+      const id = JSON.stringify(k.path);
+      if (!map.has(id)) map.set(id, k.line);
+    }
+    return map;
+  };
   return (problem) => {
+    lineOf ??= index();
     const path = problemPath(problem, root);
     for (let len = path.length; len > 0; len--) {
-      const want = path.slice(0, len);
-      const hit = keys.find((k) => samePath(k.path, want));
-      if (hit) return hit.line;
+      const line = lineOf.get(JSON.stringify(path.slice(0, len)));
+      if (line !== undefined) return line;
     }
     return undefined;
   };
@@ -46,8 +58,4 @@ function problemPath(problem: Pick<ConfigProblem, "service" | "field">, root: st
   const fieldParts = problem.field === "" ? [] : problem.field.split(".");
   const parts = fieldParts.map((p) => p.replace(/\[\d+\]$/, ""));
   return problem.service === undefined ? parts : [root, problem.service, ...parts];
-}
-
-function samePath(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((part, i) => part === b[i]);
 }
