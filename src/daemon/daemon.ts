@@ -94,7 +94,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     if (previousToken) await reapByDaemonToken(previousToken, { timeoutMs: longestStopTimeout(config), log });
     const daemonToken = newDaemonToken();
     writeDaemonToken(tokenFile, daemonToken);
-    const records = new ServiceRecords(paths.stateFile, config.file);
+    const records = new ServiceRecords(paths.stateFile, config.file, (write) =>
+      setImmediate(() => {
+        // A displaced daemon's state.json is its rival's now.
+        if (displaced) return;
+        try {
+          onDisk("writing state.json", write);
+        } catch (err) {
+          log(`could not write ${paths.stateFile}: ${(err as Error).message}; trying again at the next change`);
+        }
+      }),
+    );
     records.flush();
     let current = config;
     const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs, batch: true });
@@ -116,8 +126,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       },
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {
-        // A displaced daemon's state.json is its rival's now.
-        if (!displaced) onDisk("writing state.json", () => records.apply(event, supervisor));
+        if (!displaced) records.apply(event, supervisor);
         events.publish(toEventEntry(event, supervisor));
         orchestrator.onEvent(event);
       },

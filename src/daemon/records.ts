@@ -3,17 +3,25 @@ import type { Supervisor, SupervisorEvent } from "../supervisor.ts";
 import { readProcStat } from "../os/proc-info.ts";
 import { type DaemonStateFile, type RecordedService, writeStateFile } from "./state-file.ts";
 
-/** The recorded process group of every live child, flushed atomically on each change. */
+/**
+ * The recorded process group of every live child, written atomically (and fsynced) once per
+ * tick of changes: a fleet of 100 starting together costs one write, not 100. A child spawned
+ * in the moment before its write is still found after a kill -9 by the daemon token in its
+ * environment (see daemon-token.ts).
+ */
 export class ServiceRecords {
   private readonly services: Record<string, RecordedService> = {};
   private readonly startedAt = new Date().toISOString();
+  private scheduled = false;
 
+  /** `later` runs the write after the current tick's events (the daemon routes its errors). */
   constructor(
     private readonly stateFile: string,
     private readonly configFile: string,
+    private readonly later: (write: () => void) => void = (write) => setImmediate(write),
   ) {}
 
-  /** Records a spawn (pid, group, start time, mark) or forgets an exit. */
+  /** Records a spawn (pid, group, start time, mark) or forgets an exit; written with the tick's other changes. */
   apply(event: SupervisorEvent, supervisor: Supervisor): void {
     if (event.type === "started") {
       const stat = readProcStat(event.pid);
@@ -25,14 +33,24 @@ export class ServiceRecords {
         cmd: supervisor.request(event.service)?.cmd ?? [],
         ...(mark === undefined ? {} : { mark }),
       };
-      this.flush();
+      this.flushSoon();
     } else if (event.type === "exited") {
       delete this.services[event.service];
-      this.flush();
+      this.flushSoon();
     }
   }
 
+  private flushSoon(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.later(() => {
+      if (this.scheduled) this.flush();
+    });
+  }
+
+  /** Writes the records now (a pending write is then not needed). */
   flush(): void {
+    this.scheduled = false;
     const data: DaemonStateFile = {
       version: 1,
       daemonPid: process.pid,
