@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { buildFixtures } from "./lib/cc.ts";
 import { run } from "./lib/exec.ts";
 import { machine } from "./lib/machine.ts";
+import { dropFromPageCache } from "./lib/page-cache.ts";
 import { sweep } from "./lib/proc.ts";
 import { renderTable, type Row, toJson, verdict } from "./lib/report.ts";
 import type { BenchContext, Scenario } from "./scenarios/common.ts";
@@ -73,6 +74,7 @@ async function canopyBinary(root: string, log: (m: string) => void): Promise<str
   const copy = join(root, "canopy-under-test");
   copyFileSync(bin, copy);
   chmodSync(copy, 0o755);
+  if (!dropFromPageCache(copy)) log("note: could not drop the new binary from the page cache (no GNU dd?); its RSS reads about 5 MiB high");
   return copy;
 }
 
@@ -154,6 +156,7 @@ async function main(): Promise<number> {
         const out = join(root, `floor-${name}`);
         const flags = ["build", "--compile", "--minify", "--format=esm", "--bytecode", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
         await run([process.execPath, ...flags, join(import.meta.dir, "floors", `${name}.ts`), "--outfile", out], { cwd: root, timeoutMs: 120_000 });
+        dropFromPageCache(out);
         floorBins.set(name, out);
         return out;
       },
