@@ -77,7 +77,10 @@ type Job = { o: Options; defines: string[]; bytecode: boolean; bytecodeError?: s
 function compile(job: Job, outfile: string, extra: string[], bytecode: boolean): Attempt {
   // A supervisor must not pick up the .env or bunfig.toml of whatever directory it is started in.
   const quiet = ["--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
-  const flags = ["--compile", "--minify", "--format=esm", ...(bytecode ? ["--bytecode"] : []), ...quiet, ...job.defines, ...extra];
+  // CommonJS, not ESM: an ESM bundle hoists every `import` of a built-in module to its top, so
+  // each command — the daemon too — would load what only some need (node:util and node:readline
+  // for the `init` prompts). In CommonJS each module's requires run when the module is first used.
+  const flags = ["--compile", "--minify", "--format=cjs", ...(bytecode ? ["--bytecode"] : []), ...quiet, ...job.defines, ...extra];
   const r = Bun.spawnSync([process.execPath, "build", job.o.entry, ...flags, "--outfile", outfile], {
     cwd: ROOT,
     stdin: "ignore",

@@ -16,6 +16,7 @@ import { defaultPortListening } from "./supervisor/port-probe.ts";
 import { continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
 import { resolveSettings, type Settings, type SupervisorOptions } from "./supervisor/settings.ts";
 import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
+import { notifySupported } from "./os/notify-socket.ts";
 import { pidGone } from "./os/proc-info.ts";
 import { type Child, type Entry, newEntry, portOf, signalName, snapshot } from "./supervisor/entry.ts";
 import { childEnv } from "./supervisor/spawn.ts";
@@ -242,7 +243,8 @@ export class Supervisor {
   /** A NOTIFY_SOCKET for a `ready: {notify}` service; undefined for any other. */
   private openNotify(req: SpawnRequest, tag: string): NotifyWatch | undefined {
     if (req.ready?.check.kind !== "notify") return undefined;
-    if (!this.s.notifyDir) throw new Error("sd_notify readiness is not supported on this platform");
+    // Asked here, not at construction: the check loads libc through bun:ffi, which only notify services need.
+    if (!this.s.notifyDir || !notifySupported()) throw new Error("sd_notify readiness is not supported on this platform");
     // Socket names stay short: sun_path holds 107 bytes.
     return openNotifyWatch(this.s.notifyDir, Bun.hash(tag).toString(36));
   }

@@ -1,5 +1,4 @@
 /** Command-line parsing: `canopy [-c FILE] COMMAND [options] [NAMES…]`, options before or after the command. */
-import { parseArgs } from "node:util";
 import { CanopyError } from "../errors.ts";
 
 type OptionSpec = { type: "boolean" | "string"; short?: string; multiple?: boolean };
@@ -52,7 +51,10 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   if (command !== undefined && !(command in COMMAND_OPTIONS)) {
     throw new CanopyError("usage", `unknown command "${command}" (see \`canopy help\`)`);
   }
+  if (isDaemonLine(argv)) return { command, positionals: [], config: argv[2], help: false, version: false, flags: {}, lists: {} };
   const options = { ...GLOBAL, ...(command ? COMMAND_OPTIONS[command] : {}) };
+  // Loaded here, not imported: node:util's polyfill costs a long-running daemon about 1 MiB.
+  const { parseArgs } = require("node:util") as typeof import("node:util");
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -76,6 +78,14 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     flags,
     lists,
   };
+}
+
+/**
+ * The command lines that become a daemon — `daemon -c FILE` (what `up -d` runs) and `up -c FILE`
+ * (what the systemd and launchd units run) — read as parseArgs would read them, without it.
+ */
+function isDaemonLine(argv: string[]): argv is [string, "-c", string] {
+  return argv.length === 3 && (argv[0] === "daemon" || argv[0] === "up") && argv[1] === "-c" && !(argv[2] as string).startsWith("-");
 }
 
 /** Every option that takes a value, as written on the command line (`-c`, `--config`, `-n`, …). */

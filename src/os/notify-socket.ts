@@ -4,7 +4,7 @@
  * one through libc (bun:ffi) and polls it without blocking.
  */
 import { rmSync } from "node:fs";
-import { dlopen, FFIType, ptr } from "bun:ffi";
+import { bunFfi } from "./ffi.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -18,6 +18,7 @@ type Libc = ReturnType<typeof openLibc>;
 let libc: Libc | undefined;
 
 function openLibc() {
+  const { dlopen, FFIType } = bunFfi();
   return dlopen("libc.so.6", {
     socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
     bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
@@ -28,6 +29,11 @@ function openLibc() {
     },
     close: { args: [FFIType.i32], returns: FFIType.i32 },
   }).symbols;
+}
+
+/** The address of `bytes` for a libc call. */
+function pointer(bytes: Uint8Array) {
+  return bunFfi().ptr(bytes);
 }
 
 function lib(): Libc {
@@ -65,7 +71,7 @@ export class NotifySocket {
     const fd = lib().socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) throw new Error("socket(AF_UNIX, SOCK_DGRAM) failed");
     const addr = sockaddr(path);
-    if (lib().bind(fd, ptr(addr.bytes), addr.length) !== 0) {
+    if (lib().bind(fd, pointer(addr.bytes), addr.length) !== 0) {
       lib().close(fd);
       throw new Error(`bind ${path} failed`);
     }
@@ -77,7 +83,7 @@ export class NotifySocket {
     const messages: string[] = [];
     if (this.fd < 0) return messages;
     for (;;) {
-      const n = Number(lib().recv(this.fd, ptr(this.buffer), this.buffer.length, MSG_DONTWAIT));
+      const n = Number(lib().recv(this.fd, pointer(this.buffer), this.buffer.length, MSG_DONTWAIT));
       if (n < 0) return messages;
       messages.push(new TextDecoder().decode(this.buffer.subarray(0, n)));
     }
@@ -103,7 +109,7 @@ export function sendNotify(path: string, message: string): boolean {
   try {
     const addr = sockaddr(path);
     const bytes = new TextEncoder().encode(message);
-    return Number(lib().sendto(fd, ptr(bytes), bytes.length, 0, ptr(addr.bytes), addr.length)) === bytes.length;
+    return Number(lib().sendto(fd, pointer(bytes), bytes.length, 0, pointer(addr.bytes), addr.length)) === bytes.length;
   } finally {
     lib().close(fd);
   }

@@ -20,7 +20,7 @@
  *   before that.
  * Only as PID 1, on a timer (there is no cheaper signal a non-reaping runtime gives us).
  */
-import { dlopen, FFIType } from "bun:ffi";
+import { bunFfi } from "./ffi.ts";
 import { listProcStats, readProcStat, type ProcStat } from "./proc-info.ts";
 
 /** How often, as PID 1, zombies are looked for. */
@@ -66,6 +66,7 @@ type WaitPid = (pid: number) => number;
 
 /** waitpid(pid, NULL, WNOHANG) from libc; undefined when libc cannot be loaded. */
 function loadWaitpid(): WaitPid | undefined {
+  const { dlopen, FFIType } = bunFfi();
   const candidates = ["libc.so.6", "libc.so", `libc.musl-${process.arch === "arm64" ? "aarch64" : "x86_64"}.so.1`];
   for (const lib of candidates) {
     try {

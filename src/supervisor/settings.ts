@@ -4,7 +4,6 @@ import { defaultPortListening } from "./port-probe.ts";
 import { defaultProbe, type ProbeFn } from "./probes.ts";
 import { defaultContinueGroup, defaultGroupAlive, defaultKillGroup } from "./process-group.ts";
 import { defaultSpawn } from "./spawn.ts";
-import { notifySupported } from "../os/notify-socket.ts";
 import { defaultNotifyDir } from "./notify-watch.ts";
 import type {
   GroupAliveFn,
@@ -162,6 +161,6 @@ export function resolveSettings(opts: SupervisorOptions): Settings {
     onOutput: opts.onOutput,
     onNotice: opts.onNotice,
     preflight: opts.preflight,
-    notifyDir: opts.notifyDir ?? (real && notifySupported() ? defaultNotifyDir() : undefined),
+    notifyDir: opts.notifyDir ?? (real ? defaultNotifyDir() : undefined),
   };
 }

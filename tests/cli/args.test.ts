@@ -4,6 +4,18 @@ import { parseCommandLine } from "../../src/cli/args.ts";
 import { CanopyError } from "../../src/errors.ts";
 
 describe("parseCommandLine", () => {
+  test("the daemon's own command lines (read without node:util) parse as the general path reads them", () => {
+    for (const command of ["daemon", "up"]) {
+      const general = parseCommandLine([command, "--config", "/srv/canopy.yaml"]);
+      expect(parseCommandLine([command, "-c", "/srv/canopy.yaml"])).toEqual(general);
+      expect(general).toEqual({ command, positionals: [], config: "/srv/canopy.yaml", help: false, version: false, flags: {}, lists: {} });
+    }
+    // Anything else goes the general way: flags, other orders, a value that looks like an option.
+    expect(parseCommandLine(["up", "-c", "/srv/canopy.yaml", "-d"]).flags).toEqual({ detach: true });
+    expect(parseCommandLine(["-c", "/srv/canopy.yaml", "up"])).toMatchObject({ command: "up", config: "/srv/canopy.yaml" });
+    expect(() => parseCommandLine(["up", "-c", "-d"])).toThrow(CanopyError);
+  });
+
   test("events: -n, -f, --json", () => {
     expect(parseCommandLine(["events", "-n", "5", "-f", "--json"])).toMatchObject({
       command: "events",
