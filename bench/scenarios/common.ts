@@ -15,7 +15,7 @@ export type BenchContext = {
   /** The running Bun (for the floors). */
   bun: string;
   /** Standalone executables compiled from bench/floors (built once per run, on demand). */
-  floorBin(name: "hello" | "status" | "spawn"): Promise<string>;
+  floorBin(name: "hello" | "status" | "spawn" | "daemon-io"): Promise<string>;
   add(row: Row): void;
   log(msg: string): void;
   /** n fresh loopback ports for a tool (each tool has its own range, below the ephemeral range). */
@@ -90,9 +90,9 @@ export async function until(pred: () => boolean | Promise<boolean>, t0: number, 
  * Starts a floor program (argv) in the background with the tool-less marker `${runId}:floor`,
  * returning its pid and a stop function that kills it and everything it spawned.
  */
-export function startFloor(ctx: BenchContext, argv: string[]): { pid: number; stop: () => Promise<void> } {
+export function startFloor(ctx: BenchContext, argv: string[], env: Record<string, string> = {}): { pid: number; stop: () => Promise<void> } {
   const marker = `${ctx.runId}:floor`;
-  const child = Bun.spawn(argv, { env: { ...process.env, [MARKER]: marker }, stdin: "ignore", stdout: "ignore", stderr: "inherit" });
+  const child = Bun.spawn(argv, { env: { ...process.env, ...env, [MARKER]: marker }, stdin: "ignore", stdout: "ignore", stderr: "inherit" });
   return {
     pid: child.pid,
     stop: async () => {

@@ -1,4 +1,5 @@
 // 2. Daemon footprint: VmRSS of the daemon with 0, 10 and 100 `sleep 1000` services.
+import { DAEMON_JSC_SETTINGS } from "../../src/daemon/runtime-env.ts";
 import { rssKiB } from "../lib/proc.ts";
 import { median } from "../lib/stats.ts";
 import type { Tool } from "../tools/tool.ts";
@@ -47,30 +48,55 @@ export const scenario: Scenario = {
         });
       }
     }
-    // Floor: a minimal compiled Bun program that serves a unix socket and Bun.spawns the same sleeps with piped output.
-    const floor = new Map<number, number[]>();
-    const bin = await ctx.floorBin("spawn");
-    for (const n of [0, 10, 100]) {
-      const xs: number[] = [];
-      for (let i = 0; i < reps(ctx, 3, 1); i++) {
-        const spec = join(ctx.root, "footprint-floor.json");
-        writeFileSync(spec, JSON.stringify(Array.from({ length: n }, () => [ctx.sleep, "1000"])));
-        rmSync(join(ctx.root, "floor.sock"), { force: true });
-        const f = startFloor(ctx, [bin, spec, join(ctx.root, "floor.sock")]);
-        try {
-          await Bun.sleep(300 + settleMs);
-          const kib = rssKiB(f.pid);
-          if (kib !== undefined) xs.push(MiB(kib));
-        } finally {
-          await f.stop();
+    // Floors, two compiled Bun programs running the same sleeps: one that only Bun.spawns them
+    // (output piped and drained) and serves a unix socket; one that also does the daemon's I/O
+    // (YAML config, state dir, lock, fsynced state.json, a log file per service, a stat a second).
+    const floors = [
+      {
+        name: "floor: bare Bun.spawn + Bun.serve",
+        bin: await ctx.floorBin("spawn"),
+        argv: (bin: string, n: number) => {
+          const spec = join(ctx.root, "footprint-floor.json");
+          writeFileSync(spec, JSON.stringify(Array.from({ length: n }, () => [ctx.sleep, "1000"])));
+          rmSync(join(ctx.root, "floor.sock"), { force: true });
+          return [bin, spec, join(ctx.root, "floor.sock")];
+        },
+      },
+      {
+        name: "floor: bare Bun doing the daemon's I/O",
+        bin: await ctx.floorBin("daemon-io"),
+        argv: (bin: string, n: number) => {
+          const config = join(ctx.root, "footprint-floor.yaml");
+          const services = Array.from({ length: n }, (_, i) => `  s${i}:\n    cmd: ${JSON.stringify([ctx.sleep, "1000"])}\n`);
+          writeFileSync(config, n === 0 ? "services: {}\n" : `services:\n${services.join("")}`);
+          const state = join(ctx.root, "floor-state");
+          rmSync(state, { recursive: true, force: true });
+          return [bin, config, state];
+        },
+      },
+    ];
+    for (const floor of floors) {
+      const byN = new Map<number, number[]>();
+      for (const n of [0, 10, 100]) {
+        const xs: number[] = [];
+        for (let i = 0; i < reps(ctx, 3, 1); i++) {
+          // With the daemon's JavaScriptCore settings: without them a floor pages in JIT compilers Canopy's daemon leaves out.
+          const f = startFloor(ctx, floor.argv(floor.bin, n), { ...DAEMON_JSC_SETTINGS });
+          try {
+            await Bun.sleep(300 + settleMs);
+            const kib = rssKiB(f.pid);
+            if (kib !== undefined) xs.push(MiB(kib));
+          } finally {
+            await f.stop();
+          }
         }
+        byN.set(n, xs);
+        ctx.add({ scenario: `2 daemon RSS, ${n} services`, tool: floor.name, unit: "MiB", samples: xs });
       }
-      floor.set(n, xs);
-      ctx.add({ scenario: `2 daemon RSS, ${n} services`, tool: "floor: bare Bun.spawn + Bun.serve", unit: "MiB", samples: xs });
+      const fa = byN.get(0) ?? [];
+      const fb = byN.get(100) ?? [];
+      if (fa.length && fb.length) ctx.add({ scenario: "2 daemon RSS growth 0→100", tool: floor.name, unit: "MiB", samples: [median(fb) - median(fa)] });
     }
-    const fa = floor.get(0) ?? [];
-    const fb = floor.get(100) ?? [];
-    if (fa.length && fb.length) ctx.add({ scenario: "2 daemon RSS growth 0→100", tool: "floor: bare Bun.spawn + Bun.serve", unit: "MiB", samples: [median(fb) - median(fa)] });
     for (const tool of ctx.tools) {
       const a = byCount.get(0)?.get(tool) ?? [];
       const b = byCount.get(100)?.get(tool) ?? [];
