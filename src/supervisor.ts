@@ -26,6 +26,7 @@ import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
 import type {
   ProbeSpec,
   ServiceState,
+  ServiceStatus,
   SpawnRequest,
   StartError,
   SupervisedProc,
@@ -165,10 +166,17 @@ export class Supervisor {
   /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
   private launch(e: Entry): Promise<ServiceState> {
     const launching = (async () => {
-      const refused = this.s.preflight && !e.child ? await this.s.preflight(e.req) : undefined;
-      if (refused && !e.child) {
-        this.failStart(e, refused);
-        return snapshot(e);
+      if (this.s.preflight && !e.child) {
+        // Starting from here, not only once spawned: a status read during the check must not
+        // see a service on its way as stopped (a respawn stays `restarting`).
+        if (e.status !== "restarting") e.status = "starting";
+        const refused = await this.s.preflight(e.req);
+        // Stopped while the check ran (stop() sets the status across the await): nothing to spawn.
+        if ((e.status as ServiceStatus) === "stopped" && !e.child) return snapshot(e);
+        if (refused && !e.child) {
+          this.failStart(e, refused);
+          return snapshot(e);
+        }
       }
       const child = this.spawnChild(e);
       if (child) await this.awaitReady(e, child);

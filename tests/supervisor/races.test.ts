@@ -264,3 +264,47 @@ describe("a child's pid is forgotten once it has exited", () => {
     expect(fleet.kills).toEqual([]);
   });
 });
+
+describe("calls during the preflight check (the daemon's port check)", () => {
+  /** A supervisor whose preflight waits until the test releases it. */
+  function withPreflight() {
+    const fleet = makeFleet();
+    const pending: (() => void)[] = [];
+    const sup = new Supervisor({
+      spawnFn: fleet.spawn,
+      killFn: fleet.killFn,
+      output: () => {},
+      preflight: () => new Promise((resolve) => pending.push(() => resolve(undefined))),
+    });
+    const release = () => {
+      for (const r of pending.splice(0)) r();
+    };
+    return { fleet, sup, pending, release };
+  }
+
+  test("a service whose start waits on the check reads as starting, not stopped", async () => {
+    const { fleet, sup, pending, release } = withPreflight();
+    const started = sup.start(req);
+    await waitFor(() => pending.length === 1, "the check to begin");
+    expect(sup.get("svc")?.status).toBe("starting");
+    expect(fleet.requests).toHaveLength(0);
+    release();
+    expect(await started).toMatchObject({ status: "running", pid: 5000 });
+  });
+
+  test("a stop during the check wins: nothing is spawned", async () => {
+    const { fleet, sup, pending, release } = withPreflight();
+    const started = sup.start(req);
+    await waitFor(() => pending.length === 1, "the check to begin");
+    expect(await sup.stop("svc")).toMatchObject({ status: "stopped" });
+    release();
+    expect(await started).toMatchObject({ status: "stopped" });
+    await settle();
+    expect(fleet.requests).toHaveLength(0);
+    // A later start goes ahead as usual.
+    const again = sup.start(req);
+    await waitFor(() => pending.length === 1, "the second check");
+    release();
+    expect(await again).toMatchObject({ status: "running", pid: 5000 });
+  });
+});
