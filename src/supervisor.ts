@@ -17,7 +17,7 @@ import { continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/e
 import { resolveSettings, type Settings, type SupervisorOptions } from "./supervisor/settings.ts";
 import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
 import { notifySupported } from "./os/notify-socket.ts";
-import { pidGone } from "./os/proc-info.ts";
+import { pidGone, readProcStat } from "./os/proc-info.ts";
 import { type Child, type Entry, newEntry, portOf, signalName, snapshot } from "./supervisor/entry.ts";
 import { childEnv } from "./supervisor/spawn.ts";
 import { OutputLine } from "./supervisor/output-line.ts";
@@ -493,6 +493,7 @@ export class Supervisor {
       onEscalate: (pids) => this.notice(name, `escaped process(es) ${pids.join(", ")} still running; escalating to SIGKILL`),
       onError: (msg) => this.notice(name, msg),
       isGone: pidGone,
+      parentOf: (pid) => readProcStat(pid)?.ppid,
     });
     return child.sweep;
   }

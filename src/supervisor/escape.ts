@@ -87,6 +87,8 @@ export interface MarkedSweepOptions {
   onError?: (message: string) => void;
   /** True once a signalled pid no longer runs; `finish` waits for that too (sockets close last). */
   isGone?: (pid: number) => boolean;
+  /** The parent of `pid` (undefined when unknown): a child of a process already asked to stop is left to it. */
+  parentOf?: (pid: number) => number | undefined;
 }
 
 /**
@@ -94,9 +96,15 @@ export interface MarkedSweepOptions {
  * once with the stop signal and SIGCONT; every pass SIGKILLs once the deadline is past),
  * `finish()` passes until nothing is found. The deadline runs from the first pass and
  * uses real time: it bounds real waiting.
+ *
+ * The first pass signals every escaped process, as a group signal would. A process that
+ * appears later as the child of one already signalled is part of that one's shutdown — the
+ * `touch` or `rm` of a TERM trap — so, as systemd does for processes forked after its stop
+ * signal, it gets no stop signal of its own: it is waited for, and SIGKILLed only at the deadline.
  */
 export class MarkedSweep {
-  private readonly signalled = new Set<number>();
+  /** Escaped pids found so far: signalled, or left to a parent found before them; `finish` waits for them all. */
+  private readonly seen = new Set<number>();
   private killAt: number | undefined;
   private escalated = false;
   private told = false;
@@ -106,6 +114,7 @@ export class MarkedSweep {
   /** One look and one round of signals; returns the pids found. */
   pass(): number[] {
     const now = Date.now();
+    const first = this.killAt === undefined;
     this.killAt ??= now + this.opts.timeoutMs;
     const pids = this.opts.find();
     if (pids.length === 0) return pids;
@@ -120,8 +129,11 @@ export class MarkedSweep {
     for (const pid of pids) {
       if (this.escalated) {
         this.send(pid, "SIGKILL");
-      } else if (!this.signalled.has(pid)) {
-        this.signalled.add(pid);
+      } else if (!this.seen.has(pid)) {
+        const leftToParent = !first && this.seen.has(this.opts.parentOf?.(pid) ?? Number.NaN);
+        // Waited for either way (finish); a child left to its parent is not signalled now.
+        this.seen.add(pid);
+        if (leftToParent) continue;
         this.send(pid, this.opts.stopSignal);
         if (continueAfter(this.opts.stopSignal)) this.send(pid, "SIGCONT");
       }
@@ -135,7 +147,7 @@ export class MarkedSweep {
     const killWaitMs = Math.max(1_000, this.opts.killWaitMs ?? this.opts.timeoutMs);
     for (;;) {
       const pids = this.pass();
-      const dying = [...this.signalled].filter((pid) => !(this.opts.isGone?.(pid) ?? true));
+      const dying = [...this.seen].filter((pid) => !(this.opts.isGone?.(pid) ?? true));
       if (pids.length === 0 && dying.length === 0) return [];
       if (this.escalated && Date.now() >= (this.killAt as number) + killWaitMs) return [...pids, ...dying];
       await new Promise((r) => setTimeout(r, pollMs));

@@ -2,7 +2,7 @@
 // up, what is signalled through which seam, and that fakes without the seams see nothing new.
 import { describe, expect, test } from "bun:test";
 import { Supervisor, type SupervisorOptions } from "../../src/supervisor.ts";
-import type { FindMarkedFn } from "../../src/supervisor/escape.ts";
+import { type FindMarkedFn, MarkedSweep } from "../../src/supervisor/escape.ts";
 import { makeFleet, waitFor } from "../supervisor/helpers.ts";
 
 function setup(opts: SupervisorOptions = {}, fleetOpts: { stubborn?: boolean } = {}) {
@@ -128,5 +128,46 @@ describe("with an injected findMarked", () => {
     await sup.stop("web");
     expect(continued).toEqual([]);
     expect(esc.signals).toEqual([{ pid: 7001, signal: "SIGTSTP" }]);
+  });
+});
+
+describe("MarkedSweep: who gets the stop signal", () => {
+  test("the first pass signals all it finds; later, a child of a pid already found is left to it, and waited for", async () => {
+    const parents = new Map([
+      [21, 20], // already there at the first pass: signalled like its parent
+      [30, 20], // forked by 20 after it was signalled (a trap's cleanup)
+      [31, 30], // and its own child
+      [40, 1], // a newcomer of its own (reparented to init): signalled
+    ]);
+    let found = [20, 21];
+    const gone = new Set<number>();
+    const signals: string[] = [];
+    const sweep = new MarkedSweep({
+      find: () => found.filter((pid) => !gone.has(pid)),
+      signalPid: (pid, signal) => void signals.push(`${pid} ${signal}`),
+      stopSignal: "SIGTERM",
+      timeoutMs: 60_000,
+      pollMs: 1,
+      isGone: (pid) => gone.has(pid),
+      parentOf: (pid) => parents.get(pid),
+    });
+    sweep.pass();
+    expect(signals.splice(0)).toEqual(["20 SIGTERM", "20 SIGCONT", "21 SIGTERM", "21 SIGCONT"]);
+    found = [20, 30, 31, 40];
+    sweep.pass();
+    expect(signals.splice(0)).toEqual(["40 SIGTERM", "40 SIGCONT"]);
+    // finish waits for the ones left to their parent as well.
+    for (const pid of [20, 21, 40]) gone.add(pid);
+    let finished = false;
+    const finishing = sweep.finish().then((left) => {
+      finished = true;
+      return left;
+    });
+    await Bun.sleep(20);
+    expect(finished).toBe(false);
+    gone.add(30);
+    gone.add(31);
+    expect(await finishing).toEqual([]);
+    expect(signals).toEqual([]);
   });
 });

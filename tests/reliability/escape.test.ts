@@ -173,6 +173,23 @@ describe("stop reaches a descendant that left the process group", () => {
     expect(took).toBeLessThan(killTimeoutMs + 2_000);
   }, 60_000);
 
+  test("an escaped process's TERM trap may run a cleanup that outlives the sweep's next look: it is not stopped", async () => {
+    const { sup, dir, output } = setup();
+    const done = join(dir, "cleaned-up");
+    // The trap's cleanup is a new marked process, found by the sweep's later passes (every 50 ms)
+    // while its 300 ms run; had it been sent SIGTERM too, it would die before the touch.
+    const script = `setsid sh -c 'trap "sh -c \\"sleep 0.3 && touch $DONE\\"; exit 0" TERM; echo ready > "$PIDFILE.ready"; while :; do sleep 0.05; done' & wait`;
+    const state = await sup.start({ short: "esc", cmd: ["sh", "-c", script], env: { DONE: done, PIDFILE: join(dir, "esc") } });
+    const mark = sup.markOf("esc");
+    await waitFor(() => existsSync(join(dir, "esc.ready")), "the escaped shell to set its trap");
+    expect(state.status).toBe("running");
+    await sup.stop("esc");
+    // stop() waited for the cleanup, and the cleanup ran to its end.
+    expect(existsSync(done)).toBe(true);
+    expect(marked(mark as string)).toEqual([]);
+    expect(output.some((l) => l.includes("SIGKILL"))).toBe(false);
+  }, 60_000);
+
   test("documented limit: a descendant that clears its environment (env -i) is not found", async () => {
     const port = freePort();
     const { sup, escapedPid, start } = setup();
