@@ -65,6 +65,23 @@ export function fdCount(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
 
+/**
+ * `pid`'s fd count once it holds still: three equal reads 50 ms apart (at most `timeoutMs`).
+ * A figure taken at one instant can include an fd open for a moment (a state.json write and
+ * its fsync, a /proc read) or one about to close (a restarted child's pipes).
+ */
+export async function settledFdCount(pid: number, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = fdCount(pid);
+  for (let same = 0; same < 2 && Date.now() < deadline; ) {
+    await Bun.sleep(50);
+    const now = fdCount(pid);
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 /** utime + stime of `pid`, in clock ticks. */
 export function cpuTicks(pid: number): number {
   const text = readFileSync(`/proc/${pid}/stat`, "utf8");

@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { type TempProject, tempProject } from "../helpers/cli.ts";
 import { pidsWithMarker, waitFor } from "../helpers/net.ts";
-import { cleanupProject, Connection, fdCount, pickSeed, Rng } from "./helpers.ts";
+import { cleanupProject, Connection, fdCount, pickSeed, Rng, settledFdCount } from "./helpers.ts";
 
 const CONNECTIONS = 200;
 const REQUESTS = 5_000;
@@ -57,7 +57,7 @@ test("200 concurrent connections, 5,000 requests: every one answered 2xx, daemon
   warm.close();
   // The warm-up connection's fd is released once the daemon sees it close.
   await waitFor(() => fdCount(daemonPid) < fdsWithWarm, "the warm-up connection to be released", 10_000);
-  const fdsBefore = fdCount(daemonPid);
+  const fdsBefore = await settledFdCount(daemonPid);
 
   const plan = Array.from({ length: REQUESTS }, pickRoute);
   const statuses = new Map<number, number>();
