@@ -22,7 +22,7 @@ export class LineSplitter {
     private readonly maxLineBytes = MAX_LINE_BYTES,
   ) {}
 
-  /** Feeds a chunk. A run may be a view of it, valid only during the `onLines` call: copy it to keep. */
+  /** Feeds a chunk. A run may be a view of it: valid for as long as the caller leaves the chunk unchanged. */
   push(chunk: Uint8Array): void {
     let start = 0;
     if (this.pendingBytes > 0) {

@@ -7,19 +7,20 @@ const encoder = new TextEncoder();
 const NEWLINE = 0x0a;
 /** A run shorter than this is copied into a block; a longer one (a flood's chunk) is kept as it is. */
 const COPY_BELOW_BYTES = 4 * 1024;
-/** Sizes of the blocks short runs are copied into, one after another: small for a quiet service, larger for a chatty one. */
-const BLOCK_BYTES = [1024, 4 * 1024, 16 * 1024, 64 * 1024];
+/** Blocks short runs are copied into start this small for a quiet service and grow fourfold, to the largest, for a chatty one. */
+const FIRST_BLOCK_BYTES = 1024;
+const LARGEST_BLOCK_BYTES = 64 * 1024;
 
 /**
  * Keeps the newest lines whose total size as `[prefix] line\n` fits `capBytes`; the newest
  * line is always kept. Output goes in as runs of whole lines (each ending in "\n") with
  * nothing done per line; lines are found and decoded only on `snapshot`.
  *
- * Each run is held as a view: a chunk-sized run is kept by reference — it is a view of a
- * pipe chunk, which Bun allocates fresh for every read and never reuses (tested in
- * tests/supervisor/real-processes.test.ts) — so a flood costs no copy; a short one is
- * copied into a small block shared with its neighbours, so a chatty service does not pin
- * one buffer per line. Dropped runs free their chunks and blocks to the GC.
+ * Each run is held as a view: a chunk-sized run is kept by reference, so a flood costs no
+ * copy — the caller must not reuse its buffer afterwards (tapOutput's runs are views of
+ * chunks that are never reused); a short one is copied into a small block shared with its
+ * neighbours, so a chatty service does not pin one buffer per line. Dropped runs free
+ * their chunks and blocks to the GC.
  *
  * The ring keeps the shortest run of newest lines that is at least `capBytes` long raw:
  * a shown line is never shorter than its raw bytes, so every line `snapshot` can show is
@@ -34,7 +35,6 @@ export class LogRing {
   /** Where short runs are copied, and how much of it is used. */
   private block = new Uint8Array(0);
   private blockUsed = 0;
-  private blocksMade = 0;
   private readonly prefixBytes: number;
 
   /** `prefix` is what each line is shown with, e.g. `[api] `. */
@@ -82,13 +82,12 @@ export class LogRing {
     this.rawBytes = 0;
     this.block = new Uint8Array(0);
     this.blockUsed = 0;
-    this.blocksMade = 0;
   }
 
   /** A copy of `run` in the current block, or in a new one when it does not fit. */
   private copy(run: Uint8Array): Uint8Array {
     if (this.blockUsed + run.length > this.block.length) {
-      const size = BLOCK_BYTES[Math.min(this.blocksMade++, BLOCK_BYTES.length - 1)] as number;
+      const size = Math.min(Math.max(4 * this.block.length, FIRST_BLOCK_BYTES), LARGEST_BLOCK_BYTES);
       this.block = new Uint8Array(Math.max(size, run.length));
       this.blockUsed = 0;
     }
