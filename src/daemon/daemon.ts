@@ -60,6 +60,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const { config, paths, log } = opts;
   ensurePrivateDir(paths.stateDir);
   ensurePrivateDir(dirname(paths.socketPath));
+  // Made now, not at a service's first line: the state watch takes a missing logs/ for a deleted one.
+  ensurePrivateDir(paths.logDir);
   const taken = acquireLock(paths.lockPath);
   if ("heldBy" in taken) {
     throw new CanopyError("daemon_running", `a daemon (pid ${taken.heldBy}) already runs for ${config.file}`, {

@@ -1,6 +1,7 @@
 /** The everyday cycle through the real CLI: up -d, status, restart, logs, stop, start, down. */
 import { afterEach, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { BUN, cliEnv, MAIN, type TempProject, tempProject } from "../helpers/cli.ts";
 import { freePort, httpGet, LineReader, pidAlive, pidsWithMarker, portAccepts, waitFor } from "../helpers/net.ts";
 
@@ -136,3 +137,15 @@ test("logs -f streams the backlog and new lines, and ends with exit 0 when the d
     if (follower.exitCode === null) follower.kill("SIGKILL");
   }
 }, 60_000);
+
+test("logs/ exists from the start, even when no service has printed yet", async () => {
+  const p = (project = tempProject());
+  p.writeConfig({ services: { quiet: { cmd: ["sleep", "60"] } } });
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  // The state watch restores a logs/ it finds missing; one never made must not look deleted.
+  const logs = join(p.stateDir, "logs");
+  expect(existsSync(logs)).toBe(true);
+  expect(statSync(logs).mode & 0o777).toBe(0o700);
+  expect(readFileSync(join(p.stateDir, "daemon.log"), "utf8")).not.toContain("deleted");
+  expect((await p.cli(["down"])).code).toBe(0);
+});
