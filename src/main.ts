@@ -2,10 +2,14 @@
 /** The `canopy` executable: the only place that exits the process. */
 import { processIo } from "./cli/context.ts";
 import { runCli } from "./cli/run.ts";
+import { StdOutput } from "./cli/std-output.ts";
+
+const stdout = new StdOutput(1, () => process.stdout);
+const stderr = new StdOutput(2, () => process.stderr);
 
 // No top-level await: the executable is bundled as CommonJS (see build.ts).
-void runCli(process.argv.slice(2), processIo()).then(async (code) => {
-  // Let piped output drain before exiting.
-  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+void runCli(process.argv.slice(2), processIo(stdout, stderr)).then(async (code) => {
+  // Let output a stream took over drain before exiting.
+  await Promise.all([stdout.drained(), stderr.drained()]);
   process.exit(code);
 });

@@ -3,6 +3,7 @@ import { type CanopyConfig, findConfigFile, loadConfigWithWarnings } from "../co
 import { type DaemonPaths, resolvePaths } from "../daemon/paths.ts";
 import { isCanopyError } from "../errors.ts";
 import { DaemonClient } from "./client.ts";
+import type { StdOutput } from "./std-output.ts";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -74,12 +75,15 @@ export function printWarnings(io: Io, warnings: string[]): void {
   for (const w of warnings) io.stderr(`canopy: warning: ${w}\n`);
 }
 
-/** Process-backed Io. */
-export function processIo(): Io {
+/** Process-backed Io, writing through `stdout` and `stderr` (see std-output.ts). */
+export function processIo(stdout: StdOutput, stderr: StdOutput): Io {
   return {
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
-    stdoutTty: Boolean(process.stdout.isTTY),
+    stdout: (t) => stdout.write(t),
+    stderr: (t) => stderr.write(t),
+    // Asked only by commands that colour or format for a terminal: it opens process.stdout.
+    get stdoutTty() {
+      return Boolean(process.stdout.isTTY);
+    },
     env: process.env,
     cwd: process.cwd(),
   };

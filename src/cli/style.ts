@@ -1,5 +1,5 @@
 /** How the CLI writes: colour decided once, terminal-safe text, coloured service prefixes. */
-import { createColors } from "picocolors";
+import type { createColors } from "picocolors";
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -9,7 +9,10 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: Record<string, st
 }
 
 export function makeColors(enabled: boolean): Colors {
-  return createColors(enabled);
+  // Required here, not imported: picocolors reads process.stdout.isTTY as it loads, which opens
+  // the stream a daemon never needs (see std-output.ts).
+  const picocolors = require("picocolors") as typeof import("picocolors");
+  return picocolors.createColors(enabled);
 }
 
 const PALETTE = ["cyan", "magenta", "yellow", "green", "blue", "red"] as const;

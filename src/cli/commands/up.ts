@@ -33,8 +33,9 @@ export async function daemon(io: Io, args: ParsedArgs): Promise<number> {
 /** Runs the daemon in this process until SIGINT/SIGTERM or `canopy down`. */
 async function runInForeground(io: Io, project: Project, streamOutput: boolean): Promise<number> {
   dropDaemonRuntimeEnv(io.env);
-  const c = makeColors(colorEnabled({ isTTY: io.stdoutTty }, io.env));
-  const output = streamOutput
+  // A background daemon never asks whether stdout is a terminal: asking opens process.stdout (see std-output.ts).
+  const c = streamOutput ? makeColors(colorEnabled({ isTTY: io.stdoutTty }, io.env)) : undefined;
+  const output = c
     ? (line: string) => {
         const m = /^\[([^\]]+)\] ([^]*)\n$/.exec(line);
         io.stdout(m ? formatLine(c, io.stdoutTty, m[1] as string, m[2] as string) : line);

@@ -1,0 +1,52 @@
+/** Writes to the process's stdout or stderr without opening Node's stream for it, unless a write needs one. */
+import { writeSync } from "node:fs";
+
+/** What a StdOutput falls back to: process.stdout or process.stderr, or a test's stand-in. */
+export interface FallbackStream {
+  write(chunk: Uint8Array | string, callback?: () => void): unknown;
+}
+
+/**
+ * One of the standard fds, written with write(2) directly.
+ *
+ * Why not `process.stdout.write`: the first touch of `process.stdout` (or `.stderr`, or
+ * node:tty) makes Bun evaluate its stream and tty modules, and a daemon would carry that for
+ * good: 2.2 MiB of RSS when measured, more than any service costs. Written directly, a
+ * daemon logging into its log file (or journald) never loads them, and a CLI printing its
+ * answer does not either.
+ *
+ * A direct write that fails — a full pipe someone left non-blocking (EAGAIN), a reader that
+ * went away (EPIPE) — sends what is left, and everything after it, through the stream, which
+ * queues and reports as Node does. Order is kept: the direct writes before it were complete.
+ */
+export class StdOutput {
+  private stream: FallbackStream | undefined;
+
+  constructor(
+    private readonly fd: number,
+    private readonly openStream: () => FallbackStream,
+    private readonly write2: (fd: number, bytes: Uint8Array, offset: number) => number = (fd, bytes, offset) => writeSync(fd, bytes, offset),
+  ) {}
+
+  write(text: string): void {
+    if (this.stream) {
+      this.stream.write(text);
+      return;
+    }
+    const bytes = Buffer.from(text);
+    let offset = 0;
+    try {
+      while (offset < bytes.length) offset += this.write2(this.fd, bytes, offset);
+    } catch {
+      this.stream = this.openStream();
+      this.stream.write(bytes.subarray(offset));
+    }
+  }
+
+  /** Resolves once all that was written has left the process (at once, unless the stream took over). */
+  drained(): Promise<void> {
+    const stream = this.stream;
+    if (!stream) return Promise.resolve();
+    return new Promise((resolve) => stream.write("", () => resolve()));
+  }
+}

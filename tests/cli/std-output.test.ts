@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type FallbackStream, StdOutput } from "../../src/cli/std-output.ts";
+
+/** A stand-in for process.stdout that records what it was given and calls back at once. */
+function recordingStream(): FallbackStream & { got: string[] } {
+  const got: string[] = [];
+  return {
+    got,
+    write(chunk, callback) {
+      got.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
+      callback?.();
+      return true;
+    },
+  };
+}
+
+describe("StdOutput", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  test("writes straight to its fd, whole, and never opens the stream", async () => {
+    dir = mkdtempSync(join(tmpdir(), "canopy-std-"));
+    const file = join(dir, "out");
+    const fd = openSync(file, "w");
+    let opened = 0;
+    const out = new StdOutput(fd, () => {
+      opened++;
+      return recordingStream();
+    });
+    const big = "é".repeat(100_000);
+    out.write("first\n");
+    out.write(big);
+    out.write("\nlast\n");
+    await out.drained();
+    closeSync(fd);
+    expect(readFileSync(file, "utf8")).toBe(`first\n${big}\nlast\n`);
+    expect(opened).toBe(0);
+  });
+
+  test("a failed write hands the rest, and every later write, to the stream, in order", async () => {
+    const stream = recordingStream();
+    const direct: string[] = [];
+    let calls = 0;
+    // Accepts the first write, 3 bytes of the second, then fails as a full non-blocking pipe does.
+    const write2 = (_fd: number, bytes: Uint8Array, offset: number) => {
+      calls++;
+      if (calls === 2) {
+        direct.push(Buffer.from(bytes.subarray(offset, offset + 3)).toString());
+        return 3;
+      }
+      if (calls > 2) throw Object.assign(new Error("EAGAIN"), { code: "EAGAIN" });
+      direct.push(Buffer.from(bytes.subarray(offset)).toString());
+      return bytes.length - offset;
+    };
+    const out = new StdOutput(1, () => stream, write2);
+    out.write("one\n");
+    out.write("two-three\n");
+    out.write("four\n");
+    await out.drained();
+    expect(direct).toEqual(["one\n", "two"]);
+    expect(stream.got).toEqual(["-three\n", "four\n", ""]);
+    expect(calls).toBe(3);
+  });
+});
