@@ -10,11 +10,13 @@ describe("daemon runtime env", () => {
   });
 
   test("keeps a setting the user chose, and leaves it in place when dropping", () => {
-    const env = withDaemonRuntimeEnv({ BUN_JSC_useDFGJIT: "1" });
-    expect(env.BUN_JSC_useDFGJIT).toBe("1");
-    expect(env.CANOPY_DAEMON_ENV).not.toContain("BUN_JSC_useDFGJIT");
+    const [name, ours] = Object.entries(DAEMON_JSC_SETTINGS)[0] as [string, string];
+    const theirs = ours === "0" ? "1" : "0";
+    const env = withDaemonRuntimeEnv({ [name]: theirs });
+    expect(env[name]).toBe(theirs);
+    expect(env.CANOPY_DAEMON_ENV ?? "").not.toContain(name);
     dropDaemonRuntimeEnv(env);
-    expect(env).toEqual({ BUN_JSC_useDFGJIT: "1" });
+    expect(env).toEqual({ [name]: theirs });
   });
 
   test("nothing to add when the user set them all; dropping without a marker changes nothing", () => {
@@ -26,7 +28,8 @@ describe("daemon runtime env", () => {
   });
 
   test("a marker naming something else removes only the daemon's own settings", () => {
-    const env: Record<string, string | undefined> = { HOME: "/h", CANOPY_DAEMON_ENV: "HOME,BUN_JSC_useDFGJIT", BUN_JSC_useDFGJIT: "0" };
+    const [name, value] = Object.entries(DAEMON_JSC_SETTINGS)[0] as [string, string];
+    const env: Record<string, string | undefined> = { HOME: "/h", CANOPY_DAEMON_ENV: `HOME,${name}`, [name]: value };
     dropDaemonRuntimeEnv(env);
     expect(env).toEqual({ HOME: "/h" });
   });
