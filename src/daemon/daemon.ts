@@ -115,6 +115,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const events = new Broadcast<EventEntry>(EVENTS_KEPT);
     const notice = (service: string, message: string) =>
       logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
+    const childBase = { ...process.env, [DAEMON_VAR]: daemonToken };
     const supervisor = new Supervisor({
       output: opts.output ?? null,
       onOutput: (run) => {
@@ -133,7 +134,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         orchestrator.onEvent(event);
       },
       preflight: (req) => checkPortFree(req),
-      baseEnv: () => ({ ...process.env, [DAEMON_VAR]: daemonToken }),
+      // Made once: nothing changes the daemon's environment after start, and each spawn copies it anyway.
+      baseEnv: () => childBase,
     });
     const orchestrator = new Orchestrator(supervisor, config, (service, message) => {
       notice(service, message);

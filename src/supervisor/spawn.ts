@@ -28,8 +28,14 @@ export function childEnv(
   overlay: Record<string, string> | undefined,
   mark?: string,
 ): Record<string, string> {
+  // One object, filled in place: a fleet start builds one per spawn, and copies are garbage.
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  for (const k of Object.keys(base)) {
+    const v = base[k];
+    if (v !== undefined) env[k] = v;
+  }
   if (!overlay || !("PORT" in overlay)) delete env.PORT;
-  return mark === undefined ? { ...env, ...overlay } : { ...env, ...overlay, [MARK_VAR]: mark };
+  if (overlay) for (const k of Object.keys(overlay)) env[k] = overlay[k] as string;
+  if (mark !== undefined) env[MARK_VAR] = mark;
+  return env;
 }
