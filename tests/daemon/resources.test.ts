@@ -9,11 +9,17 @@ afterEach(() => {
   groups.clear();
 });
 
-/** A detached child (its own process group); `busy` spins a core. */
-function child(busy: boolean): number {
-  const script = busy ? "for (;;) {}" : "setInterval(() => {}, 1 << 30)";
-  const p = Bun.spawn([BUN, "-e", script], { detached: true, stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+/**
+ * A detached child (its own process group); `busy` spins a core. Resolves once the child runs
+ * its script: sampled in the instant of its exec, a process can show no resident pages yet.
+ */
+async function child(busy: boolean): Promise<number> {
+  const script = `console.log("up"); ${busy ? "for (;;) {}" : "setInterval(() => {}, 1 << 30)"}`;
+  const p = Bun.spawn([BUN, "-e", script], { detached: true, stdin: "ignore", stdout: "pipe", stderr: "ignore" });
   groups.add(p.pid);
+  const reader = p.stdout.getReader();
+  await reader.read();
+  reader.releaseLock();
   return p.pid;
 }
 
@@ -24,8 +30,8 @@ function elapse(ms: number): Promise<void> {
 
 describe.skipIf(process.platform !== "linux")("ResourceSampler", () => {
   test("a busy child shows CPU on the second sample, an idle one about none; both have resident memory", async () => {
-    const busy = child(true);
-    const idle = child(false);
+    const busy = await child(true);
+    const idle = await child(false);
     const sampler = new ResourceSampler();
     const first = sampler.sample([busy, idle]);
     expect(first.get(busy)?.memoryBytes).toBeGreaterThan(0);
@@ -41,15 +47,15 @@ describe.skipIf(process.platform !== "linux")("ResourceSampler", () => {
   }, 30_000);
 
   test("a group seen for the first time gets its average since it started, not 0", async () => {
-    const busy = child(true);
+    const busy = await child(true);
     await elapse(1_000);
     const usage = new ResourceSampler().sample([busy]);
     expect(usage.get(busy)?.cpuPercent).toBeGreaterThan(20);
   }, 30_000);
 
   test("sampling one group does not reset the baseline of another", async () => {
-    const busy = child(true);
-    const other = child(false);
+    const busy = await child(true);
+    const other = await child(false);
     const sampler = new ResourceSampler(() => undefined); // no fallback: only real windows count
     sampler.sample([busy, other]);
     await elapse(700);
