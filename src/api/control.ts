@@ -3,8 +3,12 @@ import type { DaemonInfo, EventEntry, LogEntry, ReloadResult, ServiceView } from
 
 export interface DaemonControl {
   info(): DaemonInfo;
-  list(): ServiceView[];
-  get(name: string): ServiceView | undefined;
+  /**
+   * Every service. `usage` false leaves out cpu_percent and memory_bytes, and with them the
+   * scan of /proc they take: for callers that only poll statuses.
+   */
+  list(usage?: boolean): ServiceView[];
+  get(name: string, usage?: boolean): ServiceView | undefined;
   /** Resolve undefined for an unknown service. */
   start(name: string): Promise<ServiceView | undefined>;
   stop(name: string): Promise<ServiceView | undefined>;

@@ -38,7 +38,7 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
 
   if (resource === "services" && rawName === undefined) {
     allow(req, "GET");
-    const doc: StatusDocument = { daemon: control.info(), services: control.list() };
+    const doc: StatusDocument = { daemon: control.info(), services: control.list(url.searchParams.get("usage") !== "0") };
     return json(doc);
   }
   if (resource === "services" && rawName !== undefined && rest.length === 0) {
@@ -49,7 +49,7 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
     }
     if (action === "logs") {
       allow(req, "GET");
-      if (!control.get(name)) throw unknownService(name);
+      if (!control.get(name, false)) throw unknownService(name);
       return logsResponse(control, [name], url, req.signal);
     }
     if (action === "start" || action === "stop" || action === "restart") {
@@ -61,7 +61,7 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
     allow(req, "GET");
     const names = url.searchParams.get("services");
     const services = names ? names.split(",").map(serviceName) : undefined;
-    for (const name of services ?? []) if (!control.get(name)) throw unknownService(name);
+    for (const name of services ?? []) if (!control.get(name, false)) throw unknownService(name);
     return logsResponse(control, services, url, req.signal);
   }
   if (resource === "all" && rawName !== undefined && action === undefined) {
@@ -96,7 +96,7 @@ function logsResponse(
   signal: AbortSignal,
 ): Response {
   const tail = tailParam(url.searchParams.get("tail"));
-  const names = services ?? control.list().map((s) => s.name);
+  const names = services ?? control.list(false).map((s) => s.name);
   const backlog: LogEntry[] = names.flatMap((name) => control.logs(name, tail) ?? []);
   if (!flag(url.searchParams.get("follow"))) return json({ lines: backlog });
   return ndjson(followStream((push, end) => control.subscribe(services, push, end), backlog, signal));

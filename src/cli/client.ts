@@ -2,6 +2,9 @@
 import { CanopyError, ERROR_TYPES, type ErrorType } from "../errors.ts";
 import type { ErrorBody } from "../api/wire.ts";
 
+/** Every service's status without CPU and memory, which cost the daemon a scan of /proc: for polling. */
+export const STATUSES_ONLY = "/v1/services?usage=0";
+
 /** A thin client of the control API; connection failures mean "no daemon". */
 export class DaemonClient {
   constructor(
@@ -27,7 +30,7 @@ export class DaemonClient {
   /** True when a daemon answers on the socket. */
   async alive(): Promise<boolean> {
     try {
-      await this.fetch("GET", "/v1/services");
+      await this.fetch("GET", STATUSES_ONLY);
       return true;
     } catch {
       return false;

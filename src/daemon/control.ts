@@ -50,8 +50,9 @@ export function createControl(deps: ControlDeps): DaemonControl {
     }
     return v;
   };
-  const views = (services: ServiceConfig[]): ServiceView[] => {
+  const views = (services: ServiceConfig[], withUsage = true): ServiceView[] => {
     const list = services.map(view);
+    if (!withUsage) return list;
     const usage = deps.resources.sample(list.flatMap((v) => (v.pid === null ? [] : [v.pid])));
     for (const v of list) {
       const u = v.pid === null ? undefined : usage.get(v.pid);
@@ -70,10 +71,10 @@ export function createControl(deps: ControlDeps): DaemonControl {
   };
   return {
     info: () => deps.info,
-    list: () => views(deps.config().services),
-    get: (name) => {
+    list: (usage) => views(deps.config().services, usage),
+    get: (name, usage) => {
       const svc = find(name);
-      return svc && views([svc])[0];
+      return svc && views([svc], usage)[0];
     },
     start: (name) => act(name, (n) => orchestrator.start(n)),
     stop: (name) => act(name, (n) => orchestrator.stop(n)),

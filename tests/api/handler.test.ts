@@ -15,7 +15,10 @@ function entry(service: string, text: string): LogEntry {
 }
 
 interface Fake extends DaemonControl {
+  /** Actions and log reads, in order. */
   calls: string[];
+  /** Status reads: `list:usage`, `get:NAME:no-usage`, … */
+  reads: string[];
   subscribers: Set<{ services: string[] | undefined; onEntry: (e: LogEntry) => void; onEnd: () => void }>;
   emit(e: LogEntry): void;
   end(): void;
@@ -29,6 +32,7 @@ function fakeControl(): Fake {
   ]);
   const logLines = new Map([...services.keys()].map((name) => [name, [1, 2, 3].map((i) => entry(name, `${name} ${i}`))]));
   const calls: string[] = [];
+  const reads: string[] = [];
   const subscribers: Fake["subscribers"] = new Set();
   const eventLog: EventEntry[] = [
     { type: "started", service: "a", at: "2024-01-01T00:00:00.000Z", pid: 100 },
@@ -44,10 +48,15 @@ function fakeControl(): Fake {
   };
   return {
     calls,
+    reads,
     subscribers,
     info: () => ({ pid: 42, version: "canopy 0.0.0 (test)", started_at: "2024-01-01T00:00:00.000Z", config_file: "/x/canopy.yaml" }),
-    list: () => [...services.values()].map((s) => ({ ...s })),
-    get: (name) => {
+    list: (usage = true) => {
+      reads.push(`list:${usage ? "usage" : "no-usage"}`);
+      return [...services.values()].map((s) => ({ ...s }));
+    },
+    get: (name, usage = true) => {
+      reads.push(`get:${name}:${usage ? "usage" : "no-usage"}`);
       const s = services.get(name);
       return s && { ...s };
     },
@@ -112,7 +121,16 @@ describe("routes", () => {
     const c = fakeControl();
     const r = await callJson(c, "GET", "/v1/services");
     expect(r.status).toBe(200);
+    expect(c.reads).toEqual(["list:usage"]);
     expect(r.body).toEqual({ daemon: c.info(), services: c.list() });
+  });
+
+  test("GET /v1/services?usage=0: asks for statuses without usage; a log route never asks for usage", async () => {
+    const c = fakeControl();
+    expect((await callJson(c, "GET", "/v1/services?usage=0")).status).toBe(200);
+    expect((await callJson(c, "GET", "/v1/services/web/logs")).status).toBe(200);
+    expect((await callJson(c, "GET", "/v1/logs")).status).toBe(200);
+    expect(c.reads).toEqual(["list:no-usage", "get:web:no-usage", "list:no-usage"]);
   });
 
   test("GET /v1/services/NAME: one service", async () => {

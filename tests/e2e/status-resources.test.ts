@@ -45,6 +45,11 @@ test.skipIf(process.platform !== "linux")("status shows CPU and memory numbers f
   expect(get("idle")?.cpu_percent).toBeLessThan(50);
   expect(get("off")).toMatchObject({ status: "stopped", ready: false, cpu_percent: null, memory_bytes: null });
 
+  // usage=0 (what `up -d` polls with): statuses alone, no scan of /proc behind them.
+  const bare = (await (await fetch("http://canopy/v1/services?usage=0", { unix: p.socketPath })).json()) as typeof doc;
+  expect(bare.services.find((s) => s.name === "busy")).toMatchObject({ status: "running", cpu_percent: null, memory_bytes: null });
+  expect(bare.services.find((s) => s.name === "busy")?.pid).toBe(get("busy")?.pid as number);
+
   const table = await p.cli(["status"]);
   expect(table.code).toBe(0);
   const lines = table.stdout.trimEnd().split("\n");

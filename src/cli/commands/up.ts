@@ -12,6 +12,7 @@ import type { ParsedArgs } from "../args.ts";
 import { type Io, openProject, type Project } from "../context.ts";
 import { colorEnabled, formatLine, makeColors } from "../style.ts";
 import { selfCommand } from "../self.ts";
+import { STATUSES_ONLY } from "../client.ts";
 import { describeService } from "../describe.ts";
 import { waitUntil } from "../wait.ts";
 
@@ -97,7 +98,7 @@ async function upDetached(io: Io, project: Project): Promise<number> {
 
 /** A daemon already runs: start its stopped autostart services. */
 async function startStopped(io: Io, project: Project): Promise<number> {
-  const doc = await project.client.call<StatusDocument>("GET", "/v1/services");
+  const doc = await project.client.call<StatusDocument>("GET", STATUSES_ONLY);
   const stopped = doc.services.filter((s) => s.autostart && s.status === "stopped");
   await Promise.all(stopped.map((s) => project.client.call("POST", `/v1/services/${s.name}/start`)));
   const after = await settled(project);
@@ -115,9 +116,9 @@ async function startStopped(io: Io, project: Project): Promise<number> {
  * (which start it once they are up). `blocked` is settled: a dependency failed.
  */
 async function settled(project: Project): Promise<StatusDocument> {
-  let doc = await project.client.call<StatusDocument>("GET", "/v1/services");
+  let doc = await project.client.call<StatusDocument>("GET", STATUSES_ONLY);
   await waitUntil(async () => {
-    doc = await project.client.call<StatusDocument>("GET", "/v1/services");
+    doc = await project.client.call<StatusDocument>("GET", STATUSES_ONLY);
     return !doc.services.some((s) => s.status === "starting" || s.status === "waiting");
   }, SERVICES_SETTLE_TIMEOUT_MS);
   return doc;
