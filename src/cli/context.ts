@@ -9,6 +9,8 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdoutTty: boolean;
+  /** True once whoever read stdout went away (`| head`); a command following a stream then ends. */
+  stdoutClosed?: () => boolean;
   env: Record<string, string | undefined>;
   cwd: string;
 }
@@ -80,6 +82,7 @@ export function processIo(stdout: StdOutput, stderr: StdOutput): Io {
   return {
     stdout: (t) => stdout.write(t),
     stderr: (t) => stderr.write(t),
+    stdoutClosed: () => stdout.closed,
     // Asked only by commands that colour or format for a terminal: it opens process.stdout.
     get stdoutTty() {
       return Boolean(process.stdout.isTTY);

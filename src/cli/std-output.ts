@@ -15,12 +15,15 @@ export interface FallbackStream {
  * daemon logging into its log file (or journald) never loads them, and a CLI printing its
  * answer does not either.
  *
- * A direct write that fails — a full pipe someone left non-blocking (EAGAIN), a reader that
- * went away (EPIPE) — sends what is left, and everything after it, through the stream, which
- * queues and reports as Node does. Order is kept: the direct writes before it were complete.
+ * A reader that went away (EPIPE: `canopy logs -f | head`) closes the output: what is left and
+ * everything after it is dropped, and `closed` says so, so a command following a stream can
+ * end, quietly, as `head`'s writer should. Any other failed write — a full pipe someone left
+ * non-blocking (EAGAIN) — sends what is left, and everything after it, through the stream,
+ * which queues as Node does. Order is kept: the direct writes before it were complete.
  */
 export class StdOutput {
   private stream: FallbackStream | undefined;
+  private readerGone = false;
 
   constructor(
     private readonly fd: number,
@@ -28,25 +31,56 @@ export class StdOutput {
     private readonly write2: (fd: number, bytes: Uint8Array, offset: number) => number = (fd, bytes, offset) => writeSync(fd, bytes, offset),
   ) {}
 
+  /** True once the reader went away: nothing written since reached anyone. */
+  get closed(): boolean {
+    return this.readerGone;
+  }
+
   write(text: string): void {
+    if (this.readerGone) return;
     if (this.stream) {
-      this.stream.write(text);
+      this.toStream(text);
       return;
     }
     const bytes = Buffer.from(text);
     let offset = 0;
     try {
       while (offset < bytes.length) offset += this.write2(this.fd, bytes, offset);
-    } catch {
+    } catch (err) {
+      if (isBrokenPipe(err)) {
+        this.readerGone = true;
+        return;
+      }
       this.stream = this.openStream();
-      this.stream.write(bytes.subarray(offset));
+      this.toStream(bytes.subarray(offset));
+    }
+  }
+
+  private toStream(chunk: Uint8Array | string): void {
+    try {
+      this.stream?.write(chunk);
+    } catch (err) {
+      if (!isBrokenPipe(err)) throw err;
+      this.readerGone = true;
     }
   }
 
   /** Resolves once all that was written has left the process (at once, unless the stream took over). */
   drained(): Promise<void> {
     const stream = this.stream;
-    if (!stream) return Promise.resolve();
-    return new Promise((resolve) => stream.write("", () => resolve()));
+    if (!stream || this.readerGone) return Promise.resolve();
+    return new Promise((resolve) => {
+      try {
+        stream.write("", () => resolve());
+      } catch {
+        resolve(); // nobody left to drain to
+      }
+    });
   }
+}
+
+function isBrokenPipe(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  // ECONNRESET: the same, when stdout is a socket whose reader left with data unread.
+  return code === "EPIPE" || code === "ECONNRESET";
 }

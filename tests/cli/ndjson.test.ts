@@ -42,3 +42,23 @@ test("an empty body reads nothing", async () => {
   await readNdjson(response([]), (item) => items.push(item));
   expect(items).toEqual([]);
 });
+
+test("stops after the item that makes stop() true, on a stream that would never end, and cancels it", async () => {
+  let cancelled = false;
+  let sent = 0;
+  // An endless follow stream: one item per pull.
+  const res = new Response(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode(`{"n":${sent++}}\n`));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    }),
+  );
+  const items: { n: number }[] = [];
+  await readNdjson<{ n: number }>(res, (item) => items.push(item), () => items.length === 3);
+  expect(items.map((i) => i.n)).toEqual([0, 1, 2]);
+  expect(cancelled).toBe(true);
+});

@@ -67,4 +67,56 @@ describe("StdOutput", () => {
     expect(stream.got).toEqual(["-three\n", "four\n", ""]);
     expect(calls).toBe(3);
   });
+
+  test("a reader gone away (EPIPE) closes the output: the rest is dropped, no stream opened", async () => {
+    let opened = 0;
+    const direct: string[] = [];
+    let calls = 0;
+    const write2 = (_fd: number, bytes: Uint8Array, offset: number) => {
+      calls++;
+      if (calls > 1) throw Object.assign(new Error("EPIPE: broken pipe, write"), { code: "EPIPE" });
+      direct.push(Buffer.from(bytes.subarray(offset)).toString());
+      return bytes.length - offset;
+    };
+    const out = new StdOutput(
+      1,
+      () => {
+        opened++;
+        return recordingStream();
+      },
+      write2,
+    );
+    out.write("one\n");
+    expect(out.closed).toBe(false);
+    out.write("two\n");
+    expect(out.closed).toBe(true);
+    out.write("three\n");
+    await out.drained();
+    expect(direct).toEqual(["one\n"]);
+    expect(calls).toBe(2);
+    expect(opened).toBe(0);
+  });
+
+  test("a stream that took over and then finds the reader gone (EPIPE thrown) closes the output too", async () => {
+    let thrown = 0;
+    const stream: FallbackStream = {
+      write(chunk, callback) {
+        if (chunk !== "" && Buffer.from(chunk).toString() === "b\n") {
+          thrown++;
+          throw Object.assign(new Error("EPIPE"), { code: "EPIPE" });
+        }
+        callback?.();
+        return true;
+      },
+    };
+    const out = new StdOutput(1, () => stream, () => {
+      throw Object.assign(new Error("EAGAIN"), { code: "EAGAIN" });
+    });
+    out.write("a\n");
+    out.write("b\n");
+    out.write("c\n");
+    expect(out.closed).toBe(true);
+    expect(thrown).toBe(1);
+    await out.drained();
+  });
 });

@@ -149,3 +149,23 @@ test("logs/ exists from the start, even when no service has printed yet", async 
   expect(readFileSync(join(p.stateDir, "daemon.log"), "utf8")).not.toContain("deleted");
   expect((await p.cli(["down"])).code).toBe(0);
 });
+
+test("logs -f into a reader that stops early (`| head -n 2`) ends quietly with exit 0", async () => {
+  const p = (project = tempProject());
+  p.writeConfig({ services: { ticker: { cmd: ["sh", "-c", "while :; do echo tick; sleep 0.02; done"] } } });
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  // A real pipe, as a shell makes one; canopy's own exit code goes to a file.
+  const rc = join(p.dir, "rc");
+  const sh = Bun.spawn(["sh", "-c", `{ "$@"; echo $? > "${rc}"; } | head -n 2`, "sh", BUN, MAIN, "-c", p.configFile, "logs", "-f"], {
+    cwd: p.dir,
+    env: cliEnv({ stateDir: p.stateDir }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([new Response(sh.stdout).text(), new Response(sh.stderr).text(), sh.exited]);
+  expect(out.trimEnd().split("\n")).toEqual(["[ticker] tick", "[ticker] tick"]);
+  expect(err).toBe("");
+  expect(code).toBe(0);
+  expect(readFileSync(rc, "utf8").trim()).toBe("0");
+}, 30_000);

@@ -21,7 +21,7 @@ export async function events(io: Io, args: ParsedArgs): Promise<number> {
     if (!("dropped" in item)) print(item);
     else if (json) io.stdout(`${JSON.stringify(item)}\n`);
     else io.stderr(`canopy: ${item.dropped} events dropped while this reader was behind\n`);
-  });
+  }, () => io.stdoutClosed?.() === true);
   return 0;
 }
 

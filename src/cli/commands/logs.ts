@@ -42,7 +42,7 @@ async function follow(io: Io, project: Project, names: string[], n: number, prin
   await readNdjson<LogEntry | DroppedNotice>(res, (item) => {
     if ("dropped" in item) io.stderr(`canopy: ${item.dropped} lines dropped while this reader was behind\n`);
     else print(item);
-  });
+  }, () => io.stdoutClosed?.() === true);
   return 0;
 }
 
