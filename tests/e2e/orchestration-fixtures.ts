@@ -83,8 +83,9 @@ export async function waitForService(
   let last: ServiceView | undefined;
   await waitFor(
     async () => {
-      last = await serviceOf(p, name);
-      return cond(last);
+      // Not listed yet is "not yet": a service a reload adds appears only once the daemon has reloaded.
+      last = (await p.status()).services.find((x) => x.name === name);
+      return last !== undefined && cond(last);
     },
     `${name} ${what} (last: ${JSON.stringify(last)})`,
     timeoutMs,
