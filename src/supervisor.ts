@@ -13,7 +13,7 @@ import { forEachLine } from "./supervisor/line-splitter.ts";
 import { decideAfterCrash } from "./supervisor/crash-decision.ts";
 import { ChildHealth } from "./supervisor/health.ts";
 import { defaultPortListening } from "./supervisor/port-probe.ts";
-import { continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
+import { afterThisTurn, continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
 import { resolveSettings, type Settings, type SupervisorOptions } from "./supervisor/settings.ts";
 import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
 import { notifySupported } from "./os/notify-socket.ts";
@@ -373,8 +373,10 @@ export class Supervisor {
     const signal = signalName(child.proc.signalCode);
     child.health.dispose();
     child.notify?.close();
-    // Processes that left the group are signalled alongside the group's remnants.
+    // Processes that left the group are signalled alongside the group's remnants, once the
+    // other exits of this turn are in too: their passes then share one scan of /proc.
     const sweep = this.sweepOf(e, child);
+    if (sweep) await afterThisTurn();
     sweep?.pass();
     if (this.s.groupAlive(child.pid)) await this.reapRemnants(e, child);
     if (sweep) await this.finishSweep(e, sweep);

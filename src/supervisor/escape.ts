@@ -56,6 +56,30 @@ function markSnapshot(): Map<string, number[]> {
   return snapshot;
 }
 
+let turn: (() => void)[] | undefined;
+
+/**
+ * Resolves in the check phase of this turn of the event loop, together with every other
+ * call made in this turn, in one synchronous run. The supervisor waits on it before the
+ * first sweep pass after an exit: the children of a mass stop die together but their exits
+ * arrive one event each, and every pass scans /proc; batched, the passes of one turn share
+ * one scan (markSnapshot), taken after all of their exits. Stopping 500 services read
+ * /proc/<pid>/environ 158,000 times without it.
+ */
+export function afterThisTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    if (turn === undefined) {
+      const waiting: (() => void)[] = [];
+      turn = waiting;
+      setImmediate(() => {
+        turn = undefined;
+        for (const wake of waiting) wake();
+      });
+    }
+    turn.push(resolve);
+  });
+}
+
 export const defaultSignalPid: SignalPidFn = (pid, signal) => void process.kill(pid, signal);
 
 /** Whether marks can be looked up here at all (Linux with /proc). */

@@ -120,6 +120,33 @@ describe("with an injected findMarked", () => {
     expect(esc.alive.size).toBe(0);
   });
 
+  test("exits that arrive one event each in a turn of the loop run their first sweep passes in one synchronous run (one /proc scan)", async () => {
+    // Counts synchronous runs: the first lookup of a run schedules the count to move on, as markSnapshot drops its scan.
+    let run = 0;
+    let moving = false;
+    const runs: number[] = [];
+    const findMarked: FindMarkedFn = () => {
+      if (!moving) {
+        moving = true;
+        queueMicrotask(() => {
+          run++;
+          moving = false;
+        });
+      }
+      runs.push(run);
+      return [];
+    };
+    const { fleet, sup } = setup({ findMarked, signalPid: () => {} });
+    for (const name of ["a", "b", "c"]) await sup.start({ short: name, cmd: ["x"], restart: "never" });
+    const [a, b, c] = fleet.procs;
+    // Three exits, each in its own timer callback of the same turn, as pidfd events come one by one.
+    for (const proc of [a, b, c]) setTimeout(() => fleet.exit(proc as (typeof fleet.procs)[number], 0), 0);
+    await waitFor(() => ["a", "b", "c"].every((n) => sup.get(n)?.status === "completed"), "the three exits to be handled");
+    // One pass from handleExit and one from finishSweep's first round per exit: all six in one run.
+    expect(runs).toHaveLength(6);
+    expect(new Set(runs).size).toBe(1);
+  });
+
   test("a stop signal that itself stops (SIGTSTP) is not undone by SIGCONT", async () => {
     const esc = fakeEscapees([7001], ["SIGTSTP"]);
     const continued: number[] = [];
