@@ -4,9 +4,9 @@
  * glue between system calls: JIT compilers buy it little and cost memory (their code, the
  * thunks they set up at start, the compiled code, a worker thread). Measured on 100 idle
  * services, like the bench: the optimizing tiers off took RSS 56 → 50 MiB; the baseline JIT
- * and the RegExp JIT off as well, 39.7 → 36.9 MiB (34.7 → 32.4 with none). A 160 MB output
- * flood then costs 20 ms more user CPU (55 ms, against 110 ms in the kernel) and reads as
- * fast: 11.2M lines/s both, median of 10 alternating reps.
+ * and the RegExp JIT off as well, 39.7 → 36.9 MiB (34.7 → 32.4 with none). The price is in
+ * output floods: the bench's log scenario read 12.7M lines/s at 0.88 ms of CPU per MB with
+ * the baseline JIT, 10.8M at 1.06 ms/MB without. A daemon idles far more than it floods.
  *
  * The CLI adds them where it starts a daemon (`up -d`, a service unit) unless the user set
  * them, and names the ones it added in MARKER_VAR; the daemon removes those at start, so the
