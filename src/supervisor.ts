@@ -376,8 +376,10 @@ export class Supervisor {
     // Processes that left the group are signalled alongside the group's remnants, once the
     // other exits of this turn are in too: their passes then share one scan of /proc.
     const sweep = this.sweepOf(e, child);
-    if (sweep) await afterThisTurn();
-    sweep?.pass();
+    if (sweep) {
+      await afterThisTurn();
+      sweep.pass();
+    }
     if (this.s.groupAlive(child.pid)) await this.reapRemnants(e, child);
     if (sweep) await this.finishSweep(e, sweep);
     if (e.child !== child) return;

@@ -8,6 +8,7 @@ import { Orchestrator } from "../orchestration/orchestrator.ts";
 import { CanopyError } from "../errors.ts";
 import { Supervisor, type SupervisorEvent } from "../supervisor.ts";
 import { forEachLine } from "../supervisor/line-splitter.ts";
+import { decodeLine } from "../supervisor/output-line.ts";
 import type { DaemonPaths } from "./paths.ts";
 import { ensurePrivateDir } from "./paths.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
@@ -25,8 +26,6 @@ import { reloadConfig } from "./reload.ts";
 import { ResourceSampler } from "./resources.ts";
 import { handOver, type StateWatch, watchStateDir } from "./state-watch.ts";
 import { startTcpListener, type TcpListener } from "./tcp-listener.ts";
-
-const decoder = new TextDecoder("utf-8", { fatal: false });
 
 /** Events kept for `canopy events` without -f. */
 const EVENTS_KEPT = 1_000;
@@ -123,7 +122,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         // Lines cut out, decoded and stamped only for someone following.
         if (logs.followed) {
           const at = new Date(run.at).toISOString();
-          forEachLine(run.bytes, (bytes) => logs.publish({ service: run.service, stream: run.stream, text: decoder.decode(bytes), at }));
+          forEachLine(run.bytes, (bytes) => logs.publish({ service: run.service, stream: run.stream, text: decodeLine(bytes), at }));
         }
         gc.note(run.bytes.length, logs.followed);
       },

@@ -3,6 +3,11 @@ import type { LogLine } from "./types.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
 
+/** The text of one line of output: UTF-8, invalid bytes replaced, never throwing. */
+export function decodeLine(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
 /** A LogLine whose text is decoded on first use (most lines of a flood are never read as text). */
 export class OutputLine implements LogLine {
   private decoded?: string;
@@ -16,7 +21,7 @@ export class OutputLine implements LogLine {
   ) {}
 
   get text(): string {
-    this.decoded ??= decoder.decode(this.bytes);
+    this.decoded ??= decodeLine(this.bytes);
     return this.decoded;
   }
 }

@@ -6,8 +6,9 @@ import { LineSplitter } from "./line-splitter.ts";
  * in "\n"). A run is a view of a chunk of the stream, or a fresh buffer for a line joined
  * across chunks; it may be kept, as LogRing does, because no chunk is ever reused — Bun
  * allocates a fresh one for every pipe read (tests/supervisor/real-processes.test.ts checks
- * this through the ring). A partial last line is flushed, newline added, when the stream closes. Resolves when the stream ends or fails; never rejects
- * (a child's broken pipe is not the supervisor's crash).
+ * this through the ring). A partial last line is flushed, newline added, when the stream
+ * closes. Resolves when the stream ends or fails; never rejects (a child's broken pipe is
+ * not the supervisor's crash).
  */
 export async function tapOutput(
   stream: ReadableStream<Uint8Array> | null | undefined | number,
