@@ -8,6 +8,7 @@
  * supervisor/settings.ts) keep the decisions testable; without an injected `spawnFn` every
  * seam is the real one.
  */
+import type { OutputPorts } from "./supervisor/output-sockets.ts";
 import { tapOutput } from "./supervisor/output-tap.ts";
 import { forEachLine } from "./supervisor/line-splitter.ts";
 import { decideAfterCrash } from "./supervisor/crash-decision.ts";
@@ -166,19 +167,21 @@ export class Supervisor {
   /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
   private launch(e: Entry): Promise<ServiceState> {
     const launching = (async () => {
-      if (this.s.preflight && !e.child) {
+      let ports: OutputPorts | undefined;
+      if ((this.s.preflight || this.s.outputSockets) && !e.child) {
         // Starting from here, not only once spawned: a status read during the check must not
         // see a service on its way as stopped (a respawn stays `restarting`).
         if (e.status !== "restarting") e.status = "starting";
-        const refused = await this.s.preflight(e.req);
+        const refused = await this.s.preflight?.(e.req);
+        if (!refused) ports = await this.s.outputSockets?.open();
         // Stopped while the check ran (stop() sets the status across the await): nothing to spawn.
-        if ((e.status as ServiceStatus) === "stopped" && !e.child) return snapshot(e);
-        if (refused && !e.child) {
-          this.failStart(e, refused);
+        if (((e.status as ServiceStatus) === "stopped" || refused) && !e.child) {
+          ports?.release();
+          if (refused) this.failStart(e, refused);
           return snapshot(e);
         }
       }
-      const child = this.spawnChild(e);
+      const child = this.spawnChild(e, ports);
       if (child) await this.awaitReady(e, child);
       return snapshot(e);
     })();
@@ -189,8 +192,19 @@ export class Supervisor {
     return launching;
   }
 
-  /** Spawns the one child of `e` (synchronously, so two callers can never both spawn). */
-  private spawnChild(e: Entry): Child | undefined {
+  /**
+   * Spawns the one child of `e` (synchronously, so two callers can never both spawn), with
+   * `ports` as its stdout and stderr when given (released here, whatever happens).
+   */
+  private spawnChild(e: Entry, ports?: OutputPorts): Child | undefined {
+    try {
+      return this.spawnWith(e, ports);
+    } finally {
+      ports?.release();
+    }
+  }
+
+  private spawnWith(e: Entry, ports: OutputPorts | undefined): Child | undefined {
     if (e.child) return e.child;
     const req = e.req;
     const name = req.short;
@@ -211,7 +225,7 @@ export class Supervisor {
     try {
       notify = this.openNotify(req, mark ?? `${name}-${++this.spawnCount}`);
       if (notify) env.NOTIFY_SOCKET = notify.path;
-      proc = this.s.spawnFn({ ...req, env });
+      proc = this.s.spawnFn({ ...req, env }, ports && { stdout: ports.fds[0], stderr: ports.fds[1] });
     } catch (err) {
       notify?.close();
       const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
@@ -238,8 +252,8 @@ export class Supervisor {
     e.ready = false;
     e.startedAtMs = this.s.now();
     e.startedAt = this.iso();
-    void tapOutput(proc.stdout, (run) => this.recordOutput(e, "stdout", run));
-    void tapOutput(proc.stderr, (run) => this.recordOutput(e, "stderr", run));
+    void tapOutput(ports?.stdout ?? proc.stdout, (run) => this.recordOutput(e, "stdout", run));
+    void tapOutput(ports?.stderr ?? proc.stderr, (run) => this.recordOutput(e, "stderr", run));
     child.handled = proc.exited.then(
       (code) => this.handleExit(e, child, code),
       () => this.handleExit(e, child, null),

@@ -133,6 +133,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         orchestrator.onEvent(event);
       },
       preflight: (req) => checkPortFree(req),
+      outputSocket: paths.outputSocketPath,
       // Made once: nothing changes the daemon's environment after start, and each spawn copies it anyway.
       baseEnv: () => childBase,
     });

@@ -14,6 +14,8 @@ export interface DaemonPaths {
   id: string;
   stateDir: string;
   socketPath: string;
+  /** Where the supervisor listens for its children's output: beside the control socket. */
+  outputSocketPath: string;
   lockPath: string;
   stateFile: string;
   logDir: string;
@@ -35,10 +37,13 @@ export function resolvePaths(opts: ResolvePathsOptions): DaemonPaths {
   const stateDir = explicitStateDir !== undefined
     ? resolve(explicitStateDir)
     : join(absoluteOr(env.XDG_STATE_HOME, join(env.HOME || homedir(), ".local", "state")), "canopy", id);
+  const socketPath = chooseSocketPath(id, stateDir, explicitStateDir !== undefined, env, opts.uid);
   return {
     id,
     stateDir,
-    socketPath: chooseSocketPath(id, stateDir, explicitStateDir !== undefined, env, opts.uid),
+    socketPath,
+    // Four bytes longer than the control socket's path: within sun_path, as SOCKET_PATH_LIMIT leaves 7 spare.
+    outputSocketPath: socketPath.replace(/\.sock$/, ".out.sock"),
     lockPath: join(stateDir, "daemon.lock"),
     stateFile: join(stateDir, "state.json"),
     logDir: join(stateDir, "logs"),

@@ -5,6 +5,7 @@ import { defaultProbe, type ProbeFn } from "./probes.ts";
 import { defaultContinueGroup, defaultGroupAlive, defaultKillGroup } from "./process-group.ts";
 import { defaultSpawn } from "./spawn.ts";
 import { defaultNotifyDir } from "./notify-watch.ts";
+import { OutputSockets } from "./output-sockets.ts";
 import type {
   GroupAliveFn,
   KillFn,
@@ -74,6 +75,12 @@ export interface SupervisorOptions {
   notifyDir?: string;
   /** Checked before each spawn; a StartError returned here fails the start without spawning. */
   preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
+  /**
+   * Where children's stdout and stderr are listened for (see output-sockets.ts): a socket
+   * path in a private directory, or null for Bun's pipes. Real by default only without an
+   * injected spawnFn, in a fresh directory under the temp dir.
+   */
+  outputSocket?: string | null;
 }
 
 export const DEFAULTS = {
@@ -118,6 +125,7 @@ export interface Settings {
   readonly onNotice?: (service: string, message: string) => void;
   readonly preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
   readonly notifyDir?: string;
+  readonly outputSockets?: OutputSockets;
   readonly findMarked?: FindMarkedFn;
   readonly signalPid: SignalPidFn;
   readonly continueGroup: (pid: number) => void;
@@ -162,5 +170,6 @@ export function resolveSettings(opts: SupervisorOptions): Settings {
     onNotice: opts.onNotice,
     preflight: opts.preflight,
     notifyDir: opts.notifyDir ?? (real ? defaultNotifyDir() : undefined),
+    outputSockets: real && opts.outputSocket !== null ? new OutputSockets(opts.outputSocket) : undefined,
   };
 }

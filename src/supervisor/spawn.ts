@@ -1,15 +1,15 @@
 /** The real spawn seam, and the environment a child receives. */
 import { MARK_VAR } from "./escape.ts";
-import type { SpawnRequest, SupervisedProc } from "./types.ts";
+import type { SpawnIo, SpawnRequest, SupervisedProc } from "./types.ts";
 
-/** Spawns `req.cmd` as the leader of a new process group, stdout/stderr piped, stdin closed. */
-export function defaultSpawn(req: SpawnRequest): SupervisedProc {
+/** Spawns `req.cmd` as the leader of a new process group, stdin closed; stdout and stderr are `io`'s, else new pipes. */
+export function defaultSpawn(req: SpawnRequest, io?: SpawnIo): SupervisedProc {
   return Bun.spawn(req.cmd, {
     cwd: req.cwd,
     env: req.env,
     stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
+    stdout: io?.stdout ?? "pipe",
+    stderr: io?.stderr ?? "pipe",
     detached: true,
   });
 }

@@ -63,7 +63,13 @@ export interface ProbeSpec {
 
 /** Sends `signal` to the process group led by `pid`. */
 export type KillFn = (pid: number, signal: NodeJS.Signals | number) => void;
-export type SpawnFn = (req: SpawnRequest) => SupervisedProc;
+/** Descriptors the Supervisor opened for a spawn's stdout and stderr, to use instead of new pipes. */
+export interface SpawnIo {
+  stdout: number;
+  stderr: number;
+}
+/** Spawns `req`; `io`, when given, holds the child's stdout and stderr (a spawner may ignore it: pipes are read then). */
+export type SpawnFn = (req: SpawnRequest, io?: SpawnIo) => SupervisedProc;
 export type SleepFn = (ms: number) => Promise<void>;
 export type PortListeningFn = (port: number) => Promise<boolean>;
 export type WhichFn = (binary: string, options?: { PATH?: string; cwd?: string }) => string | null;

@@ -208,13 +208,13 @@ describe("output", () => {
     expect(logs.length).toBeGreaterThan(0);
   }, 60_000);
 
-  test("after a flood of numbered lines the ring holds exactly the newest ones (pipe chunks it keeps are never reused)", async () => {
+  test("after a flood of numbered lines the ring holds exactly the newest ones (chunks it keeps are never reused)", async () => {
     const cap = 64 * 1024;
     const count = 200_000;
     const { sup } = realSupervisor({ logBufferBytes: cap, output: null });
     await sup.start({
       short: "seq",
-      // ~1.4 MB in one write, so it arrives in pipe chunks of 64 KiB and more: the ring keeps views of them, not copies.
+      // ~1.4 MB in one write, so it arrives in chunks of 64 KiB and more: the ring keeps views of them, not copies.
       cmd: [BUN, "-e", `let s = ""; for (let i = 1; i <= ${count}; i++) s += String(i).padStart(6, "0") + "\\n"; process.stdout.write(s);`],
       restart: "never",
     });
