@@ -1,6 +1,6 @@
 /** CPU and memory per service, summed over its process group, sampled only when asked. */
 import { readFileSync } from "node:fs";
-import { listProcStats, pageSize } from "../os/proc-info.ts";
+import { pageSize, scanProcStats } from "../os/proc-info.ts";
 
 export interface Usage {
   cpuPercent: number;
@@ -24,15 +24,16 @@ export class ResourceSampler {
     const totals = new Map<number, { ticks: number; pages: number; leaderStart?: number }>();
     if (wanted.size === 0) return new Map();
     const live = new Set<number>();
-    for (const stat of listProcStats()) {
+    // A byte-level scan: a `status` reads every process on the machine, and strings per process would be garbage that grows the heap.
+    scanProcStats((stat) => {
       live.add(stat.pgid);
-      if (!wanted.has(stat.pgid) || stat.state === "Z") continue;
+      if (!wanted.has(stat.pgid) || stat.state === ZOMBIE) return;
       const t = totals.get(stat.pgid) ?? { ticks: 0, pages: 0 };
       t.ticks += stat.utime + stat.stime;
       t.pages += stat.rssPages;
-      if (stat.pid === stat.pgid) t.leaderStart = Number(stat.startTime) / CLOCK_TICKS;
+      if (stat.pid === stat.pgid) t.leaderStart = stat.startTime / CLOCK_TICKS;
       totals.set(stat.pgid, t);
-    }
+    });
     const now = performance.now();
     const measurable = (pgid: number) => {
       const prior = this.previous.get(pgid);
@@ -73,6 +74,8 @@ function readUptimeSeconds(): number | undefined {
 
 /** The shortest window a CPU share is measured over; shorter ones are a few clock ticks of noise. */
 const MIN_WINDOW_MS = 500;
+
+const ZOMBIE = "Z".charCodeAt(0);
 
 /** USER_HZ: 100 on every Linux the kernel ABI allows userspace to see. */
 const CLOCK_TICKS = 100;

@@ -1,6 +1,6 @@
 /** Linux /proc readers: process stat, group members, command lines and TCP port holders. */
 
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from "node:fs";
 
 /** The fields of /proc/<pid>/stat the daemon relies on. */
 export interface ProcStat {
@@ -19,33 +19,139 @@ export interface ProcStat {
   rssPages: number;
 }
 
+/** The fields of /proc/<pid>/stat the daemon relies on, as numbers: what a scan reuses for every process. */
+export interface StatFields {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  /** The state letter's character code. */
+  state: number;
+  utime: number;
+  stime: number;
+  startTime: number;
+  rssPages: number;
+}
+
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+
+/**
+ * Parses the first `len` bytes of a /proc/<pid>/stat into `into`; false when malformed.
+ * Works on bytes and allocates nothing, so a scan of every process leaves no garbage behind.
+ */
+export function parseStatBytes(buf: Uint8Array, len: number, into: StatFields): boolean {
+  // comm (field 2) may itself contain spaces and ')': everything after the LAST ')' is fixed-format.
+  const open = buf.indexOf(OPEN_PAREN);
+  let close = -1;
+  for (let i = Math.min(len, buf.length) - 1; i > open; i--) {
+    if (buf[i] === CLOSE_PAREN) {
+      close = i;
+      break;
+    }
+  }
+  if (open < 0 || close < 0) return false;
+  let end = open;
+  while (end > 0 && buf[end - 1] === SPACE) end--;
+  into.pid = digits(buf, 0, end);
+  let field = 2;
+  let pos = close + 1;
+  while (field < 24) {
+    while (pos < len && (buf[pos] === SPACE || buf[pos] === NEWLINE)) pos++;
+    if (pos >= len) return false;
+    const start = pos;
+    while (pos < len && buf[pos] !== SPACE && buf[pos] !== NEWLINE) pos++;
+    field++;
+    if (field === 3) into.state = buf[start] as number;
+    else if (field === 4) into.ppid = digits(buf, start, pos);
+    else if (field === 5) into.pgid = digits(buf, start, pos);
+    else if (field === 6) into.sid = digits(buf, start, pos);
+    else if (field === 14) into.utime = digits(buf, start, pos);
+    else if (field === 15) into.stime = digits(buf, start, pos);
+    else if (field === 22) into.startTime = digits(buf, start, pos);
+    else if (field === 24) into.rssPages = digits(buf, start, pos);
+  }
+  const { pid, ppid, pgid, sid, utime, stime, startTime, rssPages } = into;
+  return pid >= 0 && ppid >= 0 && pgid >= 0 && sid >= 0 && utime >= 0 && stime >= 0 && startTime >= 0 && rssPages >= 0;
+}
+
+/** The unsigned decimal in `buf[start, end)`; -1 when empty or not all digits. */
+function digits(buf: Uint8Array, start: number, end: number): number {
+  if (start >= end) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = (buf[i] as number) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function emptyFields(): StatFields {
+  return { pid: 0, ppid: 0, pgid: 0, sid: 0, state: 0, utime: 0, stime: 0, startTime: 0, rssPages: 0 };
+}
+
+function toProcStat(f: StatFields): ProcStat {
+  const { pid, ppid, pgid, sid, utime, stime, rssPages } = f;
+  return { pid, ppid, pgid, sid, startTime: String(f.startTime), state: String.fromCharCode(f.state), utime, stime, rssPages };
+}
+
 /** Parses the text of /proc/<pid>/stat; undefined when malformed. */
 export function parseProcStat(text: string): ProcStat | undefined {
-  // comm (field 2) may itself contain spaces and ')': everything after the LAST ')' is fixed-format.
-  const open = text.indexOf("(");
-  const close = text.lastIndexOf(")");
-  if (open < 0 || close < open) return undefined;
-  const pid = Number(text.slice(0, open).trim());
-  const rest = text.slice(close + 1).trim().split(/\s+/);
-  // rest[0] is field 3 (state), so field N is rest[N - 3].
-  const state = rest[0];
-  const ppid = Number(rest[1]);
-  const pgid = Number(rest[2]);
-  const sid = Number(rest[3]);
-  const startTime = rest[19];
-  if (state === undefined || startTime === undefined || !/^\d+$/.test(startTime)) return undefined;
-  if (![pid, ppid, pgid, sid].every(Number.isInteger)) return undefined;
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
-  const rssPages = Number(rest[21]);
-  return { pid, ppid, pgid, sid, startTime, state, utime, stime, rssPages };
+  const bytes = Buffer.from(text);
+  const fields = emptyFields();
+  return parseStatBytes(bytes, bytes.length, fields) ? toProcStat(fields) : undefined;
+}
+
+/** A stat file is well under 1 KiB; one buffer serves every read. */
+let statBuffer: Buffer | undefined;
+
+/** Reads /proc/<pid>/stat of the entry `name` into the shared buffer; its length, or 0 when gone. */
+function readStat(name: string | number): number {
+  statBuffer ??= Buffer.allocUnsafe(4096);
+  let fd: number;
+  try {
+    fd = openSync(`/proc/${name}/stat`, "r");
+  } catch {
+    return 0;
+  }
+  try {
+    return readSync(fd, statBuffer, 0, statBuffer.length, 0);
+  } catch {
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads /proc/<pid>/stat; undefined when the process is gone or /proc is absent (macOS). */
 export function readProcStat(pid: number): ProcStat | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  const text = readOrUndefined(`/proc/${pid}/stat`);
-  return text === undefined ? undefined : parseProcStat(text);
+  const len = readStat(pid);
+  const fields = emptyFields();
+  return len > 0 && statBuffer && parseStatBytes(statBuffer, len, fields) ? toProcStat(fields) : undefined;
+}
+
+/**
+ * Calls `visit` with the stat of every process we can read, in one pass over /proc, each
+ * parsed into the same object (copy what you keep). Nothing without /proc.
+ */
+export function scanProcStats(visit: (stat: Readonly<StatFields>) => void): void {
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return;
+  }
+  const fields = emptyFields();
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 0x30 || c > 0x39) continue;
+    const len = readStat(name);
+    if (len > 0 && statBuffer && parseStatBytes(statBuffer, len, fields)) visit(fields);
+  }
 }
 
 /** Pids of the processes in process group `pgid` that are not finished; [] without /proc. */
@@ -162,9 +268,11 @@ function readOrUndefined(path: string): string | undefined {
   }
 }
 
-/** The stat of every process we can read (one pass over /proc); [] without /proc. */
+/** The stat of every process we can read (one pass over /proc), by pid; [] without /proc. */
 export function listProcStats(): ProcStat[] {
-  return listPids().flatMap((pid) => readProcStat(pid) ?? []);
+  const stats: ProcStat[] = [];
+  scanProcStats((f) => stats.push(toProcStat(f)));
+  return stats.sort((a, b) => a.pid - b.pid);
 }
 
 let cachedPageSize: number | undefined;

@@ -8,6 +8,7 @@ import {
   parseProcStat,
   processCommand,
   readProcStat,
+  scanProcStats,
 } from "../../src/os/proc-info.ts";
 import { BUN, cleanupTempDirs, killGroups, LineReader, tempDir, waitFor } from "../daemon/helpers.ts";
 
@@ -89,6 +90,25 @@ describe("readProcStat", () => {
     expect(readProcStat(await deadPid())).toBeUndefined();
     expect(readProcStat(0)).toBeUndefined();
     expect(readProcStat(-1)).toBeUndefined();
+  });
+});
+
+describe("scanProcStats", () => {
+  test("visits every process once, with the fields readProcStat gives, a real child's group included", async () => {
+    const child = Bun.spawn(["sh", "-c", "sleep 1000 & echo $!; wait"], { detached: true, stdout: "pipe" });
+    groups.add(child.pid);
+    const grandchild = Number(await new LineReader(child.stdout).next());
+    const seen = new Map<number, { pgid: number; ppid: number; state: string; startTime: string }>();
+    scanProcStats((s) => {
+      expect(seen.has(s.pid)).toBe(false);
+      // The visitor's object is reused: copy what is kept.
+      seen.set(s.pid, { pgid: s.pgid, ppid: s.ppid, state: String.fromCharCode(s.state), startTime: String(s.startTime) });
+    });
+    for (const pid of [process.pid, child.pid, grandchild]) {
+      const stat = readProcStat(pid)!;
+      expect(seen.get(pid)).toEqual({ pgid: stat.pgid, ppid: stat.ppid, state: stat.state, startTime: stat.startTime });
+    }
+    expect(seen.get(grandchild)?.pgid).toBe(child.pid);
   });
 });
 
