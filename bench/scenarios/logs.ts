@@ -67,12 +67,27 @@ export const scenario: Scenario = {
     const floorProgram = join(import.meta.dir, "..", "floors", "pipe-read.ts");
     const floorLog = join(ctx.root, "floor.log");
 
-    // Floors, interleaved with each other: /dev/null, a pipe into cat, a pipe into a bare Bun.spawn read loop (alone and writing a file).
+    // Floors, interleaved with each other: /dev/null, the child writing a file itself, a pipe into cat,
+    // a pipe into a bare Bun.spawn read loop (alone and writing a file).
     const floors: { name: string; run: () => Promise<void> }[] = [
       {
         name: "floor: > /dev/null",
         run: async () => {
           const fd = openSync("/dev/null", "w");
+          try {
+            const child = Bun.spawn([ctx.fx.writer, String(lines), timing], { stdin: "ignore", stdout: fd, stderr: "inherit" });
+            await child.exited;
+          } finally {
+            closeSync(fd);
+          }
+        },
+      },
+      {
+        // The ceiling of any supervisor that keeps the lines: no reader at all, the child appending to a fresh file itself.
+        name: "floor: > file (no reader)",
+        run: async () => {
+          rmSync(floorLog, { force: true });
+          const fd = openSync(floorLog, "a");
           try {
             const child = Bun.spawn([ctx.fx.writer, String(lines), timing], { stdin: "ignore", stdout: fd, stderr: "inherit" });
             await child.exited;
