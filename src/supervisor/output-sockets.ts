@@ -43,8 +43,8 @@ export interface OutputPorts {
 
 /** The first line a client writes: its token. Longer than this is not one of ours. */
 const MAX_HEADER_BYTES = 64;
-/** Connects in flight at once: a fleet start must not overrun the listen backlog. */
-const MAX_CONNECTING = 32;
+/** Connects in flight at once: a fleet start must not overrun the listen backlog (512). 500 services start in 430-450 ms with 128, 460-480 with 32. */
+const MAX_CONNECTING = 128;
 const NEWLINE = 0x0a;
 
 /** One stream's chunks, held until someone attaches. */
