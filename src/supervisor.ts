@@ -97,7 +97,10 @@ export class Supervisor {
     this.cancelRespawn(e);
     const child = e.child;
     if (!child) {
-      // No live child: nothing to signal (its pid may already belong to someone else).
+      // No live child: nothing to signal (its pid may already belong to someone else). A
+      // launch still waiting to spawn is called off.
+      e.launchToken = undefined;
+      e.launching = undefined;
       if (e.status !== "stopped") {
         e.status = "stopped";
         this.emit({ type: "stopped", service: name, at: this.iso() });
@@ -166,7 +169,9 @@ export class Supervisor {
 
   /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
   private launch(e: Entry): Promise<ServiceState> {
-    const launching = (async () => {
+    const token = {};
+    e.launchToken = token;
+    const launching = (async (): Promise<ServiceState> => {
       let ports: OutputPorts | undefined;
       if ((this.s.preflight || this.s.outputSockets) && !e.child) {
         // Starting from here, not only once spawned: a status read during the check must not
@@ -174,9 +179,11 @@ export class Supervisor {
         if (e.status !== "restarting") e.status = "starting";
         const refused = await this.s.preflight?.(e.req);
         if (!refused) ports = await this.s.outputSockets?.open();
-        // Stopped while the check ran (stop() sets the status across the await): nothing to spawn.
-        if (((e.status as ServiceStatus) === "stopped" || refused) && !e.child) {
+        if (!e.child && (e.launchToken !== token || refused)) {
           ports?.release();
+          // Stopped while we waited (stop() drops the token): nothing to spawn. A launch
+          // begun since (a restart's) is the one to wait for.
+          if (e.launchToken !== token) return e.launching ?? snapshot(e);
           if (refused) this.failStart(e, refused);
           return snapshot(e);
         }

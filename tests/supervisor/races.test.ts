@@ -307,4 +307,25 @@ describe("calls during the preflight check (the daemon's port check)", () => {
     release();
     expect(await again).toMatchObject({ status: "running", pid: 5000 });
   });
+
+  test("two restarts overlapping in the check end with one running child, and both callers see it", async () => {
+    const { fleet, sup, pending, release } = withPreflight();
+    const first = sup.start(req);
+    await waitFor(() => pending.length === 1, "the first check");
+    release();
+    expect(await first).toMatchObject({ status: "running", pid: 5000 });
+    // The first restart stops the child and waits in its check; the second one's stop finds
+    // no child and calls that launch off, then launches its own.
+    const a = sup.restart("svc");
+    await waitFor(() => pending.length === 1, "the first restart's check");
+    const b = sup.restart("svc");
+    await waitFor(() => pending.length === 2, "the second restart's check");
+    release();
+    const [sa, sb] = await Promise.all([a, b]);
+    expect(sb).toMatchObject({ status: "running", pid: 5001 });
+    expect(sa).toMatchObject({ status: "running", pid: 5001 });
+    await settle();
+    expect(fleet.requests).toHaveLength(2);
+    expect(sup.get("svc")).toMatchObject({ status: "running", pid: 5001 });
+  });
 });
