@@ -9,7 +9,7 @@
  * seam is the real one.
  */
 import type { OutputPorts } from "./supervisor/output-sockets.ts";
-import { tapOutput } from "./supervisor/output-tap.ts";
+import { tapFeed, tapOutput } from "./supervisor/output-tap.ts";
 import { forEachLine } from "./supervisor/line-splitter.ts";
 import { decideAfterCrash } from "./supervisor/crash-decision.ts";
 import { ChildHealth } from "./supervisor/health.ts";
@@ -259,8 +259,13 @@ export class Supervisor {
     e.ready = false;
     e.startedAtMs = this.s.now();
     e.startedAt = this.iso();
-    void tapOutput(ports?.stdout ?? proc.stdout, (run) => this.recordOutput(e, "stdout", run));
-    void tapOutput(ports?.stderr ?? proc.stderr, (run) => this.recordOutput(e, "stderr", run));
+    if (ports) {
+      tapFeed(ports.stdout, (run) => this.recordOutput(e, "stdout", run));
+      tapFeed(ports.stderr, (run) => this.recordOutput(e, "stderr", run));
+    } else {
+      void tapOutput(proc.stdout, (run) => this.recordOutput(e, "stdout", run));
+      void tapOutput(proc.stderr, (run) => this.recordOutput(e, "stderr", run));
+    }
     child.handled = proc.exited.then(
       (code) => this.handleExit(e, child, code),
       () => this.handleExit(e, child, null),
@@ -326,7 +331,8 @@ export class Supervisor {
     return new ChildHealth(ready, req.alive, req.ready ? req.ready.intervalMs : this.s.lateProbeIntervalMs, {
       sleep: this.s.sleep,
       probe: this.s.probe,
-      context: { cwd: req.cwd, env, portListening: this.s.portListening ?? defaultPortListening },
+      // The child's environment is kept (for the life of the child) only where a probe runs a command in it.
+      context: { cwd: req.cwd, env: runsCommand(req) ? env : undefined, portListening: this.s.portListening ?? defaultPortListening },
       isCurrent: () => e.child === child() && !child().stopRequested,
       onReady: () => this.markReady(e, child()),
       onLivenessFailed: (detail, failures) => this.failLiveness(e, child(), detail, failures),
@@ -559,6 +565,9 @@ export class Supervisor {
   private iso(): string {
     return new Date(this.s.now()).toISOString();
   }
+}
 
-
+/** True when a readiness or liveness probe of `req` runs a command (and so needs the child's environment). */
+function runsCommand(req: SpawnRequest): boolean {
+  return req.ready?.check.kind === "exec" || req.alive?.check.kind === "exec";
 }

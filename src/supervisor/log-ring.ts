@@ -10,6 +10,8 @@ const COPY_BELOW_BYTES = 4 * 1024;
 /** Blocks short runs are copied into start this small for a quiet service and grow fourfold, to the largest, for a chatty one. */
 const FIRST_BLOCK_BYTES = 1024;
 const LARGEST_BLOCK_BYTES = 64 * 1024;
+/** The block of a ring that has copied nothing yet: shared, and never written (it has no room). */
+const NO_BLOCK = new Uint8Array(0);
 
 /**
  * Keeps the newest lines whose total size as `[prefix] line\n` fits `capBytes`; the newest
@@ -33,7 +35,7 @@ export class LogRing {
   /** Raw bytes of the runs from `head` on. */
   private rawBytes = 0;
   /** Where short runs are copied, and how much of it is used. */
-  private block = new Uint8Array(0);
+  private block = NO_BLOCK;
   private blockUsed = 0;
   private readonly prefixBytes: number;
 
@@ -80,7 +82,7 @@ export class LogRing {
     this.runs = [];
     this.head = 0;
     this.rawBytes = 0;
-    this.block = new Uint8Array(0);
+    this.block = NO_BLOCK;
     this.blockUsed = 0;
   }
 

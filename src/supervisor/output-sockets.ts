@@ -22,13 +22,16 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Socket, SocketListener } from "bun";
 
+/** Where a feed's chunks go: `push` for each (a fresh buffer, which may be kept), `flush` once at the end. */
+export interface OutputSink {
+  push(chunk: Uint8Array): void;
+  flush(): void;
+}
+
 /** A child's output stream as the listener delivers it. */
 export interface OutputFeed {
-  /**
-   * Delivers each chunk (a fresh buffer, which may be kept), then the end, once. Chunks that
-   * arrived before attaching are delivered first.
-   */
-  attach(onChunk: (chunk: Uint8Array) => void, onEnd: () => void): void;
+  /** Sends every chunk to `sink`, then flushes it once the stream ends; chunks that came before attaching go first. */
+  attach(sink: OutputSink): void;
 }
 
 /** The two streams opened for one spawn. */
@@ -49,41 +52,37 @@ const NEWLINE = 0x0a;
 
 /** One stream's chunks, held until someone attaches. */
 class Feed implements OutputFeed {
-  private held: Uint8Array[] | undefined = [];
+  private held?: Uint8Array[];
   private ended = false;
-  private onChunk?: (chunk: Uint8Array) => void;
-  private onEnd?: () => void;
+  private sink?: OutputSink;
 
-  attach(onChunk: (chunk: Uint8Array) => void, onEnd: () => void): void {
-    const held = this.held ?? [];
+  attach(sink: OutputSink): void {
+    for (const chunk of this.held ?? []) sink.push(chunk);
     this.held = undefined;
-    for (const chunk of held) onChunk(chunk);
-    if (this.ended) return onEnd();
-    this.onChunk = onChunk;
-    this.onEnd = onEnd;
+    if (this.ended) sink.flush();
+    else this.sink = sink;
   }
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0 || this.ended) return;
-    if (this.onChunk) this.onChunk(chunk);
-    else this.held?.push(chunk);
+    if (this.sink) this.sink.push(chunk);
+    else (this.held ??= []).push(chunk);
   }
 
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    const onEnd = this.onEnd;
-    this.onChunk = undefined;
-    this.onEnd = undefined;
-    onEnd?.();
+    const sink = this.sink;
+    this.sink = undefined;
+    sink?.flush();
   }
 }
 
-/** What the listener keeps on each accepted socket: its feed once the token has come. */
-interface Accepted {
-  feed?: Feed;
-  header?: Uint8Array;
-}
+/**
+ * What the listener keeps on an accepted socket: nothing yet, the start of its token line, or
+ * (once the token has come) its feed. One field, no object per socket.
+ */
+type Accepted = Feed | Uint8Array | undefined;
 
 export class OutputSockets {
   private listener: SocketListener<Accepted> | undefined;
@@ -156,33 +155,29 @@ export class OutputSockets {
   private handlers() {
     const waiting = this.waiting;
     return {
-      open(socket: Socket<Accepted>) {
-        socket.data = {};
-      },
       data(socket: Socket<Accepted>, chunk: Uint8Array) {
         const state = socket.data;
-        if (state.feed) return state.feed.push(chunk);
+        if (state instanceof Feed) return state.push(chunk);
         // The token line, possibly split across reads; what follows it is the child's.
-        const head = state.header ? Buffer.concat([state.header, chunk]) : chunk;
+        const head = state ? Buffer.concat([state, chunk]) : chunk;
         const nl = head.indexOf(NEWLINE);
         if (nl === -1) {
           if (head.length > MAX_HEADER_BYTES) socket.terminate();
-          else state.header = head;
+          else socket.data = head;
           return;
         }
         const token = Buffer.from(head.buffer, head.byteOffset, nl).toString("latin1");
         const feed = waiting.get(token);
         waiting.delete(token);
         if (!feed) return void socket.terminate();
-        state.header = undefined;
-        state.feed = feed;
+        socket.data = feed;
         feed.push(head.subarray(nl + 1));
       },
       close(socket: Socket<Accepted>) {
-        socket.data?.feed?.end();
+        if (socket.data instanceof Feed) socket.data.end();
       },
       error(socket: Socket<Accepted>) {
-        socket.data?.feed?.end();
+        if (socket.data instanceof Feed) socket.data.end();
       },
     };
   }

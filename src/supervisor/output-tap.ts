@@ -7,27 +7,16 @@ import type { OutputFeed } from "./output-sockets.ts";
  * in "\n"). A run is a view of a chunk of the stream, or a fresh buffer for a line joined
  * across chunks; it may be kept, as LogRing does, because no chunk is ever reused — Bun
  * allocates a fresh one for every pipe or socket read (tests/supervisor/real-processes.test.ts
- * checks this through the ring). A feed (output-sockets.ts) is read the same way. A partial last line is flushed, newline added, when the stream
+ * checks this through the ring). A partial last line is flushed, newline added, when the stream
  * closes. Resolves when the stream ends or fails; never rejects (a child's broken pipe is
  * not the supervisor's crash).
  */
 export async function tapOutput(
-  stream: ReadableStream<Uint8Array> | OutputFeed | null | undefined | number,
+  stream: ReadableStream<Uint8Array> | null | undefined | number,
   onLines: (run: Uint8Array) => void,
 ): Promise<void> {
   if (!stream || typeof stream === "number") return;
   const splitter = new LineSplitter(onLines);
-  if ("attach" in stream) {
-    return new Promise((resolve) =>
-      stream.attach(
-        (chunk) => splitter.push(chunk),
-        () => {
-          splitter.flush();
-          resolve();
-        },
-      ),
-    );
-  }
   const reader = stream.getReader();
   try {
     for (;;) {
@@ -41,4 +30,12 @@ export async function tapOutput(
     splitter.flush();
     reader.releaseLock();
   }
+}
+
+/**
+ * The same for a feed of the output listener (output-sockets.ts): its chunks go straight into
+ * a LineSplitter, with no reader, promise or closure per chunk — the listener pushes.
+ */
+export function tapFeed(feed: OutputFeed, onLines: (run: Uint8Array) => void): void {
+  feed.attach(new LineSplitter(onLines));
 }

@@ -30,7 +30,7 @@ function hub(path?: string): OutputSockets {
 /** Everything a feed delivers, as text, and a promise of its end. */
 function collect(feed: OutputFeed): { text: () => string; chunks: Uint8Array[]; ended: Promise<void> } {
   const chunks: Uint8Array[] = [];
-  const ended = new Promise<void>((resolve) => feed.attach((c) => chunks.push(c), resolve));
+  const ended = new Promise<void>((resolve) => feed.attach({ push: (c) => void chunks.push(c), flush: resolve }));
   return { text: () => Buffer.concat(chunks).toString(), chunks, ended };
 }
 
@@ -77,10 +77,13 @@ describe("OutputSockets", () => {
     const kept: Uint8Array[] = [];
     const copies: string[] = [];
     const ended = new Promise<void>((resolve) =>
-      ports.stdout.attach((c) => {
-        kept.push(c);
-        copies.push(Buffer.from(c).toString());
-      }, resolve),
+      ports.stdout.attach({
+        push(c) {
+          kept.push(c);
+          copies.push(Buffer.from(c).toString());
+        },
+        flush: resolve,
+      }),
     );
     collect(ports.stderr);
     expect(await spawnOn(ports, "seq 1 300000").exited).toBe(0);

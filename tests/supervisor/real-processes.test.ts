@@ -228,6 +228,25 @@ describe("output", () => {
   }, 60_000);
 });
 
+describe("an exec readiness probe", () => {
+  test("runs with the service's environment (its env and the mark), and passes on it", async () => {
+    const { sup } = realSupervisor({ startReadyMs: 10_000 });
+    const state = await sup.start({
+      short: "envprobe",
+      cmd: ["sleep", "1000"],
+      env: { PROBE_TOKEN: "from-the-service" },
+      ready: {
+        check: { kind: "exec", cmd: ["/bin/sh", "-c", 'test "$PROBE_TOKEN" = from-the-service && test -n "$CANOPY_MARK"'] },
+        intervalMs: 50,
+        timeoutMs: 2_000,
+        initialDelayMs: 0,
+        failureThreshold: 1,
+      },
+    });
+    expect(state).toMatchObject({ status: "running", ready: true, startError: undefined });
+  });
+});
+
 describe("readiness gate with a real port", () => {
   test("a child that binds after ~1 s: start waits and resolves running without a start error", async () => {
     const port = freePort();
