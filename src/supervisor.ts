@@ -53,6 +53,7 @@ export class Supervisor {
   private readonly s: Settings;
   private readonly markToken = newMarkToken();
   private spawnCount = 0;
+  private launchCount = 0;
 
   constructor(opts: SupervisorOptions = {}) {
     this.s = resolveSettings(opts);
@@ -169,7 +170,7 @@ export class Supervisor {
 
   /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
   private launch(e: Entry): Promise<ServiceState> {
-    const token = {};
+    const token = ++this.launchCount;
     e.launchToken = token;
     const launching = (async (): Promise<ServiceState> => {
       let ports: OutputPorts | undefined;

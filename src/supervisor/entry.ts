@@ -34,7 +34,7 @@ export interface Entry {
   /** The launch under way (spawn + readiness gate); concurrent starts join it. */
   launching?: Promise<ServiceState>;
   /** Identifies the current launch; a stop before it has spawned drops it, calling the launch off. */
-  launchToken?: object;
+  launchToken?: number;
   /** Token of the respawn waiting out its delay; replaced or cleared to cancel it. */
   pendingRespawn?: object;
   nextRestartAt?: number;
