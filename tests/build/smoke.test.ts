@@ -42,8 +42,8 @@ beforeAll(async () => {
   const build = Bun.spawnSync([process.execPath, join(ROOT, "build.ts"), "--target", "host", "--outdir", outdir], { cwd: ROOT, stderr: "pipe", stdout: "pipe" });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}${build.stdout.toString()}`);
   mkdirSync(bin);
-  // getconf: the daemon asks it for the page size (src/os/proc-info.ts pageSize) and fails without it.
-  for (const tool of ["sh", "sleep", "cat", "getconf", "busybox"]) {
+  // Only what the services run: the daemon itself needs no tool on PATH (not even getconf for the page size).
+  for (const tool of ["sh", "sleep", "cat", "busybox"]) {
     const path = Bun.which(tool, { PATH: "/usr/bin:/bin" });
     if (path === null) throw new Error(`the smoke test needs ${tool} in /usr/bin or /bin`);
     symlinkSync(path, join(bin, tool));

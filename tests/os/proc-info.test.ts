@@ -2,9 +2,11 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import {
+  auxvPageSize,
   findPortHolder,
   listGroupMembers,
   parseListeningInodes,
+  pageSize,
   parseProcStat,
   processCommand,
   readProcStat,
@@ -90,6 +92,29 @@ describe("readProcStat", () => {
     expect(readProcStat(await deadPid())).toBeUndefined();
     expect(readProcStat(0)).toBeUndefined();
     expect(readProcStat(-1)).toBeUndefined();
+  });
+});
+
+describe("pageSize", () => {
+  test("is the kernel's, as getconf reports it", () => {
+    const getconf = Bun.spawnSync(["getconf", "PAGESIZE"], { stdout: "pipe", stderr: "ignore" });
+    expect(pageSize()).toBe(Number(getconf.stdout.toString().trim()));
+  });
+
+  test("auxvPageSize finds AT_PAGESZ among the (type, value) pairs, and nothing without it", () => {
+    const auxv = (pairs: [number, number][]) => {
+      const buf = new Uint8Array(pairs.length * 16);
+      const view = new DataView(buf.buffer);
+      pairs.forEach(([type, value], i) => {
+        view.setBigUint64(i * 16, BigInt(type), true);
+        view.setBigUint64(i * 16 + 8, BigInt(value), true);
+      });
+      return buf;
+    };
+    expect(auxvPageSize(auxv([[33, 1234], [16, 99], [6, 16384], [0, 0]]))).toBe(16384);
+    expect(auxvPageSize(auxv([[33, 1234], [0, 0], [6, 4096]]))).toBeUndefined();
+    expect(auxvPageSize(new Uint8Array(0))).toBeUndefined();
+    expect(auxvPageSize(undefined)).toBeUndefined();
   });
 });
 
