@@ -15,7 +15,8 @@ export interface Child {
   terminating?: Promise<boolean>;
   /** Resolves once the exit has been handled and the service's state updated. */
   handled: Promise<void>;
-  health: ChildHealth;
+  /** Its readiness and liveness checks; absent when the service has none (ready once spawned). */
+  health?: ChildHealth;
   /** Set when the liveness probe, not the child, ended this run. */
   livenessFailure?: string;
   /** Its NOTIFY_SOCKET, for a `ready: {notify}` service. */
