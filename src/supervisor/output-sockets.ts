@@ -17,7 +17,7 @@
  * Anything that fails here (no listener, a refused connect) makes `open` return undefined,
  * and that spawn falls back to Bun's pipes: the sockets save memory, they are never needed.
  */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Socket, SocketListener } from "bun";
@@ -86,7 +86,7 @@ type Accepted = Feed | Uint8Array | undefined;
 
 export class OutputSockets {
   private listener: SocketListener<Accepted> | undefined;
-  private listening = false;
+  private failed = false;
   private path: string | undefined;
   private ownDir: string | undefined;
   private readonly waiting = new Map<string, Feed>();
@@ -98,10 +98,22 @@ export class OutputSockets {
   /** `socketPath`: where to listen, in a private (0700) directory; without it, in a fresh one under the temp dir. */
   constructor(private readonly socketPath?: string) {}
 
-  /** Two connected streams for one spawn, or undefined when they cannot be had. */
+  /**
+   * Two connected streams for one spawn, or undefined when they cannot be had. A socket file
+   * that has gone (its directory cleaned out from under the daemon) is listened on afresh, and
+   * the connects tried once more; the streams accepted before carry on either way.
+   */
   async open(): Promise<OutputPorts | undefined> {
     const path = this.listen();
     if (!path) return undefined;
+    const ports = await this.pair(path);
+    if (ports) return ports;
+    if (!existsSync(path)) this.relisten();
+    const again = this.listen();
+    return again ? this.pair(again) : undefined;
+  }
+
+  private async pair(path: string): Promise<OutputPorts | undefined> {
     const [out, err] = await Promise.allSettled([this.connect(path), this.connect(path)]);
     if (out.status === "rejected" || err.status === "rejected") {
       for (const r of [out, err]) if (r.status === "fulfilled") this.drop(r.value);
@@ -133,11 +145,13 @@ export class OutputSockets {
   /** The listener's path, listening on first use; undefined when it cannot listen. */
   private listen(): string | undefined {
     if (this.listener) return this.path;
-    if (this.listening) return undefined; // failed once: pipes from now on
-    this.listening = true;
+    if (this.failed) return undefined; // could not listen: pipes from now on
     try {
-      const path = this.socketPath ?? join(mkdtempSync(join(tmpdir(), "canopy-output-")), "output.sock");
-      if (!this.socketPath) this.ownDir = dirname(path);
+      let path = this.socketPath;
+      if (path === undefined) {
+        this.ownDir = mkdtempSync(join(tmpdir(), "canopy-output-"));
+        path = join(this.ownDir, "output.sock");
+      } else mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       rmSync(path, { force: true });
       this.listener = Bun.listen<Accepted>({ unix: path, socket: this.handlers() });
       chmodSync(path, 0o600);
@@ -147,9 +161,18 @@ export class OutputSockets {
       hookExit();
       return path;
     } catch {
+      this.failed = true;
       this.close();
       return undefined;
     }
+  }
+
+  /** Stops listening on a socket whose file has gone, keeping the connections it accepted, so `listen` binds a fresh one. */
+  private relisten(): void {
+    this.listener?.stop(false);
+    this.listener = undefined;
+    if (this.ownDir) rmSync(this.ownDir, { recursive: true, force: true });
+    this.ownDir = undefined;
   }
 
   private handlers() {

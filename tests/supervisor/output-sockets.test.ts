@@ -2,7 +2,7 @@
 // with real processes: what they write arrives on the right feed, in order; the end waits for
 // every process holding the stream; strangers are turned away; failure falls back to pipes.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Supervisor } from "../../src/supervisor.ts";
@@ -19,6 +19,13 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "canopy-out-test-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** A socket path no one can bind: its parent is a regular file. */
+function unbindable(): string {
+  const file = join(tempDir(), "a-file");
+  writeFileSync(file, "");
+  return join(file, "out.sock");
 }
 
 function hub(path?: string): OutputSockets {
@@ -153,10 +160,37 @@ describe("OutputSockets", () => {
   });
 
   test("a hub that cannot listen gives no ports", async () => {
-    const h = hub(join(tempDir(), "missing-dir", "out.sock"));
+    const h = hub(unbindable());
     expect(await h.open()).toBeUndefined();
     expect(await h.open()).toBeUndefined();
   });
+
+  test("when its socket file is deleted, the next spawn listens afresh, and streams opened before carry on", async () => {
+    const dir = tempDir();
+    const path = join(dir, "run", "out.sock");
+    const h = hub(path);
+    const before = await openPorts(h);
+    const early = collect(before.stdout);
+    collect(before.stderr);
+    // A child that writes once now and once after its stdout's socket file is gone.
+    const gate = join(dir, "go");
+    const proc = spawnOn(before, `echo first; while [ ! -e '${gate}' ]; do sleep 0.05; done; echo second`);
+    await waitFor(() => early.text() === "first\n", "the first line");
+    rmSync(join(dir, "run"), { recursive: true, force: true });
+
+    const after = await openPorts(h);
+    expect(statSync(path).isSocket()).toBe(true);
+    const late = collect(after.stdout);
+    collect(after.stderr);
+    expect(await spawnOn(after, "echo through-the-new-listener").exited).toBe(0);
+    await late.ended;
+    expect(late.text()).toBe("through-the-new-listener\n");
+
+    writeFileSync(gate, "");
+    expect(await proc.exited).toBe(0);
+    await early.ended;
+    expect(early.text()).toBe("first\nsecond\n");
+  }, 30_000);
 });
 
 describe("the Supervisor's output sockets", () => {
@@ -178,7 +212,7 @@ describe("the Supervisor's output sockets", () => {
   });
 
   test("without a listener (a path it cannot bind, or null) output still comes, through pipes", async () => {
-    await echoOnce(join(tempDir(), "missing-dir", "out.sock"));
+    await echoOnce(unbindable());
     await echoOnce(null);
   });
 });
