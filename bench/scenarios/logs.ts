@@ -83,7 +83,7 @@ export const scenario: Scenario = {
         },
       },
       {
-        // The ceiling of any supervisor that keeps the lines: no reader at all, the child appending to a fresh file itself.
+        // What keeping the lines costs with no supervisor at all: no reader, the child appending to a fresh file itself.
         name: "floor: > file (no reader)",
         run: async () => {
           rmSync(floorLog, { force: true });
