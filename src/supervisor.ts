@@ -27,7 +27,6 @@ import { terminateGroup, waitGroupGone } from "./supervisor/terminate.ts";
 import type {
   ProbeSpec,
   ServiceState,
-  ServiceStatus,
   SpawnRequest,
   StartError,
   SupervisedProc,
@@ -42,6 +41,7 @@ export type {
   OutputRun,
   ServiceState,
   ServiceStatus,
+  SpawnIo,
   SpawnRequest,
   StartError,
   SupervisedProc,
