@@ -1,6 +1,6 @@
 /** CPU and memory per service, summed over its process group, sampled only when asked. */
 import { readFileSync } from "node:fs";
-import { pageSize, scanProcStats } from "../os/proc-info.ts";
+import { pageSize, scanProcStats, ZOMBIE } from "../os/proc-info.ts";
 
 export interface Usage {
   cpuPercent: number;
@@ -74,8 +74,6 @@ function readUptimeSeconds(): number | undefined {
 
 /** The shortest window a CPU share is measured over; shorter ones are a few clock ticks of noise. */
 const MIN_WINDOW_MS = 500;
-
-const ZOMBIE = "Z".charCodeAt(0);
 
 /** USER_HZ: 100 on every Linux the kernel ABI allows userspace to see. */
 const CLOCK_TICKS = 100;

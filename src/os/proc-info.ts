@@ -33,6 +33,8 @@ export interface StatFields {
   rssPages: number;
 }
 
+/** `StatFields.state` of a zombie. */
+export const ZOMBIE = "Z".charCodeAt(0);
 const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
 const SPACE = 0x20;
@@ -154,14 +156,14 @@ export function scanProcStats(visit: (stat: Readonly<StatFields>) => void): void
   }
 }
 
-/** Pids of the processes in process group `pgid` that are not finished; [] without /proc. */
+/** Pids of the processes in process group `pgid` that are not finished, ascending; [] without /proc. */
 export function listGroupMembers(pgid: number): number[] {
+  // One scan with no objects per process: a stop polls this until its group is gone.
   const members: number[] = [];
-  for (const pid of listPids()) {
-    const stat = readProcStat(pid);
-    if (stat !== undefined && stat.pgid === pgid && !isFinished(stat)) members.push(pid);
-  }
-  return members;
+  scanProcStats((stat) => {
+    if (stat.pgid === pgid && !(stat.state === ZOMBIE && noThreadLeft(stat.pid))) members.push(stat.pid);
+  });
+  return members.sort((a, b) => a - b);
 }
 
 /**
@@ -171,9 +173,13 @@ export function listGroupMembers(pgid: number): number[] {
  * zombie with threads left in /proc/<pid>/task is not finished yet.
  */
 export function isFinished(stat: ProcStat): boolean {
-  if (stat.state !== "Z") return false;
+  return stat.state === "Z" && noThreadLeft(stat.pid);
+}
+
+/** True when a zombie `pid` has at most its main thread left in /proc/<pid>/task (or is gone). */
+function noThreadLeft(pid: number): boolean {
   try {
-    return readdirSync(`/proc/${stat.pid}/task`).length <= 1;
+    return readdirSync(`/proc/${pid}/task`).length <= 1;
   } catch {
     return true;
   }
