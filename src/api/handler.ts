@@ -2,17 +2,12 @@
 import { CanopyError, isCanopyError } from "../errors.ts";
 import type { DaemonControl } from "./control.ts";
 import { followStream } from "./follow.ts";
+import { refuseRequestBody } from "./request-body.ts";
 import type { LogEntry, StatusDocument } from "./wire.ts";
 
 const NAME_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const MAX_TAIL = 100_000;
 const DEFAULT_TAIL = 100;
-/**
- * The servers' `maxRequestBodySize`: Bun refuses a longer declared body (413) before the
- * handler runs. The API takes no body at all (see `route`), so this only bounds what Bun
- * may buffer for a request that carries one anyway.
- */
-export const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
 type Action = "start" | "stop" | "restart";
 
@@ -29,9 +24,9 @@ export function createHandler(control: DaemonControl): (req: Request) => Promise
 
 async function route(control: DaemonControl, req: Request): Promise<Response> {
   const url = new URL(req.url);
-  // Every parameter is in the path or the query: a body is never read, so never accepted
-  // (a POST with a stray JSON body must not act as if the body were understood).
-  if (hasBody(req)) throw new CanopyError("bad_request", "the control API takes no request body; parameters go in the path and query string");
+  // A body is never read, so never accepted (a POST with a stray JSON body must not act as
+  // if the body were understood); checked first, so a huge one is refused on any route.
+  refuseRequestBody(req);
   const parts = url.pathname.split("/").filter((p) => p !== "");
   if (parts[0] !== "v1") throw new CanopyError("not_found", `no such route: ${url.pathname}`);
   const [, resource, rawName, action, ...rest] = parts;
@@ -104,11 +99,6 @@ function logsResponse(
 
 function ndjson(stream: ReadableStream<Uint8Array>): Response {
   return new Response(stream, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
-}
-
-function hasBody(req: Request): boolean {
-  const length = req.headers.get("content-length");
-  return req.headers.has("transfer-encoding") || (length !== null && length.trim() !== "0");
 }
 
 function serviceName(raw: string): string {

@@ -1,7 +1,8 @@
 /** One running daemon: a Supervisor for one config, its state on disk and its control socket. */
 import { chmodSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createHandler, MAX_REQUEST_BODY_BYTES } from "../api/handler.ts";
+import { createHandler } from "../api/handler.ts";
+import { SERVER_MAX_REQUEST_BODY_SIZE } from "../api/request-body.ts";
 import type { EventEntry, LogEntry } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
 import { Orchestrator } from "../orchestration/orchestrator.ts";
@@ -263,7 +264,7 @@ function serveSocket(socketPath: string, fetch: (req: Request) => Promise<Respon
   try {
     const server = Bun.serve({
       unix: socketPath,
-      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+      maxRequestBodySize: SERVER_MAX_REQUEST_BODY_SIZE,
       fetch: (req, srv) => {
         // `logs -f` of a quiet service may send nothing for minutes.
         srv.timeout(req, 0);

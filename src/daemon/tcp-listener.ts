@@ -13,7 +13,8 @@
  *   to this function can open the API to the network by mistake.
  */
 import { readFileSync } from "node:fs";
-import { errorResponse, MAX_REQUEST_BODY_BYTES } from "../api/handler.ts";
+import { errorResponse } from "../api/handler.ts";
+import { SERVER_MAX_REQUEST_BODY_SIZE } from "../api/request-body.ts";
 import { isLoopbackHost } from "../config/listen.ts";
 import type { ControlConfig } from "../config/types.ts";
 import { CanopyError } from "../errors.ts";
@@ -44,7 +45,7 @@ export function startTcpListener(control: ControlConfig, handler: (req: Request)
     server = Bun.serve({
       hostname: host,
       port,
-      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+      maxRequestBodySize: SERVER_MAX_REQUEST_BODY_SIZE,
       fetch: (req, srv) => {
         if (!authorized(req.headers.get("authorization"), expected)) return unauthorized();
         // `logs -f` of a quiet service may send nothing for minutes.

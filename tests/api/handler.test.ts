@@ -247,6 +247,25 @@ describe("errors", () => {
     const body = await expectError(c, "POST", "/v1/services/web/stop", 500, "internal");
     expect(body.error_description).toContain("boom");
   });
+
+  test("a body is refused unread on any route: over 64 KiB declared is 413 payload_too_large, else 400 bad_request", async () => {
+    const c = fakeControl();
+    const refusal = async (path: string, headers: Record<string, string>, body?: string) => {
+      const res = await call(c, "POST", path, { headers, body });
+      const json = (await res.json()) as Record<string, unknown>;
+      return { path, status: res.status, error_type: json.error_type, described: typeof json.error_description === "string" };
+    };
+    const huge = { "content-length": String(4 * 1024 * 1024) };
+    for (const path of ["/v1/services/web/restart", "/v1/shutdown", "/v1/services", "/v1/no-such-route", "/"]) {
+      expect(await refusal(path, huge)).toEqual({ path, status: 413, error_type: "payload_too_large", described: true });
+    }
+    const path = "/v1/services/web/stop";
+    expect(await refusal(path, { "content-length": String(64 * 1024 + 1) })).toMatchObject({ status: 413, error_type: "payload_too_large" });
+    expect(await refusal(path, { "content-length": String(64 * 1024) })).toMatchObject({ status: 400, error_type: "bad_request" });
+    expect(await refusal(path, { "content-type": "application/json", "content-length": "14" }, '{"force":true}')).toMatchObject({ status: 400, error_type: "bad_request" });
+    expect(await refusal(path, { "transfer-encoding": "chunked" })).toMatchObject({ status: 400, error_type: "bad_request" });
+    expect(c.calls).toEqual([]);
+  });
 });
 
 const readerOf = (stream: ReadableStream<Uint8Array>) => stream.getReader();

@@ -1,8 +1,9 @@
-/** Errors through the real socket: unknown services, malformed requests, unknown routes, wrong methods; socket permissions. */
+/** Errors through the real socket: unknown services, malformed requests, unknown routes, wrong methods, huge bodies; socket permissions. */
 import { afterEach, expect, test } from "bun:test";
-import { statSync } from "node:fs";
+import { chmodSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { type TempProject, tempProject } from "../helpers/cli.ts";
+import { freePort } from "../helpers/net.ts";
 
 let project: TempProject | undefined;
 
@@ -54,6 +55,38 @@ test("unknown service, malformed request, unknown route and wrong method answer 
   const ok = await api(p, "/v1/services/printer");
   expect(ok.status).toBe(200);
   expect(ok.body.status).toBe("running");
+}, 60_000);
+
+// Regression: Bun answered a body over maxRequestBodySize itself, with a bare 413 and no JSON.
+test("a 4 MiB POST is 413 payload_too_large with an error body, on the unix socket and on the TCP control listener", async () => {
+  const p = (project = tempProject());
+  const port = freePort();
+  const token = "t0ken-for-the-body-test";
+  chmodSync(p.writeFile("control.token", `${token}\n`), 0o600);
+  p.writeConfig({ control: { listen: `127.0.0.1:${port}`, token_file: "control.token" }, services: { printer: p.printer(3) } });
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  const before = await p.status();
+
+  const body = new Uint8Array(4 * 1024 * 1024).fill(0x61);
+  const post = async (via: "unix" | "tcp", path: string) => {
+    const init = { method: "POST", body };
+    const res =
+      via === "unix"
+        ? await fetch(`http://canopy${path}`, { ...init, unix: p.socketPath })
+        : await fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  for (const via of ["unix", "tcp"] as const) {
+    for (const path of ["/v1/services/printer/restart", "/v1/shutdown", "/v1/services", "/v1/nothing-here"]) {
+      const r = await post(via, path);
+      expect({ via, path, status: r.status, error_type: r.body.error_type }).toEqual({ via, path, status: 413, error_type: "payload_too_large" });
+      expect(r.body.error_description).toContain("4194304 bytes");
+    }
+  }
+  // Refused, never acted on: the same daemon and the same process.
+  const after = await p.status();
+  expect(after.daemon.pid).toBe(before.daemon.pid);
+  expect(after.services[0]?.pid).toBe(before.services[0]?.pid as number);
 }, 60_000);
 
 test("the socket is 0600 in a 0700 directory, even under umask 000", async () => {
