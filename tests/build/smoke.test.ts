@@ -1,6 +1,7 @@
 /**
  * The standalone executable on its own: built once, then run with a PATH that holds no bun and no node
- * (only sh, sleep, cat, getconf and busybox) through init, doctor, up -d, status, restart, logs, service --print and down.
+ * (only sh, sleep, cat and static-files, a file server the test compiles from its fixture) through init,
+ * doctor, up -d, status, restart, logs, service --print and down. Nothing beyond coreutils comes from the machine.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -15,9 +16,10 @@ const outdir = join(root, "dist");
 const bin = join(root, "bin");
 const project = join(root, "project");
 const exe = join(outdir, "canopy");
+const FILE_SERVER = join(import.meta.dir, "fixtures", "static-files.ts");
 let port = 0;
 
-/** Runs the built canopy with nothing but a PATH of sh/sleep/cat/getconf/busybox, a HOME and a state folder. */
+/** Runs the built canopy with nothing but a PATH of sh/sleep/cat/static-files, a HOME and a state folder. */
 async function canopy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const p = Bun.spawn([exe, ...args], {
     cwd: project,
@@ -38,18 +40,28 @@ async function status(): Promise<StatusDocument> {
   return JSON.parse(r.stdout) as StatusDocument;
 }
 
+/** Runs a build to completion; throws with its output when it fails. */
+async function build(what: string, argv: string[]): Promise<void> {
+  const p = Bun.spawn(argv, { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([p.stdout.text(), p.stderr.text(), p.exited]);
+  if (code !== 0) throw new Error(`${what} failed: ${stderr}${stdout}`);
+}
+
 beforeAll(async () => {
-  const build = Bun.spawnSync([process.execPath, join(ROOT, "build.ts"), "--target", "host", "--outdir", outdir], { cwd: ROOT, stderr: "pipe", stdout: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}${build.stdout.toString()}`);
   mkdirSync(bin);
+  await Promise.all([
+    build("canopy's build", [process.execPath, join(ROOT, "build.ts"), "--target", "host", "--outdir", outdir]),
+    // The web service's server, a standalone executable too: the test brings it, the machine need not.
+    build("the static-files fixture's build", [process.execPath, "build", "--compile", FILE_SERVER, "--outfile", join(bin, "static-files")]),
+  ]);
   // Only what the services run: the daemon itself needs no tool on PATH (not even getconf for the page size).
-  for (const tool of ["sh", "sleep", "cat", "busybox"]) {
+  for (const tool of ["sh", "sleep", "cat"]) {
     const path = Bun.which(tool, { PATH: "/usr/bin:/bin" });
     if (path === null) throw new Error(`the smoke test needs ${tool} in /usr/bin or /bin`);
     symlinkSync(path, join(bin, tool));
   }
   mkdirSync(join(project, "www"), { recursive: true });
-  writeFileSync(join(project, "www", "index.html"), "hello from busybox\n");
+  writeFileSync(join(project, "www", "index.html"), "hello from static-files\n");
   port = await freePort();
 }, 60_000);
 
@@ -64,14 +76,14 @@ test("the executable alone runs a stack end to end", async () => {
   expect(Bun.which("node", { PATH: bin })).toBeNull();
 
   // The marker comment puts the project folder in each service's argv, so cleanup can find strays.
-  const web = `exec busybox httpd -f -p 127.0.0.1:$PORT -h ${project}/www`;
+  const web = `exec static-files 127.0.0.1 $PORT ${project}/www`;
   const ticker = `i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.2; done # ${project}`;
   const init = await canopy(["init", "--name", "web", "--cmd", web, "--port", String(port), "--name", "ticker", "--cmd", ticker, "--port", ""]);
   expect(init.stderr).toBe("");
   expect(init.code).toBe(0);
 
   const doctor = await canopy(["doctor"]);
-  expect(doctor.stdout).toContain(`ok    web: command ${bin}/busybox (under /bin/sh -c)`);
+  expect(doctor.stdout).toContain(`ok    web: command ${bin}/static-files (under /bin/sh -c)`);
   expect(doctor.stdout).toEndWith("All checks passed.\n");
   expect(doctor.code).toBe(0);
 
@@ -83,7 +95,7 @@ test("the executable alone runs a stack end to end", async () => {
 
   const before = await status();
   expect(before.services.map((s) => [s.name, s.status])).toEqual([["web", "running"], ["ticker", "running"]]);
-  expect(await httpGet(port)).toBe("hello from busybox\n");
+  expect(await httpGet(port)).toBe("hello from static-files\n");
   const oldWeb = before.services[0]?.pid as number;
 
   const restart = await canopy(["restart", "web"]);
@@ -93,7 +105,7 @@ test("the executable alone runs a stack end to end", async () => {
   expect(after.services[0]?.status).toBe("running");
   expect(newWeb).not.toBe(oldWeb);
   expect(pidAlive(oldWeb)).toBe(false);
-  expect(await httpGet(port)).toBe("hello from busybox\n");
+  expect(await httpGet(port)).toBe("hello from static-files\n");
 
   const logs = await waitFor(async () => {
     const r = await canopy(["logs", "ticker", "-n", "5"]);
