@@ -5,8 +5,10 @@
  * request; `env` values never appear in status, the API, or the daemon's files; log files
  * are 0600.
  *
- * Needs root (CI runs as root): it creates the user `canopytest` (useradd -M) if missing and
- * runs a client as that user (Bun.spawn with uid/gid, which also drops supplementary groups).
+ * Needs root (CI runs as root) to run a client as a second user: the unprivileged uid/gid
+ * 65534 (`nobody`/`nogroup` on Debian), dropped to for that one process (Bun.spawn with
+ * uid/gid, which also clears supplementary groups). No account is created: the machine's
+ * `getent passwd` is the same after the file as before.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
@@ -20,8 +22,11 @@ import { BUN, type TempProject, tempProject } from "../helpers/cli.ts";
 import { freePort, pidsWithMarker, portAccepts } from "../helpers/net.ts";
 import { cleanupProject, socketInodes, tcpListenersOf, tcpListenInodes, waitGone } from "./helpers.ts";
 
-const USER = "canopytest";
+/** The second user: the kernel's overflow uid/gid, unprivileged, present on every Debian as nobody/nogroup. */
+const NOBODY = 65534;
+const USER = `uid ${NOBODY}`;
 let other: { uid: number; gid: number; home: string; bun: string };
+let accountsBefore = "";
 const cleanupDirs: string[] = [];
 let project: TempProject | undefined;
 
@@ -31,15 +36,17 @@ function privateTemp(prefix: string): string {
   return dir;
 }
 
+/** The machine's accounts, to prove the tests add none. */
+function accounts(): string {
+  const r = Bun.spawnSync(["getent", "passwd"], { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`getent passwd exited ${r.exitCode}: ${r.stderr.toString()}`);
+  return r.stdout.toString();
+}
+
 beforeAll(async () => {
-  expect(process.getuid?.()).toBe(0); // creating a user and switching to it needs root (CI runs as root)
-  if (Bun.spawnSync(["id", "-u", USER]).exitCode !== 0) {
-    const made = Bun.spawnSync(["useradd", "-M", "-s", "/usr/sbin/nologin", USER], { stderr: "pipe" });
-    if (made.exitCode !== 0) throw new Error(`useradd ${USER} failed: ${made.stderr.toString()}`);
-  }
-  const uid = Number(Bun.spawnSync(["id", "-u", USER]).stdout.toString().trim());
-  const gid = Number(Bun.spawnSync(["id", "-g", USER]).stdout.toString().trim());
-  expect(uid).toBeGreaterThan(0);
+  expect(process.getuid?.()).toBe(0); // switching a client to another uid needs root (CI runs as root)
+  accountsBefore = accounts();
+  const [uid, gid] = [NOBODY, NOBODY];
   const home = privateTemp("canopy-sec-home-");
   chmodSync(home, 0o755);
   chownSync(home, uid, gid);
@@ -52,6 +59,9 @@ beforeAll(async () => {
     chmodSync(bun, 0o755);
   }
   other = { uid, gid, home, bun };
+  // The client really runs as that user alone: its uid, gid and groups are 65534 and nothing else.
+  const ids = Bun.spawnSync(["sh", "-c", "id -u; id -g; id -G"], { uid, gid, cwd: home, env: { PATH: "/usr/bin:/bin" }, stdout: "pipe" });
+  expect(ids.stdout.toString().split("\n")).toEqual([`${NOBODY}`, `${NOBODY}`, `${NOBODY}`, ""]);
 });
 
 afterEach(async () => {
@@ -132,7 +142,7 @@ test("socket 0600 in a 0700 directory, state files private even under umask 000;
   }
   // …and is refused by the daemon's: permission denied, by the directory and the socket's mode.
   const denied = await asOtherUser(CONNECT, [p.socketPath]);
-  console.log(`security: ${USER} (uid ${other.uid}) connecting to the daemon socket: ${JSON.stringify(denied)}`);
+  console.log(`security: ${USER} connecting to the daemon socket: ${JSON.stringify(denied)}`);
   expect(denied.connected).toBe(false);
   expect(denied.code).toBe("EACCES");
   // Reading the daemon's files is refused too.
@@ -316,3 +326,7 @@ test("env values never appear in status, the API, events, logs or the daemon's f
   expect(down.stdout + down.stderr).not.toContain(secret);
   await waitGone(doc.daemon.pid, "the daemon to exit after down");
 }, 60_000);
+
+test("no account was added: getent passwd lists the same users as before these tests", () => {
+  expect(accounts()).toBe(accountsBefore);
+});
