@@ -2,11 +2,13 @@
 # Installs Canopy, the process supervisor, as one executable named `canopy`.
 #
 #   curl -fsSL https://github.com/canopy-sh/canopy/releases/latest/download/install.sh | sh
-#   ./install.sh          (from a source checkout: builds the host binary with the checkout's Bun)
+#   ./install.sh          (from a source checkout: builds the host binary with the checkout's Bun,
+#                          unless CANOPY_VERSION or CANOPY_DOWNLOAD_URL asks for a download)
 #
 # Environment:
 #   CANOPY_VERSION       release to install, e.g. 0.2.0 (default: the latest release)
 #   CANOPY_DOWNLOAD_URL  base URL holding canopy-<os>-<arch> and SHA256SUMS (overrides CANOPY_VERSION)
+#   Either one means download and verify the checksum, even from a checkout.
 #   CANOPY_INSTALL_DIR   where `canopy` goes (default: ~/.local/bin, or /usr/local/bin as root)
 #   CANOPY_OS            skip OS detection: linux or darwin
 #   CANOPY_ARCH          skip CPU detection: x64 or arm64
@@ -75,6 +77,15 @@ install_dir() {
     echo "$HOME/.local/bin"
   else
     die "HOME is not set; set CANOPY_INSTALL_DIR"
+  fi
+}
+
+# Prints the setting that asks for a download (CANOPY_DOWNLOAD_URL or CANOPY_VERSION), or nothing.
+download_setting() {
+  if [ -n "${CANOPY_DOWNLOAD_URL:-}" ]; then
+    echo CANOPY_DOWNLOAD_URL
+  elif [ -n "${CANOPY_VERSION:-}" ]; then
+    echo CANOPY_VERSION
   fi
 }
 
@@ -160,6 +171,7 @@ main() {
   asset="canopy-$os-$arch"
   dir=$(install_dir) || exit 1
   checkout=$(source_checkout)
+  setting=$(download_setting)
 
   mkdir -p "$dir" 2>/dev/null || die "cannot create $dir (set CANOPY_INSTALL_DIR to a writable directory)"
   [ -w "$dir" ] || die "cannot write to $dir (set CANOPY_INSTALL_DIR, or run as root)"
@@ -168,7 +180,8 @@ main() {
   # The new binary is staged next to its destination so the final mv is an atomic rename.
   TMP_BIN=$(mktemp "$dir/.canopy.XXXXXX") || die "cannot create a temporary file in $dir"
 
-  if [ -n "$checkout" ]; then
+  # An explicit download setting wins over the checkout: it asks for a verified release.
+  if [ -n "$checkout" ] && [ -z "$setting" ]; then
     build_from_checkout "$checkout"
     cp "$checkout/dist/canopy" "$TMP_BIN" || die "cannot copy $checkout/dist/canopy to $dir"
     what="built $asset from the checkout at $checkout"
@@ -185,6 +198,7 @@ main() {
     got=$(sha256_of "$TMP_BIN") || exit 1
     [ "$got" = "$want" ] || die "checksum mismatch for $asset (expected $want, got $got); refusing to install"
     what="downloaded $asset from $base (sha256 verified)"
+    if [ -n "$checkout" ]; then what="$what, not built from the checkout at $checkout: $setting is set"; fi
   fi
 
   chmod 755 "$TMP_BIN" || die "cannot chmod $TMP_BIN"
@@ -196,7 +210,6 @@ main() {
   TMP_BIN=""
   new=$("$target" --version </dev/null 2>/dev/null | head -n 1)
 
-  say "$what"
   if [ "$existed" = 1 ] && [ -n "$new" ] && [ "$old" = "$new" ]; then
     say "reinstalled $new at $target"
   elif [ "$existed" = 1 ]; then
@@ -213,6 +226,8 @@ main() {
       ;;
     *) say "$dir is not on your PATH; add it with: export PATH=\"$dir:\$PATH\" (e.g. in ~/.profile)" ;;
   esac
+  # The last line says which way the binary came: built here, or downloaded and verified.
+  say "$what"
 }
 
 main "$@"

@@ -55,6 +55,8 @@ describe.each(shells())("install.sh under %s", (...shell: string[]) => {
     expect(r.stdout).toContain(`installed canopy 9.9.9 (test) to ${box.bin}/canopy`);
     // The install dir is not on PATH here, so the script says how to add it.
     expect(r.stdout).toContain(`export PATH="${box.bin}:$PATH"`);
+    // The last line says which way the binary came.
+    expect(out.at(-1)).toBe(`canopy: downloaded canopy-linux-x64 from ${release.url} (sha256 verified)`);
     expect(release.requests.sort()).toEqual(["SHA256SUMS", "canopy-linux-x64"]);
     expectNoLeftovers(["canopy"]);
   });
