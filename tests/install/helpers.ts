@@ -4,6 +4,7 @@ import { expect } from "bun:test";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { requireTool } from "../helpers/system-tool.ts";
 
 /** install.sh in this checkout. */
 export const INSTALL_SH = join(import.meta.dir, "..", "..", "install.sh");
@@ -22,7 +23,11 @@ export function cleanupTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** The shells install.sh must work under: `sh` always, dash, busybox sh and bash when installed. */
+/**
+ * The shells install.sh runs under here: `sh` (the machine's, as `curl | sh` uses) always;
+ * dash, busybox sh and bash as extra coverage where installed. None is required: a fresh
+ * machine with only its own `sh` runs every install test once, under that shell.
+ */
 export function shells(): string[][] {
   const found: string[][] = [["sh"]];
   if (Bun.which("dash")) found.push(["dash"]);
@@ -46,6 +51,9 @@ export type FakeRelease = { dir: string; url: string; requests: string[]; stop: 
 
 /** Serves a fresh, empty release directory; fill it with `publish`. */
 export function serveRelease(): FakeRelease {
+  // install.sh downloads with curl (wget is its fallback, tested where installed): the tests
+  // need a real one, installed as root on Debian when missing, else a failure naming the package.
+  requireTool("curl", "curl");
   const dir = tempDir("canopy-release-");
   const requests: string[] = [];
   const server = Bun.serve({
@@ -140,7 +148,6 @@ export async function run(cmd: string[], env: Record<string, string>, opts: { cw
   return { stdout, stderr, code };
 }
 
-/** Non-empty lines of some output. */
 /** What `<path> --version` prints (a bare PATH: the binary must stand alone); fails the test on a non-zero exit. */
 export async function versionOf(path: string): Promise<string> {
   const r = await run([path, "--version"], { PATH: "/usr/bin:/bin" });
@@ -148,6 +155,7 @@ export async function versionOf(path: string): Promise<string> {
   return r.stdout.trim();
 }
 
+/** Non-empty lines of some output. */
 export function lines(text: string): string[] {
   return text.split("\n").filter((l) => l.trim() !== "");
 }
