@@ -1,6 +1,7 @@
 /** The control API as a `(Request) → Response` function over a DaemonControl: no socket needed to test it. */
 import { CanopyError, isCanopyError } from "../errors.ts";
 import type { DaemonControl } from "./control.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus.ts";
 import { followStream } from "./follow.ts";
 import type { LogEntry, StatusDocument } from "./wire.ts";
 
@@ -33,6 +34,11 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
   // (a POST with a stray JSON body must not act as if the body were understood).
   if (hasBody(req)) throw new CanopyError("bad_request", "the control API takes no request body; parameters go in the path and query string");
   const parts = url.pathname.split("/").filter((p) => p !== "");
+  // Where Prometheus looks by default, outside /v1: the exposition format has its own versioning.
+  if (url.pathname === "/metrics") {
+    allow(req, "GET");
+    return new Response(control.metrics(), { headers: { "content-type": PROMETHEUS_CONTENT_TYPE } });
+  }
   if (parts[0] !== "v1") throw new CanopyError("not_found", `no such route: ${url.pathname}`);
   const [, resource, rawName, action, ...rest] = parts;
 
@@ -81,6 +87,10 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
     allow(req, "POST");
     return json(await control.reload(flag(url.searchParams.get("dry_run"))));
   }
+  if (resource === "notify" && rawName === "test" && action === undefined) {
+    allow(req, "POST");
+    return json(await control.notifyTest());
+  }
   if (resource === "shutdown" && rawName === undefined) {
     allow(req, "POST");
     await control.shutdown();
@@ -99,7 +109,8 @@ function logsResponse(
   const names = services ?? control.list(false).map((s) => s.name);
   const backlog: LogEntry[] = names.flatMap((name) => control.logs(name, tail) ?? []);
   if (!flag(url.searchParams.get("follow"))) return json({ lines: backlog });
-  return ndjson(followStream((push, end) => control.subscribe(services, push, end), backlog, signal));
+  const onDrop = (entry: LogEntry) => control.droppedLine(entry.service);
+  return ndjson(followStream((push, end) => control.subscribe(services, push, end), backlog, signal, onDrop));
 }
 
 function ndjson(stream: ReadableStream<Uint8Array>): Response {

@@ -88,6 +88,15 @@ function fakeControl(): Fake {
       return { applied: !dryRun, plan: { added: ["new"], removed: [], changed: [], unchanged: ["a"] }, warnings: [] };
     },
     shutdown: async () => void calls.push("shutdown"),
+    droppedLine: (service) => void calls.push(`dropped:${service}`),
+    metrics: () => {
+      calls.push("metrics");
+      return "# HELP canopy_daemon_start_time_seconds x\n# TYPE canopy_daemon_start_time_seconds gauge\ncanopy_daemon_start_time_seconds 1\n";
+    },
+    notifyTest: async () => {
+      calls.push("notify-test");
+      return { event: { event: "test" }, results: [{ notifier: "command", ok: true }] };
+    },
     emit: (e) => {
       for (const sub of subscribers) if (!sub.services || sub.services.includes(e.service)) sub.onEntry(e);
     },
