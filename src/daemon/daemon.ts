@@ -173,6 +173,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         log("stopping every service");
         stateWatch?.stop();
         await orchestrator.stopAll();
+        notifier.abandon();
         if (!displaced) records.clear();
         logs.endAll();
         events.endAll();

@@ -8,6 +8,8 @@ export interface AttemptOptions {
   cwd: string;
   /** The environment the command starts from (the daemon's), CANOPY_EVENT_* added on top. */
   baseEnv: Record<string, string | undefined>;
+  /** Aborted when the daemon stops: a command still running is killed, a request cancelled. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -29,14 +31,19 @@ export async function runNotifyCommand(argv: string[], payload: NotifyPayload, o
     return { notifier: "command", ok: false, error: `could not run ${argv[0]}: ${(err as Error).message}` };
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
+  let onAbort = () => {};
+  const cut = new Promise<"timeout" | "aborted">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), opts.timeoutMs);
+    onAbort = () => resolve("aborted");
+    opts.signal?.addEventListener("abort", onAbort);
   });
-  const outcome = await Promise.race([proc.exited, timedOut]);
+  const outcome = opts.signal?.aborted ? "aborted" : await Promise.race([proc.exited, cut]);
   clearTimeout(timer);
-  if (outcome === "timeout") {
+  opts.signal?.removeEventListener("abort", onAbort);
+  if (outcome === "timeout" || outcome === "aborted") {
     killGroup(proc.pid);
-    return { notifier: "command", ok: false, error: `timed out after ${opts.timeoutMs}ms (killed)` };
+    const why = outcome === "timeout" ? `timed out after ${opts.timeoutMs}ms` : "the daemon is stopping";
+    return { notifier: "command", ok: false, error: `${why} (killed)` };
   }
   if (outcome === 0) return { notifier: "command", ok: true };
   const how = proc.signalCode ? `killed by ${proc.signalCode}` : `exited ${outcome}`;
@@ -51,7 +58,7 @@ export async function postNotifyWebhook(url: string, payload: NotifyPayload, opt
       headers: { "content-type": "application/json" },
       body: JSON.stringify(payload),
       redirect: "manual",
-      signal: AbortSignal.timeout(opts.timeoutMs),
+      signal: opts.signal ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.signal]) : AbortSignal.timeout(opts.timeoutMs),
     });
     // The body is not read: dropping it closes the connection rather than waiting on a slow sender.
     void res.body?.cancel().catch(() => {});

@@ -45,6 +45,8 @@ export class Notifier {
   private readonly failures: Record<NotifierKind, number> = { command: 0, webhook: 0 };
   private readonly attempt: NonNullable<NotifierOptions["attempt"]>;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Aborted by `abandon`: in-flight commands are killed, requests cancelled, retries stop. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly opts: NotifierOptions) {
     this.attempt = opts.attempt ?? defaultAttempt;
@@ -68,6 +70,7 @@ export class Notifier {
       if (!has(config, kind)) continue;
       const lane = this.lanes[kind];
       lane.queue.capacity = config.queue;
+      if (this.stopping.signal.aborted) return;
       if (!lane.queue.push(payload)) {
         this.failures[kind]++;
         this.opts.log(`notify: ${describe(kind, config)}: queue full (${config.queue}), dropped ${summary(payload)}`);
@@ -96,6 +99,23 @@ export class Notifier {
     );
   }
 
+  /**
+   * At shutdown: what is still queued will not be delivered — counted as failures and logged, not
+   * lost silently — and what is in flight is cut short (a command's process group killed), and
+   * counted and logged as it fails.
+   */
+  abandon(): void {
+    for (const kind of KINDS) {
+      const lane = this.lanes[kind];
+      const left = lane.queue.length;
+      while (lane.queue.shift()) {}
+      if (left === 0) continue;
+      this.failures[kind] += left;
+      this.opts.log(`notify: ${kind}: ${left} queued event(s) not delivered, the daemon is stopping`);
+    }
+    this.stopping.abort();
+  }
+
   counts(): NotifySnapshot {
     return { sent: { ...this.sent }, failures: { ...this.failures } };
   }
@@ -122,7 +142,7 @@ export class Notifier {
       if (now && has(now, kind)) config = now;
       attempts++;
       result = await this.attempt(kind, config, payload, this.attemptOptions(config));
-      if (result.ok || retry >= config.retries) break;
+      if (result.ok || retry >= config.retries || this.stopping.signal.aborted) break;
     }
     this.record(kind, config, payload, result, attempts);
   }
@@ -138,7 +158,7 @@ export class Notifier {
   }
 
   private attemptOptions(config: NotifyConfig): AttemptOptions {
-    return { timeoutMs: config.timeoutMs, cwd: this.opts.cwd(), baseEnv: this.opts.baseEnv ?? process.env };
+    return { timeoutMs: config.timeoutMs, cwd: this.opts.cwd(), baseEnv: this.opts.baseEnv ?? process.env, signal: this.stopping.signal };
   }
 }
 

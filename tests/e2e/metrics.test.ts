@@ -13,7 +13,7 @@ let project: TempProject | undefined;
 afterEach(async () => {
   await project?.cleanup();
   project = undefined;
-});
+}, 60_000);
 
 /** `name{labels} value` lines, keyed by the name and its labels as written; comments skipped. */
 function parseSamples(text: string): Map<string, number> {
@@ -108,7 +108,7 @@ test.skipIf(process.platform !== "linux")("/metrics passes promtool, matches sta
   expect(tcp.status).toBe(200);
   expect(tcp.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
   expect(parseSamples(await tcp.text()).get('canopy_service_restarts_total{service="flaky"}')).toBe(2);
-});
+}, 60_000);
 
 test.skipIf(process.platform !== "linux")("CPU seconds of a busy service grow between scrapes and come from its whole group", async () => {
   const p = (project = tempProject());
@@ -122,4 +122,4 @@ test.skipIf(process.platform !== "linux")("CPU seconds of a busy service grow be
     return v > 0.2 ? v : undefined;
   }, "the busy service to show CPU seconds");
   await waitFor(async () => (await cpu()) > first + 0.2, "the CPU seconds to grow");
-});
+}, 60_000);

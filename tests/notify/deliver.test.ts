@@ -1,6 +1,6 @@
 /** One real delivery: a command reading stdin and CANOPY_EVENT_*, a webhook served by Bun on port 0, and their timeouts. */
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeWebhook, postNotifyWebhook, runNotifyCommand } from "../../src/notify/deliver.ts";
@@ -54,6 +54,21 @@ test("a command past its timeout is killed with everything it started", async ()
   expect(performance.now() - started).toBeLessThan(3_000);
   const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
   await waitFor(() => pidGone(child), "the command's background child to be killed too", 5_000);
+});
+
+test("a command still running when the daemon stops is killed with its group", async () => {
+  const dir = tempDir();
+  const stop = new AbortController();
+  const pending = runNotifyCommand(["/bin/sh", "-c", "echo $$ > sh.pid; sleep 60 & wait"], payload, {
+    timeoutMs: 60_000,
+    cwd: dir,
+    baseEnv: { PATH: process.env.PATH },
+    signal: stop.signal,
+  });
+  const pid = await waitFor(() => (existsSync(join(dir, "sh.pid")) ? Number(readFileSync(join(dir, "sh.pid"), "utf8")) : 0), "the command to start");
+  stop.abort();
+  expect(await pending).toEqual({ notifier: "command", ok: false, error: "the daemon is stopping (killed)" });
+  await waitFor(() => pidGone(pid), "the command to be gone", 5_000);
 });
 
 test("a webhook gets the payload as a JSON POST; a 2xx is ok, anything else is not", async () => {

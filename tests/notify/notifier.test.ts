@@ -99,3 +99,30 @@ test("test(): one attempt per notifier, no retry, results returned and counted",
   expect(t.notifier.counts()).toEqual({ sent: { command: 1, webhook: 0 }, failures: { command: 0, webhook: 1 } });
   expect(t.logged).toHaveLength(1);
 });
+
+test("abandon(): queued events are counted and logged at once; the one in flight is cut short, then counted and logged", async () => {
+  const logged: string[] = [];
+  const notifier = new Notifier({
+    config: () => ({ ...base, command: undefined }),
+    cwd: () => "/",
+    daemon: { pid: 1, config_file: "/c.yaml", hostname: "h" },
+    secrets: () => [],
+    log: (m) => logged.push(m),
+    // Answers only when aborted, as a hung receiver does once the daemon cancels the request.
+    attempt: (kind, _config, _payload, opts) =>
+      new Promise<NotifyAttempt>((resolve) =>
+        opts.signal?.addEventListener("abort", () => resolve({ notifier: kind, ok: false, error: "cancelled" })),
+      ),
+  });
+  notifier.onEvent(gaveUp, entry);
+  notifier.onEvent(gaveUp, entry);
+  notifier.onEvent(gaveUp, entry);
+  notifier.abandon();
+  expect(logged[0]).toBe("notify: webhook: 2 queued event(s) not delivered, the daemon is stopping");
+  await waitFor(() => notifier.counts().failures.webhook === 3, "the in-flight delivery to fail");
+  // Cut short, it was not retried.
+  expect(logged.slice(1)).toEqual([`notify: webhook http://127.0.0.1:9/hook failed for gave_up of api at ${at} after 1 attempt: cancelled`]);
+  // Nothing is queued once stopping.
+  notifier.onEvent(gaveUp, entry);
+  expect(notifier.counts().failures.webhook).toBe(3);
+});
