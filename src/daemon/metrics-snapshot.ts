@@ -3,6 +3,7 @@ import type { DaemonInfo, ServiceView } from "../api/wire.ts";
 import type { MetricsSnapshot } from "../metrics/families.ts";
 import type { ServiceCounters } from "../metrics/service-counters.ts";
 import type { NotifySnapshot } from "../metrics/families.ts";
+import { commit, VERSION } from "../version.ts";
 import { groupTotals } from "./resources.ts";
 
 export interface SnapshotSources {
@@ -19,7 +20,8 @@ export function takeMetricsSnapshot(src: SnapshotSources): MetricsSnapshot {
   const cpu = process.cpuUsage();
   return {
     daemon: {
-      version: src.info.version,
+      version: VERSION,
+      commit: commit(),
       startTimeSeconds: Date.parse(src.info.started_at) / 1000,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       memoryBytes: process.memoryUsage.rss(),

@@ -19,7 +19,10 @@ export interface ServiceSnapshot {
 }
 
 export interface DaemonSnapshot {
+  /** The release, e.g. "0.1.0". */
   version: string;
+  /** The short commit it was built from ("dev" when unknown). */
+  commit: string;
   startTimeSeconds: number;
   cpuSeconds: number;
   memoryBytes: number;
@@ -77,7 +80,7 @@ export function buildFamilies(snap: MetricsSnapshot): MetricFamily[] {
       "Output lines a live follower (logs -f, a follow stream) was not sent because it read too slowly, summed over followers. Log files drop none.",
       per((s) => s.droppedLines),
     ),
-    gauge("canopy_daemon_build_info", "Always 1; the version label says which canopy runs.", [{ labels: { version: d.version }, value: 1 }]),
+    gauge("canopy_daemon_build_info", "Always 1; the labels say which canopy runs.", [{ labels: { version: d.version, commit: d.commit }, value: 1 }]),
     gauge("canopy_daemon_start_time_seconds", "Start time of the daemon, in unix seconds.", [{ labels: {}, value: d.startTimeSeconds }]),
     counter("canopy_daemon_cpu_seconds_total", "User and system CPU time of the daemon process.", [{ labels: {}, value: d.cpuSeconds }]),
     gauge("canopy_daemon_memory_bytes", "Resident memory of the daemon process.", [{ labels: {}, value: d.memoryBytes }]),

@@ -92,7 +92,9 @@ test.skipIf(process.platform !== "linux")("/metrics passes promtool, matches sta
     });
   }
   expect(doc.services.find((s) => s.name === "flaky")?.restarts).toBe(2);
-  expect(samples.get(`canopy_daemon_build_info{version="${doc.daemon.version}"}`)).toBe(1);
+  // status says "canopy 0.1.0 (3f2a9c1)"; the metric says the same in labels.
+  const [, version, commit] = /^canopy (\S+) \((\S+)\)$/.exec(doc.daemon.version) ?? [];
+  expect(samples.get(`canopy_daemon_build_info{version="${version}",commit="${commit}"}`)).toBe(1);
   expect(samples.get("canopy_daemon_start_time_seconds")).toBe(Date.parse(doc.daemon.started_at) / 1000);
   expect(samples.get("canopy_daemon_memory_bytes")).toBeGreaterThan(1024 * 1024);
   expect(samples.get("canopy_daemon_cpu_seconds_total")).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ const running: ServiceSnapshot = {
 };
 const stopped: ServiceSnapshot = { name: "db", up: false, ready: false, restartsTotal: 0, logLines: { stdout: 0, stderr: 0 }, droppedLines: 0 };
 const snapshot: MetricsSnapshot = {
-  daemon: { version: "canopy 1.2.3 (abc)", startTimeSeconds: 1_699_999_999, cpuSeconds: 0.5, memoryBytes: 30_000_000 },
+  daemon: { version: "1.2.3", commit: "abc1234", startTimeSeconds: 1_699_999_999, cpuSeconds: 0.5, memoryBytes: 30_000_000 },
   services: [running, stopped],
   notify: { sent: { command: 1, webhook: 2 }, failures: { command: 0, webhook: 3 } },
 };
@@ -42,7 +42,7 @@ test("every family the issue asks for, with its type, and a sample per service u
       ],
     },
     canopy_service_log_dropped_lines_total: { type: "counter", samples: ['{"service":"web"} 7', '{"service":"db"} 0'] },
-    canopy_daemon_build_info: { type: "gauge", samples: ['{"version":"canopy 1.2.3 (abc)"} 1'] },
+    canopy_daemon_build_info: { type: "gauge", samples: ['{"version":"1.2.3","commit":"abc1234"} 1'] },
     canopy_daemon_start_time_seconds: { type: "gauge", samples: ["{} 1699999999"] },
     canopy_daemon_cpu_seconds_total: { type: "counter", samples: ["{} 0.5"] },
     canopy_daemon_memory_bytes: { type: "gauge", samples: ["{} 30000000"] },
