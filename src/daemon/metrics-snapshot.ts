@@ -20,6 +20,7 @@ export function takeMetricsSnapshot(src: SnapshotSources): MetricsSnapshot {
   const cpu = process.cpuUsage();
   return {
     daemon: {
+      pid: src.info.pid,
       version: VERSION,
       commit: commit(),
       startTimeSeconds: Date.parse(src.info.started_at) / 1000,
@@ -33,6 +34,7 @@ export function takeMetricsSnapshot(src: SnapshotSources): MetricsSnapshot {
       return {
         name: v.name,
         up: v.pid !== null,
+        ...(v.pid !== null && { pid: v.pid }),
         ready: v.ready,
         restartsTotal: counts.restarts,
         startTimeSeconds: started,

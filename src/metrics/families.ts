@@ -6,6 +6,8 @@ export interface ServiceSnapshot {
   name: string;
   /** A process of it is running (it has a pid). */
   up: boolean;
+  /** The leader's pid (its process group), when one runs. */
+  pid?: number;
   ready: boolean;
   /** Crashes counted against the restart budget since the daemon started (never goes down). */
   restartsTotal: number;
@@ -19,6 +21,7 @@ export interface ServiceSnapshot {
 }
 
 export interface DaemonSnapshot {
+  pid: number;
   /** The release, e.g. "0.1.0". */
   version: string;
   /** The short commit it was built from ("dev" when unknown). */
@@ -58,6 +61,7 @@ export function buildFamilies(snap: MetricsSnapshot): MetricFamily[] {
   const d = snap.daemon;
   return [
     gauge("canopy_service_up", "1 when a process of the service is running (it has a pid), else 0.", per((s) => (s.up ? 1 : 0))),
+    gauge("canopy_service_pid", "Pid of the running process, the leader of its process group (as status shows it).", per((s) => s.pid)),
     gauge("canopy_service_ready", "1 when the running process passed its readiness check (or has none), else 0.", per((s) => (s.ready ? 1 : 0))),
     counter(
       "canopy_service_restarts_total",
@@ -81,6 +85,7 @@ export function buildFamilies(snap: MetricsSnapshot): MetricFamily[] {
       per((s) => s.droppedLines),
     ),
     gauge("canopy_daemon_build_info", "Always 1; the labels say which canopy runs.", [{ labels: { version: d.version, commit: d.commit }, value: 1 }]),
+    gauge("canopy_daemon_pid", "Pid of the daemon.", [{ labels: {}, value: d.pid }]),
     gauge("canopy_daemon_start_time_seconds", "Start time of the daemon, in unix seconds.", [{ labels: {}, value: d.startTimeSeconds }]),
     counter("canopy_daemon_cpu_seconds_total", "User and system CPU time of the daemon process.", [{ labels: {}, value: d.cpuSeconds }]),
     gauge("canopy_daemon_memory_bytes", "Resident memory of the daemon process.", [{ labels: {}, value: d.memoryBytes }]),

@@ -78,6 +78,7 @@ test.skipIf(process.platform !== "linux")("/metrics passes promtool, matches sta
     expect({
       name: svc.name,
       up: samples.get(`canopy_service_up${label}`),
+      pid: samples.get(`canopy_service_pid${label}`),
       restarts: samples.get(`canopy_service_restarts_total${label}`),
       started: samples.get(`canopy_service_start_time_seconds${label}`),
       hasCpu: samples.has(`canopy_service_cpu_seconds_total${label}`),
@@ -85,6 +86,7 @@ test.skipIf(process.platform !== "linux")("/metrics passes promtool, matches sta
     }).toEqual({
       name: svc.name,
       up: svc.pid === null ? 0 : 1,
+      pid: svc.pid ?? undefined,
       restarts: svc.restarts,
       started: svc.pid === null || svc.started_at === null ? undefined : Date.parse(svc.started_at) / 1000,
       hasCpu: svc.pid !== null,
@@ -95,6 +97,7 @@ test.skipIf(process.platform !== "linux")("/metrics passes promtool, matches sta
   // status says "canopy 0.1.0 (3f2a9c1)"; the metric says the same in labels.
   const [, version, commit] = /^canopy (\S+) \((\S+)\)$/.exec(doc.daemon.version) ?? [];
   expect(samples.get(`canopy_daemon_build_info{version="${version}",commit="${commit}"}`)).toBe(1);
+  expect(samples.get("canopy_daemon_pid")).toBe(doc.daemon.pid);
   expect(samples.get("canopy_daemon_start_time_seconds")).toBe(Date.parse(doc.daemon.started_at) / 1000);
   expect(samples.get("canopy_daemon_memory_bytes")).toBeGreaterThan(1024 * 1024);
   expect(samples.get("canopy_daemon_cpu_seconds_total")).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { buildFamilies, type MetricsSnapshot, type ServiceSnapshot } from "../..
 const running: ServiceSnapshot = {
   name: "web",
   up: true,
+  pid: 4321,
   ready: true,
   restartsTotal: 2,
   startTimeSeconds: 1_700_000_000.5,
@@ -15,7 +16,7 @@ const running: ServiceSnapshot = {
 };
 const stopped: ServiceSnapshot = { name: "db", up: false, ready: false, restartsTotal: 0, logLines: { stdout: 0, stderr: 0 }, droppedLines: 0 };
 const snapshot: MetricsSnapshot = {
-  daemon: { version: "1.2.3", commit: "abc1234", startTimeSeconds: 1_699_999_999, cpuSeconds: 0.5, memoryBytes: 30_000_000 },
+  daemon: { pid: 99, version: "1.2.3", commit: "abc1234", startTimeSeconds: 1_699_999_999, cpuSeconds: 0.5, memoryBytes: 30_000_000 },
   services: [running, stopped],
   notify: { sent: { command: 1, webhook: 2 }, failures: { command: 0, webhook: 3 } },
 };
@@ -27,6 +28,7 @@ test("every family the issue asks for, with its type, and a sample per service u
   );
   expect(shape).toEqual({
     canopy_service_up: { type: "gauge", samples: ['{"service":"web"} 1', '{"service":"db"} 0'] },
+    canopy_service_pid: { type: "gauge", samples: ['{"service":"web"} 4321'] },
     canopy_service_ready: { type: "gauge", samples: ['{"service":"web"} 1', '{"service":"db"} 0'] },
     canopy_service_restarts_total: { type: "counter", samples: ['{"service":"web"} 2', '{"service":"db"} 0'] },
     canopy_service_start_time_seconds: { type: "gauge", samples: ['{"service":"web"} 1700000000.5'] },
@@ -43,6 +45,7 @@ test("every family the issue asks for, with its type, and a sample per service u
     },
     canopy_service_log_dropped_lines_total: { type: "counter", samples: ['{"service":"web"} 7', '{"service":"db"} 0'] },
     canopy_daemon_build_info: { type: "gauge", samples: ['{"version":"1.2.3","commit":"abc1234"} 1'] },
+    canopy_daemon_pid: { type: "gauge", samples: ["{} 99"] },
     canopy_daemon_start_time_seconds: { type: "gauge", samples: ["{} 1699999999"] },
     canopy_daemon_cpu_seconds_total: { type: "counter", samples: ["{} 0.5"] },
     canopy_daemon_memory_bytes: { type: "gauge", samples: ["{} 30000000"] },
