@@ -431,7 +431,8 @@ export class Supervisor {
     } else {
       followUps.push(...this.handleCrash(e, code, signal, child.livenessFailure));
     }
-    this.emit({ type: "exited", service: name, pid: child.pid, exitCode: code, signal, at: this.iso() });
+    const forced = child.livenessFailure === undefined ? {} : { livenessFailure: child.livenessFailure };
+    this.emit({ type: "exited", service: name, pid: child.pid, exitCode: code, signal, at: this.iso(), ...forced });
     for (const event of followUps) this.emit(event);
   }
 

@@ -1,5 +1,5 @@
 /** What the control API needs from a running daemon; the handler depends on nothing else. */
-import type { DaemonInfo, EventEntry, LogEntry, ReloadResult, ServiceView } from "./wire.ts";
+import type { DaemonInfo, EventEntry, LogEntry, NotifyTestResult, ReloadResult, ServiceView } from "./wire.ts";
 
 export interface DaemonControl {
   info(): DaemonInfo;
@@ -24,6 +24,12 @@ export interface DaemonControl {
   subscribeEvents(onEntry: (entry: EventEntry) => void, onEnd: () => void): () => void;
   /** Re-reads the config and applies the difference (or only plans it). Throws CanopyError on a bad config. */
   reload(dryRun: boolean): Promise<ReloadResult>;
+  /** A line of `service` a follower did not get because it read too slowly (counted for the metrics). */
+  droppedLine(service: string): void;
+  /** The Prometheus text of `GET /metrics`, sampled now. */
+  metrics(): string;
+  /** Sends a sample event through every configured notifier, once each, and says how each went. */
+  notifyTest(): Promise<NotifyTestResult>;
   /** Stops every service, then the daemon. Resolves once the services are stopped. */
   shutdown(): Promise<void>;
 }

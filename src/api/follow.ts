@@ -26,9 +26,14 @@ export type Subscribe<T> = (push: (item: T) => void, end: () => void) => () => v
  * that stops reading is not allowed to grow the daemon's memory: past FOLLOW_QUEUE_LINES
  * queued items (or FOLLOW_QUEUE_BYTES), new ones are dropped and counted, and the reader
  * gets `{"dropped":N}` as soon as its queue has room again (even if no new item comes),
- * before any item it does receive.
+ * before any item it does receive. `onDrop` hears of each dropped item (for the metrics).
  */
-export function followStream<T>(subscribe: Subscribe<T>, backlog: T[], signal: AbortSignal): ReadableStream<Uint8Array> {
+export function followStream<T>(
+  subscribe: Subscribe<T>,
+  backlog: T[],
+  signal: AbortSignal,
+  onDrop?: (item: T) => void,
+): ReadableStream<Uint8Array> {
   let unsubscribe = () => {};
   let dropped = 0;
   return new ReadableStream<Uint8Array>(
@@ -50,6 +55,7 @@ export function followStream<T>(subscribe: Subscribe<T>, backlog: T[], signal: A
         unsubscribe = subscribe((item) => {
           if ((controller.desiredSize ?? 0) <= 0) {
             dropped++;
+            onDrop?.(item);
             return;
           }
           if (dropped > 0) {

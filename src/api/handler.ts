@@ -1,6 +1,7 @@
 /** The control API as a `(Request) → Response` function over a DaemonControl: no socket needed to test it. */
 import { CanopyError, isCanopyError } from "../errors.ts";
 import type { DaemonControl } from "./control.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus.ts";
 import { followStream } from "./follow.ts";
 import { refuseRequestBody } from "./request-body.ts";
 import type { LogEntry, StatusDocument } from "./wire.ts";
@@ -28,6 +29,11 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
   // if the body were understood); checked first, so a huge one is refused on any route.
   refuseRequestBody(req);
   const parts = url.pathname.split("/").filter((p) => p !== "");
+  // Where Prometheus looks by default, outside /v1: the exposition format has its own versioning.
+  if (url.pathname === "/metrics") {
+    allow(req, "GET");
+    return new Response(control.metrics(), { headers: { "content-type": PROMETHEUS_CONTENT_TYPE } });
+  }
   if (parts[0] !== "v1") throw new CanopyError("not_found", `no such route: ${url.pathname}`);
   const [, resource, rawName, action, ...rest] = parts;
 
@@ -76,6 +82,10 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
     allow(req, "POST");
     return json(await control.reload(flag(url.searchParams.get("dry_run"))));
   }
+  if (resource === "notify" && rawName === "test" && action === undefined) {
+    allow(req, "POST");
+    return json(await control.notifyTest());
+  }
   if (resource === "shutdown" && rawName === undefined) {
     allow(req, "POST");
     await control.shutdown();
@@ -94,7 +104,8 @@ function logsResponse(
   const names = services ?? control.list(false).map((s) => s.name);
   const backlog: LogEntry[] = names.flatMap((name) => control.logs(name, tail) ?? []);
   if (!flag(url.searchParams.get("follow"))) return json({ lines: backlog });
-  return ndjson(followStream((push, end) => control.subscribe(services, push, end), backlog, signal));
+  const onDrop = (entry: LogEntry) => control.droppedLine(entry.service);
+  return ndjson(followStream((push, end) => control.subscribe(services, push, end), backlog, signal, onDrop));
 }
 
 function ndjson(stream: ReadableStream<Uint8Array>): Response {

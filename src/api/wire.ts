@@ -73,6 +73,19 @@ export interface LogEntry {
   at: string | null;
 }
 
+/** POST /v1/notify/test: the sample event sent, and how each configured notifier took it. */
+export interface NotifyTestResult {
+  event: Record<string, unknown>;
+  results: NotifyAttempt[];
+}
+
+/** One delivery attempt: `ok`, else why not (an exit code, an HTTP status, a timeout). */
+export interface NotifyAttempt {
+  notifier: "command" | "webhook";
+  ok: boolean;
+  error?: string;
+}
+
 /** A follow stream tells a slow reader what it missed instead of skipping silently. */
 export interface DroppedNotice {
   dropped: number;

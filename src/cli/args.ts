@@ -29,6 +29,8 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     force: { type: "boolean" },
   },
   doctor: {},
+  metrics: {},
+  notify: { test: { type: "boolean" }, json: { type: "boolean" } },
   help: {},
   version: {},
   daemon: {},

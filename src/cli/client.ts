@@ -20,6 +20,13 @@ export class DaemonClient {
     return body as T;
   }
 
+  /** Sends one GET and returns the body as text (not JSON: `/metrics`); API errors become CanopyErrors. */
+  async text(path: string): Promise<string> {
+    const res = await this.fetch("GET", path);
+    if (!res.ok) throw fromErrorBody((await res.json()) as ErrorBody);
+    return res.text();
+  }
+
   /** Opens a streaming response (follow). */
   async stream(path: string): Promise<Response> {
     const res = await this.fetch("GET", path);

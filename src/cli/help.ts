@@ -61,6 +61,15 @@ export const COMMAND_HELP: Record<string, string> = {
   PATH; each port is free or held by that service under this config's daemon; the state and
   socket folders are usable and private; whether a daemon runs. Each failure says how to fix it.
   Exit 1 when any check fails.`,
+  metrics: `canopy metrics [-c FILE]
+  Print the daemon's metrics in the Prometheus text format (what GET /metrics answers): each
+  service's up, ready, restarts, start time, CPU seconds, memory and log lines, the daemon's own.
+  Sampled now; a daemon nobody scrapes does no sampling.`,
+  notify: `canopy notify --test [--json] [-c FILE]
+  Send a sample event (event "test") through the notifiers in the running daemon's notify:
+  config, one attempt each, and print how each went. Exit 1 when one failed (it is also in
+  daemon.log and counted in canopy_notify_failures_total).
+  --json prints {"event":{...},"results":[{"notifier","ok","error"}]}.`,
   help: `canopy help [COMMAND]
   Show help for a command.`,
   version: `canopy --version
@@ -84,6 +93,8 @@ Commands:
   convert FILE         write canopy.yaml from a Procfile or process-compose file
   init                 write a canopy.yaml (asks, or --name/--cmd/--port)
   doctor               check config, commands, ports and folders
+  metrics              print the Prometheus metrics
+  notify --test        send a sample event through the configured notifiers
   service install      run canopy under systemd or launchd (uninstall removes it)
   help [COMMAND]       show help for a command
 

@@ -24,6 +24,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   service: async () => (await import("./commands/service.ts")).service,
   init: async () => (await import("./commands/init.ts")).init,
   doctor: async () => (await import("./commands/doctor.ts")).doctor,
+  metrics: async () => (await import("./commands/metrics.ts")).metrics,
+  notify: async () => (await import("./commands/notify.ts")).notify,
   start: async () => {
     const { control } = await import("./commands/control.ts");
     return (io, args) => control(io, args, "start");

@@ -2,12 +2,13 @@
 import { checkInt, checkParsed, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
 import { validateControl } from "./control-schema.ts";
+import { validateNotify } from "./notify-schema.ts";
 import { validateServices } from "./service-set.ts";
 import { parseSize } from "./size.ts";
 import type { CanopyConfig, ConfigProblem, LogsConfig } from "./types.ts";
 
 /** The keys allowed at the top of a config file. */
-export const TOP_LEVEL_KEYS = ["services", "logs", "control"] as const;
+export const TOP_LEVEL_KEYS = ["services", "logs", "control", "notify"] as const;
 /** The keys allowed under `logs:`. */
 export const LOGS_KEYS = ["max_size", "max_files"] as const;
 
@@ -39,6 +40,9 @@ export function validateConfig(raw: unknown, where: { file: string; dir: string 
   if (raw.logs !== undefined && raw.logs !== null) config.logs = validateLogs(raw.logs, top) ?? config.logs;
   const control = raw.control === undefined || raw.control === null ? undefined : validateControl(raw.control, where.dir, top);
   if (control !== undefined) config.control = control;
+  // A bare `notify:` (null) is refused, not ignored: it names no notifier, which is what the user must hear.
+  const notify = raw.notify === undefined ? undefined : validateNotify(raw.notify, top);
+  if (notify !== undefined) config.notify = notify;
 
   if (raw.services === undefined) {
     top("services", "missing; list the services to run under services: (services: {} for none)");

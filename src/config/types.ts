@@ -51,6 +51,30 @@ export interface ControlConfig {
   allowNonLoopback: boolean;
 }
 
+/** The events `notify:` can name: the supervisor's, and `liveness_failed` (an exit forced by a failed liveness check). */
+export const NOTIFY_EVENTS = [
+  "started", "ready", "exited", "restarting", "gave_up", "stopped", "start_failed", "liveness_failed",
+] as const;
+
+export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];
+
+/** Alerts (top-level `notify:`): at least one of `command` and `webhook`. */
+export interface NotifyConfig {
+  events: NotifyEventName[];
+  /** argv; a string becomes `["/bin/sh", "-c", str]`. Runs in the config's folder. */
+  command?: string[];
+  /** An http(s) URL the event JSON is POSTed to. */
+  webhook?: string;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Attempts after the first failed one. */
+  retries: number;
+  /** Delay before the first retry; doubles for each one after. */
+  retryDelayMs: number;
+  /** Events waiting per notifier before new ones are dropped (and counted). */
+  queue: number;
+}
+
 /** Log file rotation settings (top-level `logs:`). */
 export interface LogsConfig {
   maxSizeBytes: number;
@@ -69,6 +93,8 @@ export interface CanopyConfig {
   logs: LogsConfig;
   /** Absent unless `control.listen` is set. */
   control?: ControlConfig;
+  /** Absent without `notify:`. */
+  notify?: NotifyConfig;
 }
 
 /**

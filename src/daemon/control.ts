@@ -13,6 +13,12 @@ import type { Orchestrator } from "../orchestration/orchestrator.ts";
 import type { Supervisor } from "../supervisor.ts";
 import type { Broadcast } from "./broadcast.ts";
 import { tailLogFiles } from "./log-files.ts";
+import { buildFamilies } from "../metrics/families.ts";
+import { renderPrometheus } from "../metrics/prometheus.ts";
+import type { ServiceCounters } from "../metrics/service-counters.ts";
+import type { Notifier } from "../notify/notifier.ts";
+import { CanopyError } from "../errors.ts";
+import { takeMetricsSnapshot } from "./metrics-snapshot.ts";
 import type { ResourceSampler } from "./resources.ts";
 
 export interface ControlDeps {
@@ -26,6 +32,8 @@ export interface ControlDeps {
   info: DaemonInfo;
   reload: (dryRun: boolean) => Promise<ReloadResult>;
   shutdown: () => Promise<void>;
+  counters: ServiceCounters;
+  notifier: Notifier;
 }
 
 /** Builds the DaemonControl the HTTP handler drives. */
@@ -99,7 +107,30 @@ export function createControl(deps: ControlDeps): DaemonControl {
     },
     events: (tail) => deps.events.tail(tail),
     subscribeEvents: (onEntry, onEnd) => deps.events.subscribe(onEntry, onEnd),
+    droppedLine: (service) => deps.counters.dropped(service),
+    metrics: () =>
+      renderPrometheus(
+        buildFamilies(
+          takeMetricsSnapshot({
+            info: deps.info,
+            views: () => views(deps.config().services, false),
+            counters: deps.counters,
+            notify: () => deps.notifier.counts(),
+          }),
+        ),
+      ),
+    notifyTest: async () => {
+      const config = deps.config();
+      if (!config.notify) {
+        throw new CanopyError("bad_request", `no notify: in ${config.file}; add notify: with a command and/or a webhook, then reload`, {
+          field: "notify",
+        });
+      }
+      const event = deps.notifier.sample();
+      return { event: { ...event }, results: await deps.notifier.test(event) };
+    },
     reload: deps.reload,
     shutdown: deps.shutdown,
   };
 }
+

@@ -1,5 +1,6 @@
 /** One running daemon: a Supervisor for one config, its state on disk and its control socket. */
 import { chmodSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { createHandler } from "../api/handler.ts";
 import { SERVER_MAX_REQUEST_BODY_SIZE } from "../api/request-body.ts";
@@ -25,6 +26,9 @@ import { createControl } from "./control.ts";
 import { toEventEntry } from "./event-entry.ts";
 import { reloadConfig } from "./reload.ts";
 import { ResourceSampler } from "./resources.ts";
+import { ServiceCounters } from "../metrics/service-counters.ts";
+import { Notifier } from "../notify/notifier.ts";
+import { secretsOf } from "../notify/payload.ts";
 import { handOver, type StateWatch, watchStateDir } from "./state-watch.ts";
 import { startTcpListener, type TcpListener } from "./tcp-listener.ts";
 
@@ -116,10 +120,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const notice = (service: string, message: string) =>
       logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
     const childBase = { ...process.env, [DAEMON_VAR]: daemonToken };
+    const counters = new ServiceCounters();
+    const info = { pid: process.pid, version: opts.version, started_at: new Date().toISOString(), config_file: config.file };
+    const notifier = new Notifier({
+      config: () => current.notify,
+      cwd: () => current.dir,
+      daemon: { pid: info.pid, config_file: info.config_file, hostname: hostname() },
+      secrets: (name) => secretsOf(current.services.find((s) => s.name === name)?.env ?? {}),
+      log,
+    });
     const supervisor = new Supervisor({
       output: opts.output ?? null,
       onOutput: (run) => {
         onDisk("writing a log file", () => logFiles.write(run.service, run.bytes));
+        counters.lines(run.service, run.stream, run.bytes);
         // Lines cut out, decoded and stamped only for someone following.
         if (logs.followed) {
           const at = new Date(run.at).toISOString();
@@ -130,7 +144,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {
         if (!displaced) records.apply(event, supervisor);
-        events.publish(toEventEntry(event, supervisor));
+        const entry = toEventEntry(event, supervisor);
+        events.publish(entry);
+        // The crashes the restart budget counted, as status's `restarts` counts them (but never reset).
+        if (event.type === "restarting" || event.type === "gave_up") counters.restarted(event.service);
+        // Only queues: delivery runs on its own, never in the way of the next transition.
+        notifier.onEvent(event, entry);
         orchestrator.onEvent(event);
       },
       preflight: (req) => checkPortFree(req),
@@ -155,6 +174,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         log("stopping every service");
         stateWatch?.stop();
         await orchestrator.stopAll();
+        notifier.abandon();
         if (!displaced) records.clear();
         logs.endAll();
         events.endAll();
@@ -196,9 +216,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       events,
       resources: new ResourceSampler(),
       logDir: paths.logDir,
-      info: { pid: process.pid, version: opts.version, started_at: new Date().toISOString(), config_file: config.file },
+      info,
       reload,
       shutdown,
+      counters,
+      notifier,
     });
     const handler = createHandler(control);
     let server = serveSocket(paths.socketPath, handler);

@@ -21,19 +21,8 @@ export class ResourceSampler {
   /** Usage of each group leader in `pgids` (groups with no live member are absent). */
   sample(pgids: number[]): Map<number, Usage> {
     const wanted = new Set(pgids);
-    const totals = new Map<number, { ticks: number; pages: number; leaderStart?: number }>();
     if (wanted.size === 0) return new Map();
-    const live = new Set<number>();
-    // A byte-level scan: a `status` reads every process on the machine, and strings per process would be garbage that grows the heap.
-    scanProcStats((stat) => {
-      live.add(stat.pgid);
-      if (!wanted.has(stat.pgid) || stat.state === ZOMBIE) return;
-      const t = totals.get(stat.pgid) ?? { ticks: 0, pages: 0 };
-      t.ticks += stat.utime + stat.stime;
-      t.pages += stat.rssPages;
-      if (stat.pid === stat.pgid) t.leaderStart = stat.startTime / CLOCK_TICKS;
-      totals.set(stat.pgid, t);
-    });
+    const { totals, live } = scanGroups(wanted);
     const now = performance.now();
     const measurable = (pgid: number) => {
       const prior = this.previous.get(pgid);
@@ -60,6 +49,39 @@ export class ResourceSampler {
     this.previous = next;
     return usage;
   }
+}
+
+/** Cumulative CPU seconds and resident bytes of each group in `pgids`, for counters: no baseline, no state. */
+export function groupTotals(pgids: number[]): Map<number, { cpuSeconds: number; memoryBytes: number }> {
+  const result = new Map<number, { cpuSeconds: number; memoryBytes: number }>();
+  if (pgids.length === 0) return result;
+  for (const [pgid, t] of scanGroups(new Set(pgids)).totals) {
+    result.set(pgid, { cpuSeconds: t.ticks / CLOCK_TICKS, memoryBytes: t.pages * pageSize() });
+  }
+  return result;
+}
+
+interface GroupTotal {
+  ticks: number;
+  pages: number;
+  leaderStart?: number;
+}
+
+/** One byte-level scan of /proc: the summed ticks and pages of each wanted group's live members, and every group seen. */
+function scanGroups(wanted: Set<number>): { totals: Map<number, GroupTotal>; live: Set<number> } {
+  const totals = new Map<number, GroupTotal>();
+  const live = new Set<number>();
+  // A byte-level scan: a `status` reads every process on the machine, and strings per process would be garbage that grows the heap.
+  scanProcStats((stat) => {
+    live.add(stat.pgid);
+    if (!wanted.has(stat.pgid) || stat.state === ZOMBIE) return;
+    const t = totals.get(stat.pgid) ?? { ticks: 0, pages: 0 };
+    t.ticks += stat.utime + stat.stime;
+    t.pages += stat.rssPages;
+    if (stat.pid === stat.pgid) t.leaderStart = stat.startTime / CLOCK_TICKS;
+    totals.set(stat.pgid, t);
+  });
+  return { totals, live };
 }
 
 /** Seconds since boot (/proc/uptime), the clock /proc/<pid>/stat start times count on; undefined without /proc. */

@@ -88,6 +88,15 @@ function fakeControl(): Fake {
       return { applied: !dryRun, plan: { added: ["new"], removed: [], changed: [], unchanged: ["a"] }, warnings: [] };
     },
     shutdown: async () => void calls.push("shutdown"),
+    droppedLine: (service) => void calls.push(`dropped:${service}`),
+    metrics: () => {
+      calls.push("metrics");
+      return "# HELP canopy_daemon_start_time_seconds x\n# TYPE canopy_daemon_start_time_seconds gauge\ncanopy_daemon_start_time_seconds 1\n";
+    },
+    notifyTest: async () => {
+      calls.push("notify-test");
+      return { event: { event: "test" }, results: [{ notifier: "command", ok: true }] };
+    },
     emit: (e) => {
       for (const sub of subscribers) if (!sub.services || sub.services.includes(e.service)) sub.onEntry(e);
     },
@@ -167,6 +176,29 @@ describe("routes", () => {
     const r = await callJson(c, "POST", "/v1/shutdown");
     expect(r).toEqual({ status: 200, body: { ok: true } });
     expect(c.calls).toEqual(["shutdown"]);
+  });
+});
+
+describe("metrics and notify routes", () => {
+  test("GET /metrics answers the control's Prometheus text with the format's content type; other methods are 405", async () => {
+    const c = fakeControl();
+    const res = await call(c, "GET", "/metrics");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    expect(await res.text()).toContain("canopy_daemon_start_time_seconds 1\n");
+    expect((await callJson(c, "POST", "/metrics")).body.error_type).toBe("method_not_allowed");
+    expect(c.calls).toEqual(["metrics"]);
+  });
+
+  test("POST /v1/notify/test answers the attempts; GET is 405", async () => {
+    const c = fakeControl();
+    expect(await callJson(c, "POST", "/v1/notify/test")).toEqual({
+      status: 200,
+      body: { event: { event: "test" }, results: [{ notifier: "command", ok: true }] },
+    });
+    expect((await callJson(c, "GET", "/v1/notify/test")).status).toBe(405);
+    expect((await callJson(c, "POST", "/v1/notify/other")).status).toBe(404);
+    expect(c.calls).toEqual(["notify-test"]);
   });
 });
 
@@ -350,6 +382,8 @@ describe("follow", () => {
     // The next line arrives after a notice of what was missed.
     c.emit(entry("web", "after the gap"));
     expect(await reader.take(2)).toEqual([{ dropped: extra }, entry("web", "after the gap")]);
+    // Each dropped line was counted against its service, for canopy_service_log_dropped_lines_total.
+    expect(c.calls.filter((call) => call === "dropped:web")).toHaveLength(extra);
     c.emit(entry("web", "and on"));
     expect(await reader.take(1)).toEqual([entry("web", "and on")]);
     await reader.cancel();

@@ -118,7 +118,7 @@ describe("validateConfig: problems", () => {
   test("unknown keys, with a suggestion when one is close", () => {
     expect(problemsOf({ services: {}, service: {}, colour: 1 })).toEqual([
       { field: "service", message: "unknown key; did you mean services?" },
-      { field: "colour", message: "unknown key; known keys: services, logs, control" },
+      { field: "colour", message: "unknown key; known keys: services, logs, control, notify" },
     ]);
     expect(oneService({ restart_dealy: "1s", command: "x" })).toEqual([
       { service: "api", field: "restart_dealy", message: "unknown key; did you mean restart_delay?" },

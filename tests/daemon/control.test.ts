@@ -4,6 +4,8 @@ import type { EventEntry, LogEntry } from "../../src/api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../../src/config/index.ts";
 import { Broadcast } from "../../src/daemon/broadcast.ts";
 import { createControl } from "../../src/daemon/control.ts";
+import { ServiceCounters } from "../../src/metrics/service-counters.ts";
+import { Notifier } from "../../src/notify/notifier.ts";
 import { ResourceSampler } from "../../src/daemon/resources.ts";
 import { Orchestrator } from "../../src/orchestration/orchestrator.ts";
 import { Supervisor, type SupervisorEvent } from "../../src/supervisor.ts";
@@ -49,6 +51,14 @@ function setup() {
     info: { pid: 1, version: "test", started_at: "", config_file: config.file },
     reload: async () => ({ applied: false, plan: { added: [], removed: [], changed: [], unchanged: [] }, warnings: [] }),
     shutdown: async () => {},
+    counters: new ServiceCounters(),
+    notifier: new Notifier({
+      config: () => undefined,
+      cwd: () => "/",
+      daemon: { pid: 1, config_file: config.file, hostname: "test" },
+      secrets: () => [],
+      log: () => {},
+    }),
   });
   return { fleet, events, supervisor, orchestrator, control, ready: () => void (dbReady = true) };
 }

@@ -1,0 +1,49 @@
+/** Per-service counters the daemon keeps as things happen (restarts, output lines, dropped lines): cheap, no I/O. */
+
+export interface ServiceCounts {
+  restarts: number;
+  stdout: number;
+  stderr: number;
+  dropped: number;
+}
+
+const NEWLINE = 0x0a;
+
+/** The lines in a run of whole lines: its newlines (one `indexOf` per line, native). */
+export function countLines(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) n++;
+  return n;
+}
+
+/** Counts by service name; a service seen for the first time starts at zero. Counts survive a reload that keeps the name. */
+export class ServiceCounters {
+  private readonly counts = new Map<string, ServiceCounts>();
+
+  private of(service: string): ServiceCounts {
+    let c = this.counts.get(service);
+    if (!c) {
+      c = { restarts: 0, stdout: 0, stderr: 0, dropped: 0 };
+      this.counts.set(service, c);
+    }
+    return c;
+  }
+
+  /** A run of whole lines arrived on `stream`. */
+  lines(service: string, stream: "stdout" | "stderr", bytes: Uint8Array): void {
+    this.of(service)[stream] += countLines(bytes);
+  }
+
+  /** A crash the restart budget counted (a restart, or giving up). */
+  restarted(service: string): void {
+    this.of(service).restarts++;
+  }
+
+  dropped(service: string, n = 1): void {
+    this.of(service).dropped += n;
+  }
+
+  get(service: string): Readonly<ServiceCounts> {
+    return this.counts.get(service) ?? { restarts: 0, stdout: 0, stderr: 0, dropped: 0 };
+  }
+}
