@@ -28,6 +28,10 @@ export interface ServiceConfig {
   restartMaxDelayMs: number;
   /** Running this long without exiting resets the restart delay back to restartDelayMs. */
   restartResetAfterMs: number;
+  /** Container image (`image:`), read only by `canopy export --to kubernetes|compose`. */
+  image?: string;
+  /** The `env_file` it read (absolute) and the variables that came from it (not overridden by `env`): for export. */
+  envFile?: { path: string; keys: string[] };
 }
 
 /** What a probe checks, and a probe with its pacing: the supervisor's own types (one definition). */
