@@ -21,6 +21,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   events: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" }, json: { type: "boolean" } },
   reload: { "dry-run": { type: "boolean" } },
   convert: { output: { type: "string", short: "o" }, force: { type: "boolean" } },
+  export: { to: { type: "string" }, output: { type: "string", short: "o" }, image: { type: "string" }, force: { type: "boolean" } },
   service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" } },
   init: {
     name: { type: "string", multiple: true },

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   events: async () => (await import("./commands/events.ts")).events,
   reload: async () => (await import("./commands/reload.ts")).reload,
   convert: async () => (await import("./commands/convert.ts")).convert,
+  export: async () => (await import("./commands/export.ts")).exportCommand,
   service: async () => (await import("./commands/service.ts")).service,
   init: async () => (await import("./commands/init.ts")).init,
   doctor: async () => (await import("./commands/doctor.ts")).doctor,

@@ -20,9 +20,10 @@ function checkServiceOnDisk(service: ServiceConfig, envFile: string | undefined)
   if (envFile !== undefined) {
     try {
       const fromFile = parseDotenv(readFileSync(envFile, "utf8"));
-      const keys = Object.keys(fromFile).filter((k) => !Object.hasOwn(service.env, k));
+      const keys = Object.keys(fromFile);
+      const shadowed = keys.filter((k) => Object.hasOwn(service.env, k));
       service.env = { ...fromFile, ...service.env };
-      service.envFile = { path: envFile, keys };
+      service.envFile = { path: envFile, keys: keys.filter((k) => !shadowed.includes(k)), shadowed };
     } catch (err) {
       problems.push({ service: service.name, field: "env_file", message: envFileMessage(envFile, err) });
     }

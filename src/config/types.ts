@@ -30,8 +30,8 @@ export interface ServiceConfig {
   restartResetAfterMs: number;
   /** Container image (`image:`), read only by `canopy export --to kubernetes|compose`. */
   image?: string;
-  /** The `env_file` it read (absolute) and the variables that came from it (not overridden by `env`): for export. */
-  envFile?: { path: string; keys: string[] };
+  /** The `env_file` it read (absolute), the variables that came from it, and those of it that `env` or `port` override: for export. */
+  envFile?: { path: string; keys: string[]; shadowed: string[] };
 }
 
 /** What a probe checks, and a probe with its pacing: the supervisor's own types (one definition). */

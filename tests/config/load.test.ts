@@ -96,7 +96,7 @@ function expectedConfig(dir: string, file: string): CanopyConfig {
         restartMaxDelayMs: 30_000,
         restartResetAfterMs: 60_000,
         // DB_URL alone came from the file: LOG_LEVEL is set by env, PORT by port.
-        envFile: { path: join(dir, ".env"), keys: ["DB_URL"] },
+        envFile: { path: join(dir, ".env"), keys: ["DB_URL"], shadowed: ["LOG_LEVEL", "PORT"] },
       },
       {
         name: "worker",
