@@ -5,6 +5,7 @@ type OptionSpec = { type: "boolean" | "string"; short?: string; multiple?: boole
 
 const GLOBAL: Record<string, OptionSpec> = {
   config: { type: "string", short: "c" },
+  host: { type: "string", short: "H", multiple: true },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 };
@@ -33,6 +34,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   help: {},
   version: {},
   daemon: {},
+  "remote-info": {},
 };
 
 export interface ParsedArgs {

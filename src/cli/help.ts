@@ -94,6 +94,8 @@ Commands:
   help [COMMAND]       show help for a command
 
 The config is -c FILE, else $CANOPY_CONFIG, else canopy.yaml|yml|toml|json in this folder.
+-H ssh://[user@]host[:port] (repeatable for status; or $CANOPY_HOST) works on that machine's
+daemon over your ssh; -c then names the config there. Exit 4: ssh failed; 5: no canopy there.
 ${EXIT_CODES}
 `;
 }

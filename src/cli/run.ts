@@ -1,6 +1,7 @@
 /** Dispatches a command line to its command; turns every failure into one stderr line and an exit code. */
 import { CanopyError, isCanopyError } from "../errors.ts";
 import { versionString } from "../version.ts";
+import { hostSpecs } from "../remote/ssh-target.ts";
 import { type ParsedArgs, parseCommandLine } from "./args.ts";
 import type { Io } from "./context.ts";
 import { commandHelp, overview } from "./help.ts";
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   service: async () => (await import("./commands/service.ts")).service,
   init: async () => (await import("./commands/init.ts")).init,
   doctor: async () => (await import("./commands/doctor.ts")).doctor,
+  "remote-info": async () => (await import("./commands/remote-info.ts")).remoteInfo,
   start: async () => {
     const { control } = await import("./commands/control.ts");
     return (io, args) => control(io, args, "start");
@@ -52,6 +54,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     const load = COMMANDS[args.command];
     if (!load) throw new CanopyError("usage", `unknown command "${args.command}" (see \`canopy help\`)`);
+    // The daemon a `up -d` spawns inherits CANOPY_HOST, and remote-info is what -H runs there: both are local.
+    const hosts = args.command === "remote-info" || args.command === "daemon" ? [] : hostSpecs(args.lists?.host, io.env);
+    if (hosts.length > 0) {
+      const { runRemote } = await import("./remote/run-remote.ts");
+      return await runRemote(argv, args, hosts, io, async (remoteIo) => (await load())(remoteIo, args));
+    }
     return await (await load())(io, args);
   } catch (err) {
     const e = isCanopyError(err) ? err : new CanopyError("internal", `internal error: ${(err as Error)?.stack ?? err}`);
