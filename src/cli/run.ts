@@ -1,7 +1,6 @@
 /** Dispatches a command line to its command; turns every failure into one stderr line and an exit code. */
 import { CanopyError, isCanopyError } from "../errors.ts";
 import { versionString } from "../version.ts";
-import { hostSpecs } from "../remote/ssh-target.ts";
 import { type ParsedArgs, parseCommandLine } from "./args.ts";
 import type { Io } from "./context.ts";
 import { commandHelp, overview } from "./help.ts";
@@ -55,10 +54,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const load = COMMANDS[args.command];
     if (!load) throw new CanopyError("usage", `unknown command "${args.command}" (see \`canopy help\`)`);
     // The daemon a `up -d` spawns inherits CANOPY_HOST, and remote-info is what -H runs there: both are local.
-    const hosts = args.command === "remote-info" || args.command === "daemon" ? [] : hostSpecs(args.lists?.host, io.env);
-    if (hosts.length > 0) {
+    const local = args.command === "remote-info" || args.command === "daemon";
+    if (!local && (args.lists?.host !== undefined || io.env.CANOPY_HOST)) {
       const { runRemote } = await import("./remote/run-remote.ts");
-      return await runRemote(argv, args, hosts, io, async (remoteIo) => (await load())(remoteIo, args));
+      return await runRemote(argv, args, io, async (target) => (await load())(target, args));
     }
     return await (await load())(io, args);
   } catch (err) {

@@ -124,6 +124,13 @@ describe("canopy -H ssh://… (a daemon only the remote side can reach)", () => 
     ]);
   });
 
+  test("events reads the remote daemon's events", async () => {
+    const r = await local(["-H", sshd.url, "-c", project.configFile, "events", "--json", "-n", "100"]);
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { service: string; type: string });
+    expect(events.filter((e) => e.service === "web").map((e) => e.type)).toContain("started");
+  });
+
   test("CANOPY_HOST does what -H does", async () => {
     const r = await local(["-c", project.configFile, "status", "--json"], { CANOPY_HOST: sshd.url });
     expect(r.code).toBe(0);

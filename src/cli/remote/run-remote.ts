@@ -3,7 +3,7 @@ import { CanopyError } from "../../errors.ts";
 import { withoutHostOptions } from "../../remote/host-argv.ts";
 import { remoteCanopyLine, type SshSettings, sshArgv, sshSettings } from "../../remote/ssh-command.ts";
 import { sshFailure } from "../../remote/ssh-failure.ts";
-import { parseSshTarget, type SshTarget } from "../../remote/ssh-target.ts";
+import { hostSpecs, parseSshTarget, type SshTarget } from "../../remote/ssh-target.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { Io } from "../context.ts";
 import { statusOfHosts } from "./hosts-status.ts";
@@ -15,9 +15,10 @@ import { openRemote, type RemoteSession } from "./tunnel.ts";
  */
 const RUN_THERE = new Set(["up", "init", "doctor", "service", "convert", "export"]);
 
-/** Runs `args.command` against each host; several hosts work for `status` only. */
-export async function runRemote(argv: string[], args: ParsedArgs, specs: string[], io: Io, run: (io: Io) => Promise<number>): Promise<number> {
-  const targets = specs.map(parseSshTarget);
+/** Runs `args.command` against each `-H` host (else $CANOPY_HOST's; none: here); several hosts work for `status` only. */
+export async function runRemote(argv: string[], args: ParsedArgs, io: Io, run: (io: Io) => Promise<number>): Promise<number> {
+  const targets = hostSpecs(args.lists?.host, io.env).map(parseSshTarget);
+  if (targets.length === 0) return run(io);
   const settings = sshSettings(io.env);
   const command = args.command as string;
   if (targets.length > 1) {
