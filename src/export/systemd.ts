@@ -79,6 +79,7 @@ function serviceType(svc: ServiceConfig, oneshot: boolean): string[] {
 }
 
 function noteGaps(svc: ServiceConfig, byName: Map<string, ServiceConfig>, gaps: ReturnType<typeof createGaps>): void {
+  if (!(svc.cmd[0] as string).includes("/")) gaps.add("systemd looks a bare command up in its own PATH, not yours: write its full path", `${svc.name}.cmd`);
   if (svc.ready !== undefined && svc.ready.check.kind !== "notify") gaps.add("systemd has no readiness probe", `${svc.name}.ready`);
   if (svc.alive !== undefined) gaps.add("systemd has no liveness probe", `${svc.name}.alive`);
   for (const dep of svc.dependsOn) {

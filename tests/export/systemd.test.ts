@@ -78,6 +78,11 @@ describe("toSystemd", () => {
     ]);
   });
 
+  test("a bare command is named: systemd searches its own PATH", () => {
+    const out = toSystemd({ config: loadStack("services:\n  web:\n    cmd: [bun, web.ts]\n"), stack: "shop" });
+    expect(out.unmapped).toEqual(["web.cmd (systemd looks a bare command up in its own PATH, not yours: write its full path)"]);
+  });
+
   test("the same config gives the same bytes", () => {
     expect(toSystemd({ config: loadStack(), stack: "shop" }).files.map((f) => f.text.replace(/\/tmp\/[^/]+/g, "T"))).toEqual(
       result.files.map((f) => f.text.replace(/\/tmp\/[^/]+/g, "T")),
