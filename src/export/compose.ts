@@ -22,7 +22,7 @@ export function toCompose(input: ExportInput): ExportResult {
   const { config } = input;
   const gaps = createGaps();
   const images = imagesOf(config.services, input.image, "compose");
-  const checked = new Set(config.services.filter((s) => healthProbe(s) !== undefined && isMapped(healthProbe(s) as ProbeConfig)).map((s) => s.name));
+  const checked = new Set(config.services.filter((s) => hasHealthcheck(s)).map((s) => s.name));
   const services: Record<string, Entry> = {};
   for (const svc of config.services) {
     services[svc.name] = entry(svc, images.get(svc.name) as string, checked, gaps);
@@ -67,6 +67,12 @@ function entry(svc: ServiceConfig, image: string, checked: Set<string>, gaps: Ga
 /** The probe compose's one healthcheck is made from: ready, else alive. */
 function healthProbe(svc: ServiceConfig): ProbeConfig | undefined {
   return svc.ready ?? svc.alive;
+}
+
+/** True when the service gets a healthcheck, so dependents may wait for service_healthy. */
+function hasHealthcheck(svc: ServiceConfig): boolean {
+  const probe = healthProbe(svc);
+  return probe !== undefined && isMapped(probe);
 }
 
 function isMapped(p: ProbeConfig): boolean {
