@@ -14,6 +14,8 @@ export const ERROR_TYPES = {
   daemon_not_running: { http: 503, exit: 3 },
   daemon_running: { http: 409, exit: 1 },
   unsafe_permissions: { http: 500, exit: 1 },
+  ssh_failed: { http: 502, exit: 4 },
+  remote_canopy_missing: { http: 502, exit: 5 },
   internal: { http: 500, exit: 1 },
 } as const;
 

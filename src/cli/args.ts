@@ -5,6 +5,7 @@ type OptionSpec = { type: "boolean" | "string"; short?: string; multiple?: boole
 
 const GLOBAL: Record<string, OptionSpec> = {
   config: { type: "string", short: "c" },
+  host: { type: "string", short: "H", multiple: true },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 };
@@ -21,6 +22,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   events: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" }, json: { type: "boolean" } },
   reload: { "dry-run": { type: "boolean" } },
   convert: { output: { type: "string", short: "o" }, force: { type: "boolean" } },
+  export: { to: { type: "string" }, output: { type: "string", short: "o" }, image: { type: "string" }, force: { type: "boolean" } },
   service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" } },
   init: {
     name: { type: "string", multiple: true },
@@ -34,6 +36,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   help: {},
   version: {},
   daemon: {},
+  "remote-info": {},
 };
 
 export interface ParsedArgs {

@@ -1,7 +1,7 @@
 /** What every command works from: the config, its daemon's paths, the client and the output streams. */
 import { type CanopyConfig, findConfigFile, loadConfigWithWarnings } from "../config/index.ts";
 import { type DaemonPaths, resolvePaths } from "../daemon/paths.ts";
-import { isCanopyError } from "../errors.ts";
+import { CanopyError, isCanopyError } from "../errors.ts";
 import { DaemonClient } from "./client.ts";
 import type { StdOutput } from "./std-output.ts";
 
@@ -13,6 +13,22 @@ export interface Io {
   stdoutClosed?: () => boolean;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Set by `-H`: the daemon is another machine's, reached through a forwarded socket (see remote/). */
+  remote?: RemoteDaemon;
+}
+
+/** Another machine's daemon as `-H` found it: its config file and paths there, its socket here. */
+export interface RemoteDaemon {
+  /** How output names the machine (the `-H` value). */
+  label: string;
+  /** The config's path on that machine. */
+  file: string;
+  /** Its paths there, but `socketPath`: the forwarded socket here. */
+  paths: DaemonPaths;
+  /** Its config as that machine loaded it, without env values; undefined when it does not validate there. */
+  config?: CanopyConfig;
+  configError?: string;
+  warnings: string[];
 }
 
 export interface Project {
@@ -26,6 +42,7 @@ export interface Project {
  * What the reader skipped or read differently (a process-compose file's unsupported keys) goes to stderr.
  */
 export function openProject(io: Io, explicit: string | undefined): Project {
+  if (io.remote) return openRemoteProject(io, io.remote);
   const { config, warnings } = loadConfigWithWarnings({ explicit, env: io.env, cwd: io.cwd });
   printWarnings(io, warnings);
   const paths = resolvePaths({ configFile: config.file, env: io.env });
@@ -45,6 +62,7 @@ export interface DaemonHandle {
  * to hear why it refuses an edited config, and `down` must stop a daemon whose config was broken since.
  */
 export function openDaemon(io: Io, explicit: string | undefined): DaemonHandle {
+  if (io.remote) return remoteHandle(io.remote);
   const file = findConfigFile({ explicit, env: io.env, cwd: io.cwd });
   const paths = resolvePaths({ configFile: file, env: io.env });
   return { file, paths, client: new DaemonClient(paths.socketPath, file) };
@@ -62,6 +80,10 @@ export interface LenientProject extends DaemonHandle {
  * last loaded. A missing config file is still an error.
  */
 export function openProjectLenient(io: Io, explicit: string | undefined): LenientProject {
+  if (io.remote?.config === undefined && io.remote?.configError !== undefined) {
+    io.stderr(`canopy: warning: ${io.remote.configError}\ncanopy: warning: the daemon on ${io.remote.label} keeps the config it last loaded\n`);
+    return remoteHandle(io.remote);
+  }
   const daemon = openDaemon(io, explicit);
   try {
     return { ...daemon, config: openProject(io, explicit).config };
@@ -70,6 +92,17 @@ export function openProjectLenient(io: Io, explicit: string | undefined): Lenien
     io.stderr(`canopy: warning: ${err.message}\ncanopy: warning: the daemon (if one runs) keeps the config it last loaded\n`);
     return daemon;
   }
+}
+
+/** The remote daemon's handle: messages name the file and the machine. */
+function remoteHandle(remote: RemoteDaemon): DaemonHandle {
+  return { file: remote.file, paths: remote.paths, client: new DaemonClient(remote.paths.socketPath, `${remote.file} on ${remote.label}`) };
+}
+
+function openRemoteProject(io: Io, remote: RemoteDaemon): Project {
+  if (remote.config === undefined) throw new CanopyError("invalid_config", `on ${remote.label}: ${remote.configError ?? "the config did not load"}`);
+  printWarnings(io, remote.warnings);
+  return { config: remote.config, paths: remote.paths, client: remoteHandle(remote).client };
 }
 
 /** One `canopy: warning: …` line per warning, on stderr. */

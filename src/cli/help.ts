@@ -44,6 +44,11 @@ export const COMMAND_HELP: Record<string, string> = {
   Read a Procfile, a process-compose file (or any config canopy reads) and write the equivalent
   canopy.yaml: to OUT, by default canopy.yaml beside FILE. An existing file is kept unless
   --force; -o - writes to stdout. What canopy skips or reads differently goes to stderr.`,
+  export: `canopy export --to systemd|kubernetes|compose [-o DIR] [--image IMAGE] [--force] [-c FILE]
+  Write the same stack for another engine: systemd units and a target, Kubernetes Deployments
+  and Services, or a compose.yaml; to DIR (existing files kept unless --force), else to stdout.
+  Kubernetes and compose need an image per service: its image: key, else --image.
+  What does not map (probes systemd lacks, ordering Kubernetes lacks, ...) is named in one warning.`,
   service: `canopy service install|uninstall [--user|--system] [--print] [-c FILE]
   install writes a systemd unit (Linux) or a launchd plist (macOS) that runs this canopy
   executable as \`canopy up -c <config>\` in the foreground, restarted when it fails; stopping
@@ -91,6 +96,7 @@ Commands:
   events [-n N] [-f]   print or follow what happened (starts, exits, restarts)
   reload [--dry-run]   apply config changes to the running daemon
   convert FILE         write canopy.yaml from a Procfile or process-compose file
+  export --to ENGINE   write the stack as systemd units, Kubernetes manifests or compose.yaml
   init                 write a canopy.yaml (asks, or --name/--cmd/--port)
   doctor               check config, commands, ports and folders
   metrics              print the Prometheus metrics
@@ -99,6 +105,8 @@ Commands:
   help [COMMAND]       show help for a command
 
 The config is -c FILE, else $CANOPY_CONFIG, else canopy.yaml|yml|toml|json in this folder.
+-H ssh://[user@]host[:port] (repeatable for status; or $CANOPY_HOST) works on that machine's
+daemon over your ssh; -c then names the config there. Exit 4: ssh failed; 5: no canopy there.
 ${EXIT_CODES}
 `;
 }

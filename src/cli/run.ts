@@ -21,11 +21,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   events: async () => (await import("./commands/events.ts")).events,
   reload: async () => (await import("./commands/reload.ts")).reload,
   convert: async () => (await import("./commands/convert.ts")).convert,
+  export: async () => (await import("./commands/export.ts")).exportCommand,
   service: async () => (await import("./commands/service.ts")).service,
   init: async () => (await import("./commands/init.ts")).init,
   doctor: async () => (await import("./commands/doctor.ts")).doctor,
   metrics: async () => (await import("./commands/metrics.ts")).metrics,
   notify: async () => (await import("./commands/notify.ts")).notify,
+  "remote-info": async () => (await import("./commands/remote-info.ts")).remoteInfo,
   start: async () => {
     const { control } = await import("./commands/control.ts");
     return (io, args) => control(io, args, "start");
@@ -53,6 +55,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     const load = COMMANDS[args.command];
     if (!load) throw new CanopyError("usage", `unknown command "${args.command}" (see \`canopy help\`)`);
+    // The daemon a `up -d` spawns inherits CANOPY_HOST, and remote-info is what -H runs there: both are local.
+    const local = args.command === "remote-info" || args.command === "daemon";
+    if (!local && (args.lists?.host !== undefined || io.env.CANOPY_HOST)) {
+      const { runRemote } = await import("./remote/run-remote.ts");
+      return await runRemote(argv, args, io, async (target) => (await load())(target, args));
+    }
     return await (await load())(io, args);
   } catch (err) {
     const e = isCanopyError(err) ? err : new CanopyError("internal", `internal error: ${(err as Error)?.stack ?? err}`);

@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 
 /** The formats read besides canopy's own. */
-export type ForeignFormat = "procfile" | "process-compose";
+export type ForeignFormat = "procfile" | "process-compose" | "compose";
 
 /** `Procfile`, `Procfile.<anything>` or `<anything>.procfile`. */
 export function isProcfileName(path: string): boolean {
@@ -13,6 +13,11 @@ export function isProcfileName(path: string): boolean {
 /** `process-compose*.yaml` or `process-compose*.yml`. */
 export function isProcessComposeName(path: string): boolean {
   return /^process-compose.*\.ya?ml$/i.test(basename(path));
+}
+
+/** `compose.yaml`, `docker-compose.yml`, `compose.prod.yaml`, …: a compose file (its top level is `services:` too). */
+export function isComposeName(path: string): boolean {
+  return /^(docker-)?compose([.-].+)?\.ya?ml$/i.test(basename(path));
 }
 
 /** A parsed YAML top level that has `processes:` and no `services:`. */

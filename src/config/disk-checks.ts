@@ -19,7 +19,11 @@ function checkServiceOnDisk(service: ServiceConfig, envFile: string | undefined)
   if (!isDirectory(service.cwd)) problems.push({ service: service.name, field: "cwd", message: `folder not found: ${service.cwd}` });
   if (envFile !== undefined) {
     try {
-      service.env = { ...parseDotenv(readFileSync(envFile, "utf8")), ...service.env };
+      const fromFile = parseDotenv(readFileSync(envFile, "utf8"));
+      const keys = Object.keys(fromFile);
+      const shadowed = keys.filter((k) => Object.hasOwn(service.env, k));
+      service.env = { ...fromFile, ...service.env };
+      service.envFile = { path: envFile, keys: keys.filter((k) => !shadowed.includes(k)), shadowed };
     } catch (err) {
       problems.push({ service: service.name, field: "env_file", message: envFileMessage(envFile, err) });
     }

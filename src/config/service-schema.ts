@@ -12,7 +12,7 @@ import type { ProbeConfig, ServiceConfig } from "./types.ts";
 export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
-  "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after",
+  "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "image",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -61,6 +61,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const autostart = raw.autostart === undefined ? DEFAULTS.autostart : checkBool(raw.autostart, "autostart", note);
   const ready = raw.ready === undefined ? optional(port, defaultReadyProbe) : validateProbe(raw.ready, "ready", note);
   const alive = raw.alive === undefined ? undefined : validateProbe(raw.alive, "alive", note);
+  const image = raw.image === undefined ? undefined : checkImage(raw.image, note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -81,6 +82,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     dependsOn: [],
     ...probes(ready, alive),
     restartMaxDelayMs, restartResetAfterMs,
+    ...(image === undefined ? {} : { image }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }
@@ -144,6 +146,17 @@ function checkMaxDelay(value: unknown, restartDelayMs: number | undefined, repor
 
 function probes(ready: ProbeConfig | undefined, alive: ProbeConfig | undefined): Pick<ServiceConfig, "ready" | "alive"> {
   return { ...(ready === undefined ? {} : { ready }), ...(alive === undefined ? {} : { alive }) };
+}
+
+/** `image:` (read only by `canopy export`): a non-empty container image reference without spaces. */
+function checkImage(value: unknown, report: Report): string | undefined {
+  const image = checkString(value, "image", report);
+  if (image === undefined) return undefined;
+  if (image === "" || /\s/.test(image)) {
+    report("image", `expected a container image such as ghcr.io/me/api:1.2, got ${describe(value)}`);
+    return undefined;
+  }
+  return image;
 }
 
 function checkSignal(value: unknown, report: Report): NodeJS.Signals | undefined {

@@ -28,6 +28,10 @@ export interface ServiceConfig {
   restartMaxDelayMs: number;
   /** Running this long without exiting resets the restart delay back to restartDelayMs. */
   restartResetAfterMs: number;
+  /** Container image (`image:`), read only by `canopy export --to kubernetes|compose`. */
+  image?: string;
+  /** The `env_file` it read (absolute), the variables that came from it, and those of it that `env` or `port` override: for export. */
+  envFile?: { path: string; keys: string[]; shadowed: string[] };
 }
 
 /** What a probe checks, and a probe with its pacing: the supervisor's own types (one definition). */

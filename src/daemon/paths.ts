@@ -53,13 +53,17 @@ export function resolvePaths(opts: ResolvePathsOptions): DaemonPaths {
 /** `<slug of the config's folder>-<first 12 hex of sha256(config path)>`. */
 export function daemonId(configFile: string): string {
   const hash = new Bun.CryptoHasher("sha256").update(configFile).digest("hex").slice(0, 12);
-  const slug = basename(dirname(configFile))
+  return `${folderSlug(configFile) || "canopy"}-${hash}`;
+}
+
+/** The config's folder name in lowercase letters, digits and `-` (at most 32), `""` when nothing is left. */
+export function folderSlug(configFile: string): string {
+  return basename(dirname(configFile))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 32)
     .replace(/-+$/, "");
-  return `${slug || "canopy"}-${hash}`;
 }
 
 /** True when `path` fits a unix socket address with headroom. */

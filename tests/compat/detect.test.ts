@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isProcessComposeName, isProcfileName, looksLikeProcessCompose } from "../../src/compat/detect.ts";
+import { isComposeName, isProcessComposeName, isProcfileName, looksLikeProcessCompose } from "../../src/compat/detect.ts";
 
 describe("isProcfileName", () => {
   test.each([["Procfile"], ["/app/Procfile"], ["Procfile.dev"], ["/x/Procfile.local"], ["web.procfile"], ["dev.Procfile"]])("%s", (path) => {
@@ -7,6 +7,15 @@ describe("isProcfileName", () => {
   });
   test.each([["procfile"], ["Procfile."], [".procfile"], ["canopy.yaml"], ["MyProcfile"], ["/Procfile/canopy.yaml"]])("%s is not", (path) => {
     expect(isProcfileName(path)).toBe(false);
+  });
+});
+
+describe("isComposeName", () => {
+  test.each([["compose.yaml"], ["/x/compose.yml"], ["docker-compose.yml"], ["compose.prod.yaml"], ["docker-compose-dev.yaml"]])("%s", (path) => {
+    expect(isComposeName(path)).toBe(true);
+  });
+  test.each([["process-compose.yaml"], ["canopy.yaml"], ["compose.json"], ["mycompose.yaml"], ["compose.yaml.bak"]])("%s is not", (path) => {
+    expect(isComposeName(path)).toBe(false);
   });
 });
 

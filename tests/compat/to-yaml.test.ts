@@ -107,6 +107,7 @@ describe("round trips: configToYaml → write → loadConfigFile gives the same 
         "    stop_signal: QUIT",
         "    stop_timeout: 0",
         "    autostart: false",
+        "    image: ghcr.io/acme/web:1.2",
         "    alive: { exec: [curl, -f, 'http://x/'], interval: 3s, timeout: 250ms, initial_delay: 1h, failure_threshold: 9 }",
         "  '2':",
         "    cmd: two",

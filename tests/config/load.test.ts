@@ -95,6 +95,8 @@ function expectedConfig(dir: string, file: string): CanopyConfig {
         ready: { check: { kind: "tcp", port: 8080 }, intervalMs: 250, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 1 },
         restartMaxDelayMs: 30_000,
         restartResetAfterMs: 60_000,
+        // DB_URL alone came from the file: LOG_LEVEL is set by env, PORT by port.
+        envFile: { path: join(dir, ".env"), keys: ["DB_URL"], shadowed: ["LOG_LEVEL", "PORT"] },
       },
       {
         name: "worker",

@@ -127,7 +127,7 @@ describe("validateConfig: problems", () => {
         field: "command",
         message:
           "unknown key; known keys: cmd, cwd, env, env_file, port, restart, max_restarts, restart_window, restart_delay, stop_signal, stop_timeout, autostart, " +
-          "depends_on, ready, alive, restart_max_delay, restart_reset_after",
+          "depends_on, ready, alive, restart_max_delay, restart_reset_after, image",
       },
     ]);
     expect(problemsOf({ services: {}, logs: { maxFiles: 2 } })).toEqual([{ field: "logs.maxFiles", message: "unknown key; did you mean max_files?" }]);
@@ -194,6 +194,8 @@ describe("validateConfig: problems", () => {
     [{ stop_signal: "SIGFOO" }, "stop_signal", 'expected a signal name such as SIGTERM, SIGINT or SIGQUIT, got "SIGFOO"'],
     [{ stop_signal: 15 }, "stop_signal", "expected a signal name such as SIGTERM, SIGINT or SIGQUIT, got 15"],
     [{ autostart: "yes" }, "autostart", 'expected true or false, got "yes"'],
+    [{ image: 3 }, "image", "expected a string, got 3"],
+    [{ image: "my app:1" }, "image", 'expected a container image such as ghcr.io/me/api:1.2, got "my app:1"'],
   ])("%j → field %s", (settings, field, message) => {
     expect(oneService(settings)).toEqual([{ service: "api", field, message }]);
   });
