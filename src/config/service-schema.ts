@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { RestartPolicy } from "../supervisor/types.ts";
 import { checkArgv, checkBool, checkDuration, checkEnum, checkInt, checkString, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
-import { SERVICE_NAME_RE } from "./names.ts";
+import { SERVICE_NAME_RE, SERVICE_NAME_RULE } from "./names.ts";
 import { defaultReadyProbe, validateProbe } from "./probe-schema.ts";
 import { parseSignal } from "./signal.ts";
 import type { ProbeConfig, ServiceConfig } from "./types.ts";
@@ -37,7 +37,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     report(field, message);
   };
   if (!SERVICE_NAME_RE.test(name)) {
-    note("", `invalid service name: must match ${SERVICE_NAME_RE.source} (lowercase letters, digits, "_" and "-", at most 63 characters)`);
+    note("", `invalid service name: must match ${SERVICE_NAME_RE.source} (${SERVICE_NAME_RULE})`);
   }
   if (!isMapping(raw)) {
     note("", `expected a mapping with at least cmd, got ${describe(raw)}`);

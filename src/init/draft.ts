@@ -10,8 +10,9 @@ export interface Draft {
 
 /** Why `name` cannot be used (invalid, or already taken by `taken`), or undefined. */
 export function nameProblem(name: string, taken: string[]): string | undefined {
-  if (!isValidServiceName(name)) return "use lowercase letters, digits, - and _ (at most 63, starting with a letter or digit)";
-  if (taken.includes(name)) return `"${name}" is already a service`;
+  if (!isValidServiceName(name)) return "use letters, digits, - and _ (at most 63, starting with a letter or digit)";
+  const same = taken.find((t) => t.toLowerCase() === name.toLowerCase());
+  if (same !== undefined) return same === name ? `"${name}" is already a service` : `"${same}" is already a service (names must differ in more than case)`;
   return undefined;
 }
 

@@ -176,7 +176,7 @@ describe("loading a process-compose file", () => {
       "        command: check",
       "    depends_on:",
       "      dbb: {}",
-      "  Web:",
+      "  we.b:",
       "    command: x",
       "",
     ].join("\n");

@@ -66,16 +66,17 @@ describe("loading a Procfile", () => {
   });
 
   test("bad names, duplicates and malformed lines are all listed with their lines", () => {
-    const dir = tempDir({ Procfile: "Web: a\nweb: b\nweb: c\noops\n" });
+    const dir = tempDir({ Procfile: "W.eb: a\nweb: b\nweb: c\noops\nWEB: d\n" });
     const err = thrown(() => loadConfigFile(join(dir, "Procfile"), { display: "Procfile" })) as CanopyError;
     expect(err).toBeInstanceOf(CanopyError);
     expect(err.error_type).toBe("invalid_config");
     expect(err.message).toBe(
       [
-        "Procfile: 3 problems",
-        '  Procfile:1: service "Web": invalid service name: must match ^[a-z0-9][a-z0-9_-]{0,62}$ (lowercase letters, digits, "_" and "-", at most 63 characters)',
+        "Procfile: 4 problems",
+        '  Procfile:1: service "W.eb": invalid service name: must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$ (letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters)',
         '  Procfile:3: service "web": defined twice (first on line 2); rename or remove one',
         '  Procfile:4: expected "name: command", got "oops"',
+        '  Procfile:5: service "WEB": differs from "web" only in case; rename one (their log files would be one file on a case-insensitive disk)',
       ].join("\n"),
     );
   });

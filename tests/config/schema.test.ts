@@ -133,18 +133,25 @@ describe("validateConfig: problems", () => {
     expect(problemsOf({ services: {}, logs: { maxFiles: 2 } })).toEqual([{ field: "logs.maxFiles", message: "unknown key; did you mean max_files?" }]);
   });
 
-  test.each([["Api"], ["-api"], ["_x"], ["a b"], ["café"], ["a".repeat(64)], [""], ["__proto__"]])("service name %p is refused", (name) => {
+  test.each([["web.2"], ["-api"], ["_x"], ["a b"], ["café"], ["a/b"], ["a".repeat(64)], [""], ["__proto__"]])("service name %p is refused", (name) => {
     expect(problemsOf({ services: { [name]: { cmd: "x" } } })).toEqual([
       {
         service: name,
         field: "",
-        message: 'invalid service name: must match ^[a-z0-9][a-z0-9_-]{0,62}$ (lowercase letters, digits, "_" and "-", at most 63 characters)',
+        message: 'invalid service name: must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$ (letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters)',
       },
     ]);
   });
 
-  test.each([["a"], ["0"], ["my_api-2"], ["a".repeat(63)]])("service name %p is accepted", (name) => {
+  test.each([["a"], ["0"], ["my_api-2"], ["Manager"], ["ClientA"], ["Server_1A"], ["a".repeat(63)]])("service name %p is accepted", (name) => {
     expect(problemsOf({ services: { [name]: { cmd: "x" } } })).toEqual([]);
+  });
+
+  test("names that differ only in case are refused, the later one named with the earlier", () => {
+    expect(problemsOf({ services: { Web: { cmd: "x" }, api: { cmd: "y" }, web: { cmd: "z" }, WEB: { cmd: "w" } } })).toEqual([
+      { service: "web", field: "", message: 'differs from "Web" only in case; rename one (their log files would be one file on a case-insensitive disk)' },
+      { service: "WEB", field: "", message: 'differs from "Web" only in case; rename one (their log files would be one file on a case-insensitive disk)' },
+    ]);
   });
 
   test("a service that is not a mapping", () => {
@@ -214,15 +221,15 @@ describe("validateConfig: problems", () => {
 
   test("collects every problem across services and the top level", () => {
     const problems = problemsOf({
-      services: { ok: { cmd: "x" }, Bad: { cmd: [] }, api: { cmd: "x", port: -1, restart_delay: "soon" } },
+      services: { ok: { cmd: "x" }, "B.ad": { cmd: [] }, api: { cmd: "x", port: -1, restart_delay: "soon" } },
       logs: { max_files: 0 },
       extra: 1,
     });
     expect(problems.map((p) => `${p.service ?? "-"}/${p.field}`)).toEqual([
       "-/extra",
       "-/logs.max_files",
-      "Bad/",
-      "Bad/cmd",
+      "B.ad/",
+      "B.ad/cmd",
       "api/port",
       "api/restart_delay",
     ]);
