@@ -9,9 +9,12 @@ const GLOBAL: Record<string, OptionSpec> = {
   version: { type: "boolean" },
 };
 
+/** Options that choose among a foreign file's variants: a Procfile's base port (`foreman start -p`), a PM2 env (`pm2 start --env`). */
+const CHOICE_OPTIONS: Record<string, OptionSpec> = { port: { type: "string", short: "p" }, env: { type: "string" } };
+
 /** Each command's own options. */
 export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
-  up: { detach: { type: "boolean", short: "d" } },
+  up: { detach: { type: "boolean", short: "d" }, ...CHOICE_OPTIONS },
   down: {},
   status: { json: { type: "boolean" } },
   start: { all: { type: "boolean" } },
@@ -20,7 +23,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   logs: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" } },
   events: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" }, json: { type: "boolean" } },
   reload: { "dry-run": { type: "boolean" } },
-  convert: { output: { type: "string", short: "o" }, force: { type: "boolean" } },
+  convert: { output: { type: "string", short: "o" }, force: { type: "boolean" }, ...CHOICE_OPTIONS },
   service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" } },
   init: {
     name: { type: "string", multiple: true },
@@ -28,10 +31,10 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     port: { type: "string", multiple: true },
     force: { type: "boolean" },
   },
-  doctor: {},
+  doctor: { ...CHOICE_OPTIONS },
   help: {},
   version: {},
-  daemon: {},
+  daemon: { ...CHOICE_OPTIONS },
 };
 
 export interface ParsedArgs {

@@ -1,5 +1,7 @@
 /** What every command works from: the config, its daemon's paths, the client and the output streams. */
-import { type CanopyConfig, findConfigFile, loadConfigWithWarnings } from "../config/index.ts";
+import { type CanopyConfig, findConfigFile, loadConfigWithWarnings, type SourceChoice } from "../config/index.ts";
+import { CanopyError } from "../errors.ts";
+import type { ParsedArgs } from "./args.ts";
 import { type DaemonPaths, resolvePaths } from "../daemon/paths.ts";
 import { isCanopyError } from "../errors.ts";
 import { DaemonClient } from "./client.ts";
@@ -25,8 +27,8 @@ export interface Project {
  * Loads and validates the config (`-c`, $CANOPY_CONFIG, or canopy.* in cwd) and derives its daemon.
  * What the reader skipped or read differently (a process-compose file's unsupported keys) goes to stderr.
  */
-export function openProject(io: Io, explicit: string | undefined): Project {
-  const { config, warnings } = loadConfigWithWarnings({ explicit, env: io.env, cwd: io.cwd });
+export function openProject(io: Io, explicit: string | undefined, choice?: SourceChoice): Project {
+  const { config, warnings } = loadConfigWithWarnings({ explicit, env: io.env, cwd: io.cwd, ...(choice ? { choice } : {}) });
   printWarnings(io, warnings);
   const paths = resolvePaths({ configFile: config.file, env: io.env });
   return { config, paths, client: new DaemonClient(paths.socketPath, config.file) };
@@ -70,6 +72,27 @@ export function openProjectLenient(io: Io, explicit: string | undefined): Lenien
     io.stderr(`canopy: warning: ${err.message}\ncanopy: warning: the daemon (if one runs) keeps the config it last loaded\n`);
     return daemon;
   }
+}
+
+/** `-p PORT` and `--env NAME` as a SourceChoice; a port that is not one is a usage error. */
+export function choiceOf(args: ParsedArgs): SourceChoice {
+  const choice: SourceChoice = {};
+  const { port, env } = args.flags;
+  if (typeof port === "string") {
+    const n = /^\d+$/.test(port) ? Number(port) : Number.NaN;
+    if (!(n >= 1 && n <= 65_535)) throw new CanopyError("usage", `-p/--port expects a port from 1 to 65535, got ${JSON.stringify(port)}`);
+    choice.port = n;
+  }
+  if (typeof env === "string") {
+    if (!/^[A-Za-z0-9_-]+$/.test(env)) throw new CanopyError("usage", `--env expects a name such as production, got ${JSON.stringify(env)}`);
+    choice.env = env;
+  }
+  return choice;
+}
+
+/** The command line that reads a config with `choice` again (for the background daemon). */
+export function choiceArgs(choice: SourceChoice | undefined): string[] {
+  return [...(choice?.port !== undefined ? ["-p", String(choice.port)] : []), ...(choice?.env !== undefined ? ["--env", choice.env] : [])];
 }
 
 /** One `canopy: warning: …` line per warning, on stderr. */

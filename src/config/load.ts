@@ -7,7 +7,7 @@ import { checkConfigOnDisk } from "./disk-checks.ts";
 import { findConfigFile, type FindConfigOptions } from "./find.ts";
 import { configError } from "./format.ts";
 import { validateConfig } from "./schema.ts";
-import type { CanopyConfig, ConfigProblem } from "./types.ts";
+import type { CanopyConfig, ConfigProblem, SourceChoice } from "./types.ts";
 
 /** A loaded config and what the reader skipped or reinterpreted on the way (never fatal; empty for canopy's own files). */
 export interface LoadedConfig {
@@ -15,27 +15,35 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
+/** How to read one file: the name messages use, the command line's choice, the environment a foreign format may read (PORT). */
+export interface LoadOptions {
+  display?: string;
+  choice?: SourceChoice;
+  env?: Record<string, string | undefined>;
+}
+
 /** Finds the config file (see findConfigFile) and loads it; messages name it relative to `cwd` when inside it. */
-export function loadConfig(opts: FindConfigOptions): CanopyConfig {
+export function loadConfig(opts: FindConfigOptions & { choice?: SourceChoice }): CanopyConfig {
   return loadConfigWithWarnings(opts).config;
 }
 
 /** loadConfig, also returning the warnings (e.g. process-compose keys canopy does not support). */
-export function loadConfigWithWarnings(opts: FindConfigOptions): LoadedConfig {
+export function loadConfigWithWarnings(opts: FindConfigOptions & { choice?: SourceChoice }): LoadedConfig {
   const file = findConfigFile(opts);
-  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd) });
+  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd), env: opts.env, ...(opts.choice ? { choice: opts.choice } : {}) });
 }
 
 /** Loads one config file; throws a single CanopyError("invalid_config") listing every problem found. */
-export function loadConfigFile(path: string, opts: { display?: string } = {}): CanopyConfig {
+export function loadConfigFile(path: string, opts: LoadOptions = {}): CanopyConfig {
   return loadConfigFileWithWarnings(path, opts).config;
 }
 
-/** loadConfigFile, also returning the warnings. Reads canopy.{yaml,toml,json}, Procfiles and process-compose files. */
-export function loadConfigFileWithWarnings(path: string, opts: { display?: string } = {}): LoadedConfig {
+/** loadConfigFile, also returning the warnings. Reads canopy.{yaml,toml,json} and the foreign formats of src/compat. */
+export function loadConfigFileWithWarnings(path: string, opts: LoadOptions = {}): LoadedConfig {
   const display = opts.display ?? path;
   const file = realFile(path, display);
-  const source = readConfigSource(file, readText(file, display), display);
+  const choice = opts.choice ?? {};
+  const source = readConfigSource(file, readText(file, display), display, { choice, env: opts.env ?? {} });
   const { config, envFiles, problems } = validateConfig(source.raw, { file, dir: dirname(file) });
   const all = [...source.problems, ...problems.map(source.translate)];
   all.push(...checkConfigOnDisk(config, envFiles).map(source.translate));
@@ -54,6 +62,7 @@ export function loadConfigFileWithWarnings(path: string, opts: { display?: strin
     const line = new Map(config.services.map((s) => [s.name, lineOf({ service: s.name, field: "" })]));
     config.services.sort((a, b) => byNumber(line.get(a.name) as number, line.get(b.name) as number));
   }
+  if (choice.port !== undefined || choice.env !== undefined) config.choice = choice;
   return { config, warnings: source.warnings };
 }
 

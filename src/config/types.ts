@@ -58,6 +58,12 @@ export interface LogsConfig {
   maxFiles: number;
 }
 
+/** What the command line chose among a foreign file's variants: foreman's base port (`up -p`), PM2's `env_<name>` (`up --env`). */
+export interface SourceChoice {
+  port?: number;
+  env?: string;
+}
+
 /** A whole config file after validation. */
 export interface CanopyConfig {
   /** Absolute real path of the config file. */
@@ -69,6 +75,8 @@ export interface CanopyConfig {
   logs: LogsConfig;
   /** Absent unless `control.listen` is set. */
   control?: ControlConfig;
+  /** The choice the file was read with, kept so a reload reads it the same way. */
+  choice?: SourceChoice;
 }
 
 /**

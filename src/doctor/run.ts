@@ -2,7 +2,7 @@
 import { dirname } from "node:path";
 import type { ServiceView, StatusDocument } from "../api/wire.ts";
 import { DaemonClient } from "../cli/client.ts";
-import { loadConfigWithWarnings } from "../config/index.ts";
+import { loadConfigWithWarnings, type SourceChoice } from "../config/index.ts";
 import { resolvePaths } from "../daemon/paths.ts";
 import { isCanopyError } from "../errors.ts";
 import type { Check } from "./check.ts";
@@ -13,6 +13,8 @@ import { programCheck } from "./program.ts";
 /** Where to look: as for every command, -c FILE, $CANOPY_CONFIG or canopy.* in `cwd`; `version` is this CLI's. */
 export interface DoctorOptions {
   explicit?: string;
+  /** `-p` / `--env`, read as `up` reads them. */
+  choice?: SourceChoice;
   env: Record<string, string | undefined>;
   cwd: string;
   version: string;
@@ -27,7 +29,7 @@ export async function runDoctor(opts: DoctorOptions, emit: (check: Check) => voi
   };
   let loaded: ReturnType<typeof loadConfigWithWarnings>;
   try {
-    loaded = loadConfigWithWarnings({ explicit: opts.explicit, env: opts.env, cwd: opts.cwd });
+    loaded = loadConfigWithWarnings({ explicit: opts.explicit, env: opts.env, cwd: opts.cwd, ...(opts.choice ? { choice: opts.choice } : {}) });
   } catch (err) {
     if (!isCanopyError(err)) throw err;
     add({ status: "fail", what: `config: ${err.message}`, fix: err.message.startsWith("no config file") ? "run `canopy init`, or pass -c FILE" : "correct the config as described" });

@@ -74,7 +74,7 @@ describe("round trips: configToYaml → write → loadConfigFile gives the same 
   test("a Procfile with a .env", () => {
     const dir = tempDir({ Procfile: "web: bundle exec puma -p $PORT\nworker: bin/worker --queue 'a b'\n", ".env": "SECRET=\"x y\"\nEMPTY=\n" });
     const config = loadConfigFile(join(dir, "Procfile"));
-    expect(config.services[0]?.env).toEqual({ SECRET: "x y", EMPTY: "" });
+    expect(config.services[0]?.env).toEqual({ SECRET: "x y", EMPTY: "", PORT: "5000" });
     const { again } = roundTrip(config);
     expect(again.services).toEqual(config.services);
     expect(body(again)).toEqual(body(config));
