@@ -469,6 +469,8 @@ export class Supervisor {
       cause,
       now,
       ranForMs: now - (e.startedAtMs ?? now),
+      ...(e.req.successExitCodes ? { successExitCodes: e.req.successExitCodes } : {}),
+      ...(e.req.minUptimeMs ? { minUptimeMs: e.req.minUptimeMs } : {}),
       windowMs: e.req.restartWindowMs ?? this.s.restartWindowMs,
       maxRestarts: e.req.maxRestarts ?? this.s.maxRestarts,
       budget: e.budget,

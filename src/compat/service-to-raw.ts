@@ -26,6 +26,8 @@ export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: stri
   if (svc.stopSignal !== DEFAULTS.stopSignal) out.stop_signal = svc.stopSignal;
   if (svc.stopTimeoutMs !== DEFAULTS.stopTimeoutMs) out.stop_timeout = formatDuration(svc.stopTimeoutMs);
   if (svc.autostart !== DEFAULTS.autostart) out.autostart = svc.autostart;
+  if (svc.successExitCodes !== undefined) out.success_exit_codes = [...svc.successExitCodes];
+  if (svc.minUptimeMs !== undefined) out.min_uptime = formatDuration(svc.minUptimeMs);
   return out;
 }
 

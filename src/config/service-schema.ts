@@ -12,7 +12,7 @@ import type { ProbeConfig, ServiceConfig } from "./types.ts";
 export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
-  "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after",
+  "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "success_exit_codes", "min_uptime",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -61,6 +61,8 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const autostart = raw.autostart === undefined ? DEFAULTS.autostart : checkBool(raw.autostart, "autostart", note);
   const ready = raw.ready === undefined ? optional(port, defaultReadyProbe) : validateProbe(raw.ready, "ready", note);
   const alive = raw.alive === undefined ? undefined : validateProbe(raw.alive, "alive", note);
+  const successExitCodes = raw.success_exit_codes === undefined ? undefined : checkExitCodes(raw.success_exit_codes, note);
+  const minUptimeMs = checkDuration(raw.min_uptime, "min_uptime", 0, 0, note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -69,7 +71,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     !ok || cmd === undefined || cwd === undefined || env === undefined || restart === undefined ||
     maxRestarts === undefined || restartWindowMs === undefined || restartDelayMs === undefined ||
     stopTimeoutMs === undefined || stopSignal === undefined || autostart === undefined ||
-    restartMaxDelayMs === undefined || restartResetAfterMs === undefined
+    restartMaxDelayMs === undefined || restartResetAfterMs === undefined || minUptimeMs === undefined
   ) {
     return undefined;
   }
@@ -81,6 +83,8 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     dependsOn: [],
     ...probes(ready, alive),
     restartMaxDelayMs, restartResetAfterMs,
+    ...(successExitCodes === undefined || Bun.deepEquals(successExitCodes, [0]) ? {} : { successExitCodes }),
+    ...(minUptimeMs === 0 ? {} : { minUptimeMs }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }
@@ -131,6 +135,16 @@ function checkEnv(value: unknown, report: Report): Record<string, string> | unde
     }
   }
   return ok ? Object.fromEntries(out) : undefined;
+}
+
+/** A non-empty list of exit codes 0–255, each once, sorted. */
+function checkExitCodes(value: unknown, report: Report): number[] | undefined {
+  const ok = Array.isArray(value) && value.length > 0 && value.every((c) => Number.isInteger(c) && c >= 0 && c <= 255);
+  if (!ok) {
+    report("success_exit_codes", `expected a list of exit codes from 0 to 255 such as [0, 2], got ${describe(value)}`);
+    return undefined;
+  }
+  return [...new Set(value as number[])].sort((a, b) => a - b);
 }
 
 /** `restart_max_delay`: at least `restart_delay`; when left out, 30s or `restart_delay` if that is longer. */

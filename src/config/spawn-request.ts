@@ -19,5 +19,7 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     restartResetAfterMs: svc.restartResetAfterMs,
     ...(svc.ready ? { ready: svc.ready } : {}),
     ...(svc.alive ? { alive: svc.alive } : {}),
+    ...(svc.successExitCodes ? { successExitCodes: [...svc.successExitCodes] } : {}),
+    ...(svc.minUptimeMs ? { minUptimeMs: svc.minUptimeMs } : {}),
   };
 }

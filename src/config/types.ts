@@ -28,6 +28,10 @@ export interface ServiceConfig {
   restartMaxDelayMs: number;
   /** Running this long without exiting resets the restart delay back to restartDelayMs. */
   restartResetAfterMs: number;
+  /** `success_exit_codes`: exit codes that are a clean exit, when other than just 0. */
+  successExitCodes?: number[];
+  /** `min_uptime`: an exit sooner than this is a failed start (retried whatever `restart` says); absent when 0. */
+  minUptimeMs?: number;
 }
 
 /** What a probe checks, and a probe with its pacing: the supervisor's own types (one definition). */

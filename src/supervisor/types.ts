@@ -30,6 +30,10 @@ export interface SpawnRequest {
   restartMaxDelayMs?: number;
   /** A run this long without crashing resets the doubling. */
   restartResetAfterMs?: number;
+  /** Exit codes that are a clean exit (`completed`; not restarted under `on-failure`). Default `[0]`. */
+  successExitCodes?: number[];
+  /** An exit sooner than this after the spawn is a failed start, restarted (and counted) whatever the policy. */
+  minUptimeMs?: number;
 }
 
 /** The slice of a child process the Supervisor needs (Bun's Subprocess fits). */

@@ -127,7 +127,7 @@ describe("validateConfig: problems", () => {
         field: "command",
         message:
           "unknown key; known keys: cmd, cwd, env, env_file, port, restart, max_restarts, restart_window, restart_delay, stop_signal, stop_timeout, autostart, " +
-          "depends_on, ready, alive, restart_max_delay, restart_reset_after",
+          "depends_on, ready, alive, restart_max_delay, restart_reset_after, success_exit_codes, min_uptime",
       },
     ]);
     expect(problemsOf({ services: {}, logs: { maxFiles: 2 } })).toEqual([{ field: "logs.maxFiles", message: "unknown key; did you mean max_files?" }]);
@@ -145,6 +145,16 @@ describe("validateConfig: problems", () => {
 
   test.each([["a"], ["0"], ["my_api-2"], ["Manager"], ["ClientA"], ["Server_1A"], ["a".repeat(63)]])("service name %p is accepted", (name) => {
     expect(problemsOf({ services: { [name]: { cmd: "x" } } })).toEqual([]);
+  });
+
+  test("success_exit_codes and min_uptime: kept when set (codes sorted, once each), absent when default; bad values named", () => {
+    const ok = validateConfig({ services: { a: { cmd: "x", success_exit_codes: [2, 0, 2], min_uptime: "1s" }, b: { cmd: "y", success_exit_codes: [0], min_uptime: 0 } } }, WHERE);
+    expect(ok.problems).toEqual([]);
+    expect([ok.config.services[0]?.successExitCodes, ok.config.services[0]?.minUptimeMs]).toEqual([[0, 2], 1000]);
+    expect(Object.keys(ok.config.services[1] ?? {})).not.toContain("successExitCodes");
+    expect(Object.keys(ok.config.services[1] ?? {})).not.toContain("minUptimeMs");
+    expect(problemsOf({ services: { a: { cmd: "x", success_exit_codes: [256], min_uptime: "soon" } } }).map((p) => p.field)).toEqual(["success_exit_codes", "min_uptime"]);
+    expect(problemsOf({ services: { a: { cmd: "x", success_exit_codes: [] } } })[0]?.message).toBe("expected a list of exit codes from 0 to 255 such as [0, 2], got a list");
   });
 
   test("names that differ only in case are refused, the later one named with the earlier", () => {
