@@ -2,7 +2,7 @@
 import { constants } from "node:os";
 import { describe, isMapping } from "../config/checks.ts";
 import { convertProbe } from "./pc-probe.ts";
-import { ignoreOthers, seconds, within, type PcReport } from "./pc-report.ts";
+import { ignoreOthers, seconds, within, type ConvertReport } from "./convert-report.ts";
 
 /** The per-process keys read; everything else is named in the warning. */
 export const PC_PROCESS_KEYS = [
@@ -22,7 +22,7 @@ export const PC_CONDITIONS: Readonly<Record<string, string>> = {
 const PC_DEFAULT_BACKOFF = "1s";
 
 /** Converts `value`; the report's fields are relative to the process. Undefined when it is not a mapping. */
-export function convertProcess(value: unknown, report: PcReport): Record<string, unknown> | undefined {
+export function convertProcess(value: unknown, report: ConvertReport): Record<string, unknown> | undefined {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with at least command, got ${describe(value)}`);
     return undefined;
@@ -43,7 +43,7 @@ export function convertProcess(value: unknown, report: PcReport): Record<string,
 }
 
 /** A list of `KEY=VALUE` strings → a mapping. */
-function environment(value: unknown, report: PcReport): Record<string, string> | undefined {
+function environment(value: unknown, report: ConvertReport): Record<string, string> | undefined {
   if (!Array.isArray(value)) {
     report.problem("environment", `expected a list of KEY=VALUE strings, got ${describe(value)}`);
     return undefined;
@@ -58,7 +58,7 @@ function environment(value: unknown, report: PcReport): Record<string, string> |
 }
 
 /** `{ other: { condition: process_… } }` → `{ other: { condition: … } }`; a left-out condition means started. */
-function dependsOn(value: unknown, report: PcReport): Record<string, unknown> | undefined {
+function dependsOn(value: unknown, report: ConvertReport): Record<string, unknown> | undefined {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping of process name to { condition }, got ${describe(value)}`);
     return undefined;
@@ -81,7 +81,7 @@ function dependsOn(value: unknown, report: PcReport): Record<string, unknown> | 
 }
 
 /** `availability` → restart (process-compose's default: no → never), restart_delay (default 1s), max_restarts. */
-function availability(value: unknown, report: PcReport): Record<string, unknown> {
+function availability(value: unknown, report: ConvertReport): Record<string, unknown> {
   if (value === undefined) return { restart: "never", restart_delay: PC_DEFAULT_BACKOFF };
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with restart, backoff_seconds and max_restarts, got ${describe(value)}`);
@@ -99,7 +99,7 @@ function availability(value: unknown, report: PcReport): Record<string, unknown>
 }
 
 /** `shutdown` → stop_signal (a number becomes its name) and stop_timeout. */
-function shutdown(value: unknown, report: PcReport): Record<string, unknown> {
+function shutdown(value: unknown, report: ConvertReport): Record<string, unknown> {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with signal and timeout_seconds, got ${describe(value)}`);
     return {};

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { processComposeWarning } from "../../src/compat/pc-source.ts";
+import { conversionWarning } from "../../src/compat/convert-report.ts";
 import { processComposeToRaw } from "../../src/compat/process-compose.ts";
 import { loadConfigFile, loadConfigFileWithWarnings } from "../../src/config/load.ts";
 import { CanopyError } from "../../src/errors.ts";
@@ -107,14 +107,14 @@ describe("processComposeToRaw", () => {
   });
 });
 
-describe("processComposeWarning", () => {
+describe("conversionWarning", () => {
   test("one warning naming every key, then the notes; none when there is nothing to say", () => {
-    expect(processComposeWarning("pc.yaml", ["version", "processes.a.replicas"], ["processes.a.availability.restart: x"])).toBe(
+    expect(conversionWarning("pc.yaml", "a process-compose file", ["version", "processes.a.replicas"], ["processes.a.availability.restart: x"])).toBe(
       "pc.yaml: read as a process-compose file. Ignored 2 keys canopy does not support: version, processes.a.replicas. " +
         "Read differently: processes.a.availability.restart: x.",
     );
-    expect(processComposeWarning("pc.yaml", ["version"], [])).toBe("pc.yaml: read as a process-compose file. Ignored 1 key canopy does not support: version.");
-    expect(processComposeWarning("pc.yaml", [], [])).toBeUndefined();
+    expect(conversionWarning("pc.yaml", "a process-compose file", ["version"], [])).toBe("pc.yaml: read as a process-compose file. Ignored 1 key canopy does not support: version.");
+    expect(conversionWarning("pc.yaml", "a process-compose file", [], [])).toBeUndefined();
   });
 });
 
