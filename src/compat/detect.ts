@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 
 /** The formats read besides canopy's own. */
-export type ForeignFormat = "procfile" | "process-compose";
+export type ForeignFormat = "procfile" | "process-compose" | "supervisord" | "pm2";
 
 /** `Procfile`, `Procfile.<anything>` or `<anything>.procfile`. */
 export function isProcfileName(path: string): boolean {
@@ -13,6 +13,11 @@ export function isProcfileName(path: string): boolean {
 /** `process-compose*.yaml` or `process-compose*.yml`. */
 export function isProcessComposeName(path: string): boolean {
   return /^process-compose.*\.ya?ml$/i.test(basename(path));
+}
+
+/** `supervisord.conf`, or any `.conf` / `.ini` file (canopy's own are never either): read as supervisord's INI. */
+export function isSupervisordName(path: string): boolean {
+  return /\.(conf|ini)$/i.test(basename(path));
 }
 
 /** A parsed YAML top level that has `processes:` and no `services:`. */

@@ -2,9 +2,10 @@
 import { formatOf, parseConfigText } from "../config/parse.ts";
 import { nativeSource, type ConfigSource } from "../config/source.ts";
 import type { ConfigProblem, SourceChoice } from "../config/types.ts";
-import { isProcessComposeName, isProcfileName, looksLikeProcessCompose } from "./detect.ts";
+import { isProcessComposeName, isProcfileName, isSupervisordName, looksLikeProcessCompose } from "./detect.ts";
 import { processComposeSource } from "./pc-source.ts";
 import { procfileSource } from "./procfile-source.ts";
+import { supervisordSource } from "./supervisord-source.ts";
 
 /** What a reader may use besides the file: the command line's choice and the environment (a Procfile's base PORT). */
 export interface ReadOptions {
@@ -15,6 +16,7 @@ export interface ReadOptions {
 /** `text` is the content of the absolute `file`; throws CanopyError("invalid_config") on a syntax error. */
 export function readConfigSource(file: string, text: string, display: string, opts: ReadOptions = { choice: {}, env: {} }): ConfigSource {
   if (isProcfileName(file)) return refuseChoice(procfileSource(text, file, opts), opts.choice, ["port"]);
+  if (isSupervisordName(file)) return refuseChoice(supervisordSource(text, file, display, opts), opts.choice, []);
   const format = formatOf(file);
   const raw = parseConfigText(text, format, file, display);
   if (format === "yaml" && (isProcessComposeName(file) || looksLikeProcessCompose(raw))) {

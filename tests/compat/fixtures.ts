@@ -58,3 +58,51 @@ processes:
     command: sleep 1
     disabled: true
 `;
+
+/** A supervisord.conf in the style of supervisord's own configuration docs: a sample file's sections and comments. */
+export const SUPERVISORD_CONF = `; Sample supervisor config file.
+
+[unix_http_server]
+file=/tmp/supervisor.sock   ; the path to the socket file
+
+[supervisord]
+logfile=/tmp/supervisord.log ; main log file; default $CWD/supervisord.log
+nodaemon=true                ; start in foreground if true; default false
+environment=APP_ENV="production",GREETING="hello, world"
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix:///tmp/supervisor.sock ; use a unix:// URL  for a unix socket
+
+[program:cat]
+command=/bin/cat -x "a b"
+process_name=%(program_name)s_%(process_num)02d
+numprocs=2
+directory=%(here)s
+priority=10
+autostart=true
+autorestart=unexpected
+startsecs=2
+startretries=3
+exitcodes=0,2
+stopsignal=QUIT
+stopwaitsecs=10
+user=chrism
+redirect_stderr=true
+stdout_logfile=/a/path
+environment=A="1",B="2"
+
+[program:worker]
+command=bin/worker --queue=%(ENV_QUEUE)s
+autorestart=false
+startsecs=0
+
+[group:app]
+programs=cat,worker
+priority=999
+
+[include]
+files = conf.d/*.conf
+`;
