@@ -2,8 +2,9 @@
 import { formatOf, parseConfigText } from "../config/parse.ts";
 import { nativeSource, type ConfigSource } from "../config/source.ts";
 import type { ConfigProblem, SourceChoice } from "../config/types.ts";
-import { isProcessComposeName, isProcfileName, isSupervisordName, looksLikeProcessCompose } from "./detect.ts";
+import { isEcosystemName, isJavaScriptName, isProcessComposeName, isProcfileName, isSupervisordName, looksLikePm2, looksLikeProcessCompose } from "./detect.ts";
 import { processComposeSource } from "./pc-source.ts";
+import { evaluateEcosystem, pm2Source } from "./pm2-source.ts";
 import { procfileSource } from "./procfile-source.ts";
 import { supervisordSource } from "./supervisord-source.ts";
 
@@ -17,8 +18,13 @@ export interface ReadOptions {
 export function readConfigSource(file: string, text: string, display: string, opts: ReadOptions = { choice: {}, env: {} }): ConfigSource {
   if (isProcfileName(file)) return refuseChoice(procfileSource(text, file, opts), opts.choice, ["port"]);
   if (isSupervisordName(file)) return refuseChoice(supervisordSource(text, file, display, opts), opts.choice, []);
+  if (isJavaScriptName(file)) {
+    const { value, problem } = evaluateEcosystem(file);
+    return refuseChoice(pm2Source(value, display, opts.choice.env, problem), opts.choice, ["env"]);
+  }
   const format = formatOf(file);
   const raw = parseConfigText(text, format, file, display);
+  if (format !== "toml" && (isEcosystemName(file) || looksLikePm2(raw))) return refuseChoice(pm2Source(raw, display, opts.choice.env), opts.choice, ["env"]);
   if (format === "yaml" && (isProcessComposeName(file) || looksLikeProcessCompose(raw))) {
     return refuseChoice(processComposeSource(raw, text, display), opts.choice, []);
   }

@@ -106,3 +106,38 @@ priority=999
 [include]
 files = conf.d/*.conf
 `;
+
+/** An ecosystem.config.js in the style of PM2's configuration docs: apps with env and env_production, a cluster. */
+export const PM2_ECOSYSTEM_JS = `module.exports = {
+  apps : [{
+    name   : "api-app",
+    script : "./api.js",
+    args   : "--port 3000",
+    instances : 3,
+    exec_mode : "cluster",
+    env: {
+      NODE_ENV: "development",
+      GREETING: "hello"
+    },
+    env_production: {
+      NODE_ENV: "production"
+    },
+    max_memory_restart: "300M",
+    watch: true,
+    out_file: "./logs/api-out.log",
+    kill_timeout: 3000
+  }, {
+    name   : "worker-app",
+    script : "worker.py",
+    interpreter: "python3",
+    autorestart: true,
+    max_restarts: 10,
+    min_uptime: "5s",
+    restart_delay: 2000,
+    cron_restart: "0 0 * * *"
+  }],
+  deploy : {
+    production : { user: "node", host: "212.83.163.1", ref: "origin/master" }
+  }
+}
+`;
