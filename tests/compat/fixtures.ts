@@ -141,3 +141,43 @@ export const PM2_ECOSYSTEM_JS = `module.exports = {
   }
 }
 `;
+
+/** A process-compose.yaml in the shape of process-compose's Quick Start: capitalised names, shared and own environment. */
+export const PC_QUICK_START = `version: "0.5"
+
+environment:
+  - "GLOBAL_ENV_VAR=1"
+log_location: ./pc.log
+log_level: debug
+
+processes:
+  Manager:
+    command: "./manager --verbose"
+    description: the one that hands out work
+    availability:
+      restart: "always"
+    depends_on:
+      ClientA:
+        condition: process_started
+
+  ClientA:
+    command: "./client --name A"
+    availability:
+      restart: "always"
+      exit_on_end: true
+    depends_on:
+      Server_1A:
+        condition: process_started
+    environment:
+      - "LOCAL_ENV_VAR=1"
+
+  Server_1A:
+    command: "./server --port 9001"
+    replicas: 2
+    environment:
+      - "GLOBAL_ENV_VAR=override"
+    shutdown:
+      command: "./server --stop"
+      signal: 15
+      timeout_seconds: 5
+`;

@@ -5,7 +5,7 @@ import { processComposeToRaw } from "../../src/compat/process-compose.ts";
 import { loadConfigFile, loadConfigFileWithWarnings } from "../../src/config/load.ts";
 import { CanopyError } from "../../src/errors.ts";
 import { removeTempDirs, tempDir, thrown } from "../config/tmp.ts";
-import { PC_FILE } from "./fixtures.ts";
+import { PC_FILE, PC_QUICK_START } from "./fixtures.ts";
 
 afterAll(removeTempDirs);
 
@@ -46,9 +46,11 @@ describe("processComposeToRaw", () => {
       },
       off: { cmd: "sleep 1", restart: "never", restart_delay: "1s", autostart: false },
     });
-    expect(ignored).toEqual(["version", "log_location", "processes.migrate.namespace", "processes.api.replicas", "processes.api.liveness_probe.success_threshold"]);
+    expect(ignored).toEqual(["version", "processes.migrate.namespace", "processes.api.liveness_probe.success_threshold"]);
     expect(notes).toEqual([
+      "log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`)",
       "processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down",
+      "processes.api.replicas: 2 read as 1 process: canopy has no replicas yet",
     ]);
   });
 
@@ -66,6 +68,28 @@ describe("processComposeToRaw", () => {
       restart_delay: "1s",
     });
     expect(ignored).toEqual(["processes.a.readiness_probe.failure_threshold"]);
+  });
+
+  test("the Quick Start's shape: capitalised names kept, top-level environment under each process's own, extras named", () => {
+    const { raw, problems, ignored, notes } = processComposeToRaw(Bun.YAML.parse(PC_QUICK_START));
+    expect(problems).toEqual([]);
+    expect(Object.keys(raw.services)).toEqual(["Manager", "ClientA", "Server_1A"]);
+    expect(raw.services.Manager).toEqual({
+      cmd: "./manager --verbose",
+      env: { GLOBAL_ENV_VAR: "1" },
+      depends_on: { ClientA: { condition: "started" } },
+      restart: "always",
+      restart_delay: "1s",
+    });
+    expect((raw.services.ClientA as { env: unknown }).env).toEqual({ GLOBAL_ENV_VAR: "1", LOCAL_ENV_VAR: "1" });
+    expect((raw.services.Server_1A as { env: unknown }).env).toEqual({ GLOBAL_ENV_VAR: "override" });
+    expect(ignored).toEqual(["version", "log_level"]);
+    expect(notes).toEqual([
+      "log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`)",
+      "processes.ClientA.availability.exit_on_end: ignored: canopy keeps the other processes running when this one ends (stop them with `canopy down`)",
+      "processes.Server_1A.shutdown.command: not run: canopy stops the process with shutdown.signal (SIGTERM by default), then SIGKILL after timeout_seconds",
+      "processes.Server_1A.replicas: 2 read as 1 process: canopy has no replicas yet",
+    ]);
   });
 
   test("process_completed and max_restarts: 0 are noted", () => {
@@ -139,9 +163,9 @@ describe("loading a process-compose file", () => {
     expect(off?.autostart).toBe(false);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toBe(
-      "process-compose.yaml: read as a process-compose file. Ignored 5 keys canopy does not support: version, log_location, " +
-        "processes.migrate.namespace, processes.api.replicas, processes.api.liveness_probe.success_threshold. " +
-        "Read differently: processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down.",
+      "process-compose.yaml: read as a process-compose file. Ignored 3 keys canopy does not support: version, processes.migrate.namespace, processes.api.liveness_probe.success_threshold. " +
+        "Read differently: log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`); " +
+        "processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down; processes.api.replicas: 2 read as 1 process: canopy has no replicas yet.",
     );
   });
 

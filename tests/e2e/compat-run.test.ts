@@ -73,7 +73,7 @@ processes:
   api:
     command: ${JSON.stringify(f.server.join(" "))}
     environment: ["PORT=${ports.api}", "GREETING=pc"]
-    replicas: 1
+    replicas: 2
     depends_on:
       db: { condition: process_healthy }
 `,
