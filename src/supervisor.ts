@@ -315,6 +315,7 @@ export class Supervisor {
   /** The readiness check of a request: its `ready` probe, else a TCP probe of `env.PORT`. */
   private readySpecOf(req: SpawnRequest): ProbeSpec | undefined {
     if (req.ready) return req.ready;
+    if (req.envPortGate === false) return undefined;
     const port = portOf(req);
     if (port === undefined || !this.s.portListening) return undefined;
     return {
