@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pm2ToRaw } from "../../src/compat/pm2.ts";
 import { loadConfigFile, loadConfigFileWithWarnings, loadConfigWithWarnings } from "../../src/config/load.ts";
@@ -101,10 +102,14 @@ describe("loading an ecosystem file", () => {
   });
 
   test("a JavaScript file is never run because of $CANOPY_CONFIG, only when named with -c", () => {
-    const dir = tempDir({ "ecosystem.config.js": `require("node:fs").writeFileSync(${JSON.stringify("RAN")}, "x"); module.exports = { apps: [] };\n` });
+    const dir = tempDir();
+    const ran = join(dir, "ran");
+    writeFileSync(join(dir, "ecosystem.config.js"), `require("node:fs").writeFileSync(${JSON.stringify(ran)}, "x"); module.exports = { apps: [] };\n`);
     const err = thrown(() => loadConfigWithWarnings({ env: { CANOPY_CONFIG: "ecosystem.config.js" }, cwd: dir })) as CanopyError;
     expect(err.error_type).toBe("invalid_config");
     expect(err.message).toContain("canopy runs one only when it is named with -c");
+    expect(existsSync(ran)).toBe(false);
     expect(loadConfigWithWarnings({ explicit: "ecosystem.config.js", env: {}, cwd: dir }).config.services).toEqual([]);
+    expect(existsSync(ran)).toBe(true);
   });
 });
