@@ -10,19 +10,45 @@ export interface Conversion {
   ignored: string[];
   /** `path: what was reread`, e.g. `processes.api.availability.restart: exit_on_failure read as on-failure…`. */
   notes: string[];
+  /** Service name → its skipped keys and notes, as comment lines for `convert` to write above it. */
+  serviceNotes: Record<string, string[]>;
+}
+
+/** A comment for `convert` to write: above one service's settings, or (no service) at the top of the file. */
+export interface ConversionComment {
+  service?: string;
+  text: string;
 }
 
 /** An empty conversion to fill. */
 export function newConversion(): Conversion {
-  return { raw: { services: {} }, problems: [], ignored: [], notes: [] };
+  return { raw: { services: {} }, problems: [], ignored: [], notes: [], serviceNotes: {} };
+}
+
+/** Every skipped key and note as a comment, placed at its service when it belongs to one. */
+export function conversionComments(c: Conversion): ConversionComment[] {
+  const placed = new Set(Object.values(c.serviceNotes).flat());
+  const top = [...c.ignored.map(dropped), ...c.notes].filter((t) => !placed.has(t)).map((text) => ({ text }));
+  return [...top, ...Object.entries(c.serviceNotes).flatMap(([service, texts]) => texts.map((text) => ({ service, text })))];
+}
+
+function dropped(path: string): string {
+  return `${path}: not supported, left out`;
 }
 
 /** A report for service `name` whose keys are written at `path(field)` in the file (e.g. `processes.api.field`). */
 export function serviceReport(out: Conversion, name: string, path: (field: string) => string): ConvertReport {
+  const remember = (text: string) => (out.serviceNotes[name] ??= []).push(text);
   return {
     problem: (field, message) => out.problems.push({ service: name, field, message }),
-    ignore: (field) => out.ignored.push(path(field)),
-    note: (field, message) => out.notes.push(`${path(field)}: ${message}`),
+    ignore: (field) => {
+      out.ignored.push(path(field));
+      remember(dropped(path(field)));
+    },
+    note: (field, message) => {
+      out.notes.push(`${path(field)}: ${message}`);
+      remember(`${path(field)}: ${message}`);
+    },
   };
 }
 

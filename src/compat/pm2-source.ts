@@ -1,7 +1,7 @@
 /** A PM2 ecosystem file as a ConfigSource: JSON or YAML parsed, a .js / .cjs / .mjs one evaluated (it is the user's own code). */
 import type { ConfigSource } from "../config/source.ts";
 import type { ConfigProblem } from "../config/types.ts";
-import { conversionWarning } from "./convert-report.ts";
+import { conversionComments, conversionWarning, newConversion } from "./convert-report.ts";
 import { pm2ToRaw } from "./pm2.ts";
 
 /** canopy field → the PM2 key it was read from, for problems found by canopy's own validation. */
@@ -12,12 +12,13 @@ const PM2_FIELDS: Readonly<Record<string, string>> = {
 
 /** `value` is the parsed file, or undefined with `problem` when evaluating it failed. */
 export function pm2Source(value: unknown, display: string, envName: string | undefined, problem?: ConfigProblem): ConfigSource {
-  const conversion = problem === undefined ? pm2ToRaw(value, envName) : { raw: { services: {} }, problems: [problem], ignored: [], notes: [] };
+  const conversion = problem === undefined ? pm2ToRaw(value, envName) : { ...newConversion(), problems: [problem] };
   const warning = conversionWarning(display, "a PM2 ecosystem file", conversion.ignored, conversion.notes);
   return {
     raw: conversion.raw,
     problems: conversion.problems,
     warnings: warning === undefined ? [] : [warning],
+    comments: conversionComments(conversion),
     locate: () => undefined,
     translate: (p) => {
       const [head = "", ...rest] = p.field.split(".");

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { dirname, isAbsolute, relative } from "node:path";
 import type { ConfigSource } from "../config/source.ts";
 import type { ConfigProblem } from "../config/types.ts";
-import { conversionWarning } from "./convert-report.ts";
+import { conversionComments, conversionWarning } from "./convert-report.ts";
 import { parseIni } from "./ini.ts";
 import type { ReadOptions } from "./read-source.ts";
 import { expandValue } from "./sv-expand.ts";
@@ -39,6 +39,7 @@ export function supervisordSource(text: string, file: string, display: string, o
     raw: conversion.raw,
     problems: [...problems, ...conversion.problems.map((p) => inIncluded(p, origins.get(p.service ?? "")?.from))],
     warnings: warning === undefined ? [] : [warning],
+    comments: [...notes.map((text) => ({ text })), ...conversionComments(conversion)],
     locate: (p) => {
       const origin = origins.get(p.service ?? "");
       if (origin === undefined || origin.from !== undefined) return undefined;

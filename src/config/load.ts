@@ -7,12 +7,15 @@ import { checkConfigOnDisk } from "./disk-checks.ts";
 import { findConfigFile, type FindConfigOptions } from "./find.ts";
 import { configError } from "./format.ts";
 import { validateConfig } from "./schema.ts";
+import type { SourceComment } from "./source.ts";
 import type { CanopyConfig, ConfigProblem, SourceChoice } from "./types.ts";
 
 /** A loaded config and what the reader skipped or reinterpreted on the way (never fatal; empty for canopy's own files). */
 export interface LoadedConfig {
   config: CanopyConfig;
   warnings: string[];
+  /** The warnings key by key, for `convert` to write as comments (empty for canopy's own files). */
+  comments: SourceComment[];
 }
 
 /** How to read one file: the name messages use, the command line's choice, the environment a foreign format may read (PORT). */
@@ -63,7 +66,7 @@ export function loadConfigFileWithWarnings(path: string, opts: LoadOptions = {})
     config.services.sort((a, b) => byNumber(line.get(a.name) as number, line.get(b.name) as number));
   }
   if (choice.port !== undefined || choice.env !== undefined) config.choice = choice;
-  return { config, warnings: source.warnings };
+  return { config, warnings: source.warnings, comments: source.comments ?? [] };
 }
 
 /** A name JavaScript objects order before all others (an array index): "0", "7", "42". */
