@@ -14,6 +14,7 @@ export function processComposeSource(raw: unknown, text: string, display: string
     raw: converted,
     problems: [...problems, ...duplicateKeyProblems(text, "yaml", "processes")],
     warnings: warning === undefined ? [] : [warning],
+    readAs: "a process-compose file",
     comments: conversionComments(conversion),
     locate: makeLocator(text, "yaml", "processes"),
     translate: toProcessComposeProblem,

@@ -18,6 +18,7 @@ export function pm2Source(value: unknown, display: string, envName: string | und
     raw: conversion.raw,
     problems: conversion.problems,
     warnings: warning === undefined ? [] : [warning],
+    readAs: "a PM2 ecosystem file",
     comments: conversionComments(conversion),
     locate: () => undefined,
     translate: (p) => {

@@ -20,6 +20,7 @@ export function procfileSource(text: string, file: string, opts: ReadOptions): C
     raw: procfileToRaw(entries, dotenv.env, typeof base === "number" ? base : FOREMAN_BASE_PORT),
     problems,
     warnings: [],
+    readAs: "a Procfile (foreman's rules)",
     locate: (p) => (p.service === undefined ? undefined : lines.get(p.service)),
     translate: (p) => p,
   };

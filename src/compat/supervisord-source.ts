@@ -39,6 +39,7 @@ export function supervisordSource(text: string, file: string, display: string, o
     raw: conversion.raw,
     problems: [...problems, ...conversion.problems.map((p) => inIncluded(p, origins.get(p.service ?? "")?.from))],
     warnings: warning === undefined ? [] : [warning],
+    readAs: "a supervisord file",
     comments: [...notes.map((text) => ({ text })), ...conversionComments(conversion)],
     locate: (p) => {
       const origin = origins.get(p.service ?? "");

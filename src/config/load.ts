@@ -16,6 +16,8 @@ export interface LoadedConfig {
   warnings: string[];
   /** The warnings key by key, for `convert` to write as comments (empty for canopy's own files). */
   comments: SourceComment[];
+  /** What a foreign file was read as ("a PM2 ecosystem file"); absent for canopy's own files. */
+  readAs?: string;
 }
 
 /** How to read one file: the name messages use, the command line's choice, the environment a foreign format may read (PORT). */
@@ -66,7 +68,7 @@ export function loadConfigFileWithWarnings(path: string, opts: LoadOptions = {})
     config.services.sort((a, b) => byNumber(line.get(a.name) as number, line.get(b.name) as number));
   }
   if (choice.port !== undefined || choice.env !== undefined) config.choice = choice;
-  return { config, warnings: source.warnings, comments: source.comments ?? [] };
+  return { config, warnings: source.warnings, comments: source.comments ?? [], ...(source.readAs ? { readAs: source.readAs } : {}) };
 }
 
 /** A name JavaScript objects order before all others (an array index): "0", "7", "42". */

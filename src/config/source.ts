@@ -18,6 +18,8 @@ export interface ConfigSource {
   warnings: string[];
   /** The same, one per key, for `convert` to write as comments: above a service's settings, or at the top. */
   comments?: SourceComment[];
+  /** What a foreign file was read as, in words ("a supervisord file"); absent for canopy's own. */
+  readAs?: string;
   /** The line of a problem given in the file's own terms. */
   locate: LineLocator;
   /** A problem from validateConfig (canopy's key names) → the file's own terms. */

@@ -35,10 +35,13 @@ export async function runDoctor(opts: DoctorOptions, emit: (check: Check) => voi
     add({ status: "fail", what: `config: ${err.message}`, fix: err.message.startsWith("no config file") ? "run `canopy init`, or pass -c FILE" : "correct the config as described" });
     return checks;
   }
-  const { config, warnings } = loaded;
+  const { config, warnings, comments, readAs } = loaded;
   const count = config.services.length;
-  add({ status: "ok", what: `config ${config.file} loads (${count} service${count === 1 ? "" : "s"})` });
-  for (const w of warnings) add({ status: "warn", what: `config: ${w}` });
+  const as = readAs === undefined ? "" : `, read as ${readAs}`;
+  add({ status: "ok", what: `config ${config.file} loads (${count} service${count === 1 ? "" : "s"}${as})` });
+  // A foreign file: each way canopy will run it differently from its own tool, one line each.
+  if (comments.length > 0) for (const c of comments) add({ status: "warn", what: `differs: ${c.text}` });
+  else for (const w of warnings) add({ status: "warn", what: `config: ${w}` });
 
   const paths = resolvePaths({ configFile: config.file, env: opts.env });
   const ours = await daemonCheck(new DaemonClient(paths.socketPath, config.file), opts.version, add);
