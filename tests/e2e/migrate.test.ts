@@ -125,6 +125,9 @@ test("Procfile: PORT for each process type from the base given by up -p, steppin
   await waitFor(async () => (await httpGet(base)) !== undefined && (await httpGet(base + 100)) !== undefined, `answers on ${base} and ${base + 100}`);
   await logsShow(p, procfile, "web", `port=${base}\n`);
   await logsShow(p, procfile, "api", `port=${base + 100}\n`);
+  // The daemon re-reads the Procfile with the base it was started with: nothing changed.
+  const reload = await p.cli(["-c", procfile, "reload", "--dry-run"]);
+  expect({ code: reload.code, stdout: reload.stdout }).toEqual({ code: 0, stdout: "= 2 unchanged\n" });
 }, 90_000);
 
 test("PM2 ecosystem.config.js: --env production selects env_production; instances: 3 is named in the warning", async () => {
