@@ -86,6 +86,11 @@ describe("loading an ecosystem file", () => {
     ]);
   });
 
+  test("an ecosystem.config.mjs with export default is read as well", () => {
+    const dir = tempDir({ "ecosystem.config.mjs": "export default { apps: [{ name: 'web', script: 'web.js' }] };\n" });
+    expect(loadConfigFile(join(dir, "ecosystem.config.mjs")).services.map((s) => [s.name, s.cmd])).toEqual([["web", ["node", "web.js"]]]);
+  });
+
   test("ecosystem.json and a YAML file with apps: are read the same way, never run", () => {
     const dir = tempDir({ "ecosystem.json": JSON.stringify({ apps: [{ name: "web", script: "web.js" }] }), "pm2.yaml": "apps:\n  - name: web\n    script: web.js\n" });
     expect(loadConfigFile(join(dir, "ecosystem.json")).services.map((s) => s.cmd)).toEqual([["node", "web.js"]]);
