@@ -7,7 +7,7 @@ import { ignoreOthers, seconds, within, type ConvertReport } from "./convert-rep
 /** The per-process keys read; everything else is named in the warning. */
 export const PC_PROCESS_KEYS = [
   "command", "working_dir", "environment", "depends_on", "readiness_probe", "liveness_probe", "availability", "shutdown", "disabled",
-  "description", "replicas", "log_location",
+  "description", "replicas", "log_location", "ready_log_line",
 ] as const;
 
 /** `availability.restart` → canopy `restart`. */
@@ -18,6 +18,7 @@ export const PC_CONDITIONS: Readonly<Record<string, string>> = {
   process_healthy: "healthy",
   process_completed_successfully: "completed",
   process_completed: "completed",
+  process_log_ready: "healthy",
 };
 /** process-compose waits this long between restarts when `backoff_seconds` is left out. */
 const PC_DEFAULT_BACKOFF = "1s";
@@ -36,6 +37,9 @@ export function convertProcess(value: unknown, report: ConvertReport, sharedEnv:
   if (own !== undefined && Object.keys(sharedEnv).length + Object.keys(own).length > 0) out.env = { ...sharedEnv, ...own };
   if (value.depends_on !== undefined) out.depends_on = dependsOn(value.depends_on, within(report, "depends_on"));
   if (value.readiness_probe !== undefined) out.ready = convertProbe(value.readiness_probe, false, within(report, "readiness_probe"));
+  else if (typeof value.ready_log_line === "string" && value.ready_log_line !== "") out.ready = { log: escapeRegExp(value.ready_log_line) };
+  else if (value.ready_log_line !== undefined) report.problem("ready_log_line", `expected the text of a line, got ${describe(value.ready_log_line)}`);
+  if (value.readiness_probe !== undefined && value.ready_log_line !== undefined) report.note("ready_log_line", "ignored: readiness_probe is set too");
   if (value.liveness_probe !== undefined) out.alive = convertProbe(value.liveness_probe, true, within(report, "liveness_probe"));
   Object.assign(out, availability(value.availability, within(report, "availability")));
   if (value.shutdown !== undefined) Object.assign(out, shutdown(value.shutdown, within(report, "shutdown")));
@@ -45,6 +49,11 @@ export function convertProcess(value: unknown, report: ConvertReport, sharedEnv:
   if (value.disabled === true) out.autostart = false;
   else if (value.disabled !== undefined && value.disabled !== false) report.problem("disabled", `expected true or false, got ${describe(value.disabled)}`);
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+/** `text` matched literally anywhere in a line, as process-compose matches `ready_log_line`. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Why `log_location` is not used. */

@@ -92,6 +92,16 @@ describe("processComposeToRaw", () => {
     ]);
   });
 
+  test("ready_log_line becomes a log ready probe matching the text literally; process_log_ready waits for it (healthy)", () => {
+    const { raw, problems } = processComposeToRaw({
+      processes: { db: { command: "x", ready_log_line: "ready (port 5432)" }, api: { command: "y", depends_on: { db: { condition: "process_log_ready" } } } },
+    });
+    expect(problems).toEqual([]);
+    expect((raw.services.db as { ready: unknown }).ready).toEqual({ log: "ready \\(port 5432\\)" });
+    expect((raw.services.api as { depends_on: unknown }).depends_on).toEqual({ db: { condition: "healthy" } });
+    expect(new RegExp("ready \\(port 5432\\)").test("LOG: ready (port 5432) at 10:00")).toBe(true);
+  });
+
   test("process_completed and max_restarts: 0 are noted", () => {
     const { raw, notes } = processComposeToRaw({
       processes: { a: { command: "x", depends_on: { b: { condition: "process_completed" } }, availability: { restart: "on_failure", max_restarts: 0 } } },
@@ -108,7 +118,8 @@ describe("processComposeToRaw", () => {
     [{ environment: ["A=1", "B"] }, "environment[1]", 'expected KEY=VALUE, got "B"'],
     [{ environment: ["=1"] }, "environment[0]", 'expected KEY=VALUE, got "=1"'],
     [{ depends_on: ["db"] }, "depends_on", "expected a mapping of process name to { condition }, got a list"],
-    [{ depends_on: { db: { condition: "process_log_ready" } } }, "depends_on.db.condition", 'expected one of process_started, process_healthy, process_completed_successfully, process_completed, got "process_log_ready"'],
+    [{ depends_on: { db: { condition: "process_ready" } } }, "depends_on.db.condition", 'expected one of process_started, process_healthy, process_completed_successfully, process_completed, process_log_ready, got "process_ready"'],
+    [{ ready_log_line: 5 }, "ready_log_line", "expected the text of a line, got 5"],
     [{ availability: { restart: "sometimes" } }, "availability.restart", 'expected one of always, on_failure, exit_on_failure, no, got "sometimes"'],
     [{ availability: { backoff_seconds: "2s" } }, "availability.backoff_seconds", 'expected a number of seconds, got "2s"'],
     [{ availability: "always" }, "availability", 'expected a mapping with restart, backoff_seconds and max_restarts, got "always"'],
