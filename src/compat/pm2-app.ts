@@ -126,7 +126,8 @@ function restarts(app: Record<string, unknown>, report: ConvertReport): Record<s
     if (out.restart === undefined) out.restart = "on-failure";
   }
   if (app.max_restarts !== undefined) out.max_restarts = app.max_restarts;
-  if (app.min_uptime !== undefined) out.min_uptime = app.min_uptime;
+  // PM2 uses min_uptime only to count restarts as unstable; with no restarts it has nothing to count.
+  if (app.min_uptime !== undefined && app.autorestart !== false) out.min_uptime = app.min_uptime;
   if (app.exp_backoff_restart_delay !== undefined) {
     out.restart_delay = app.exp_backoff_restart_delay;
     out.restart_max_delay = PM2_BACKOFF_MAX_MS;

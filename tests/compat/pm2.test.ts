@@ -32,13 +32,13 @@ describe("pm2ToRaw", () => {
     ]);
   });
 
-  test("restart settings: autorestart false → never; stop_exit_codes → success_exit_codes; exp backoff doubles up to 15s; PM2's 1600ms kill timeout", () => {
+  test("restart settings: autorestart false → never (min_uptime, which only counts restarts, dropped); stop_exit_codes → success_exit_codes; exp backoff doubles up to 15s; PM2's 1600ms kill timeout", () => {
     const { raw, notes } = pm2ToRaw({ apps: [
       { name: "a", script: "a.js", autorestart: false, min_uptime: 1000, max_restarts: 3 },
       { name: "b", script: "b.js", stop_exit_codes: [0, 3], exp_backoff_restart_delay: 100 },
     ] }, undefined);
     expect(raw.services).toEqual({
-      a: { cmd: ["node", "a.js"], restart: "never", max_restarts: 3, min_uptime: 1000, restart_delay: 0, stop_timeout: 1600 },
+      a: { cmd: ["node", "a.js"], restart: "never", max_restarts: 3, restart_delay: 0, stop_timeout: 1600 },
       b: { cmd: ["node", "b.js"], restart: "on-failure", success_exit_codes: [0, 3], restart_delay: 100, restart_max_delay: 15_000, stop_timeout: 1600 },
     });
     expect(notes).toEqual(["apps.b.exp_backoff_restart_delay: the delay doubles after each crash in a row (PM2 multiplies it by 1.5), up to 15s as in PM2"]);
