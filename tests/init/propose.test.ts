@@ -20,7 +20,7 @@ describe("proposals", () => {
     const { proposals, notes } = proposeServices({ procfile, lockfiles: [] });
     expect(proposals).toEqual([
       { name: "web", cmd: "bundle exec puma -p 5000", port: 5000, source: "Procfile", preselected: true },
-      { name: "web_worker", cmd: "bin/worker --queue=default", source: "Procfile", preselected: true },
+      { name: "Web_Worker", cmd: "bin/worker --queue=default", source: "Procfile", preselected: true },
       { name: "web-2", cmd: "echo twin", source: "Procfile", preselected: true },
     ]);
     expect(notes).toEqual(['Procfile line 5: expected "name: command", got "broken line"; skipped']);
@@ -63,9 +63,10 @@ describe("proposals", () => {
     expect(guessPort("node server.js")).toBeUndefined();
     expect(guessPort("x --port 99999")).toBeUndefined();
     expect(guessPort("ssh-p 22")).toBeUndefined();
-    expect(toServiceName("My App.js")).toBe("my-app-js");
+    expect(toServiceName("My App.js")).toBe("My-App-js");
     expect(toServiceName("__")).toBe("app");
     expect(uniqueName("web", ["web", "web-2"])).toBe("web-3");
+    expect(uniqueName("Web", ["web"])).toBe("Web-2");
     expect(parsePort("")).toEqual({});
     expect(parsePort(" 80 ")).toEqual({ port: 80 });
     expect(parsePort("0")).toHaveProperty("error");
