@@ -24,7 +24,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   events: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" }, json: { type: "boolean" } },
   reload: { "dry-run": { type: "boolean" } },
   convert: { output: { type: "string", short: "o" }, force: { type: "boolean" }, ...CHOICE_OPTIONS },
-  service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" } },
+  service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" }, ...CHOICE_OPTIONS },
   init: {
     name: { type: "string", multiple: true },
     cmd: { type: "string", multiple: true },

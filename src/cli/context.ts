@@ -90,11 +90,6 @@ export function choiceOf(args: ParsedArgs): SourceChoice {
   return choice;
 }
 
-/** The command line that reads a config with `choice` again (for the background daemon). */
-export function choiceArgs(choice: SourceChoice | undefined): string[] {
-  return [...(choice?.port !== undefined ? ["-p", String(choice.port)] : []), ...(choice?.env !== undefined ? ["--env", choice.env] : [])];
-}
-
 /** One `canopy: warning: …` line per warning, on stderr. */
 export function printWarnings(io: Io, warnings: string[]): void {
   for (const w of warnings) io.stderr(`canopy: warning: ${w}\n`);

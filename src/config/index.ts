@@ -12,6 +12,7 @@ export { parseDotenv } from "./dotenv.ts";
 export { parseSignal, STOP_SIGNALS } from "./signal.ts";
 export { SERVICE_NAME_RE, isValidServiceName } from "./names.ts";
 export { toSpawnRequest } from "./spawn-request.ts";
+export { choiceArgs } from "./choice.ts";
 export { DEFAULTS, LIMITS } from "./defaults.ts";
 export { formatProblem } from "./format.ts";
 export { dependentsOf, findCycle, startOrder, stopOrder } from "./dag.ts";
