@@ -97,9 +97,12 @@ function dependsOn(value: unknown, report: ConvertReport): Record<string, unknow
   return Object.fromEntries(out);
 }
 
-/** `availability` → restart (process-compose's default: no → never), restart_delay (default 1s), max_restarts. */
+/**
+ * `availability` → restart (process-compose's default: no → never), max_restarts, and restart_delay (default 1s)
+ * with restart_max_delay the same: process-compose waits backoff_seconds every time, it does not double.
+ */
 function availability(value: unknown, report: ConvertReport): Record<string, unknown> {
-  if (value === undefined) return { restart: "never", restart_delay: PC_DEFAULT_BACKOFF };
+  if (value === undefined) return { restart: "never", restart_delay: PC_DEFAULT_BACKOFF, restart_max_delay: PC_DEFAULT_BACKOFF };
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with restart, backoff_seconds and max_restarts, got ${describe(value)}`);
     return {};
@@ -113,7 +116,7 @@ function availability(value: unknown, report: ConvertReport): Record<string, unk
   const delay = value.backoff_seconds === undefined ? PC_DEFAULT_BACKOFF : seconds(value.backoff_seconds, "backoff_seconds", report);
   const max = value.max_restarts;
   if (max === 0) report.note("max_restarts", "0 (unlimited) read as canopy's default limit (5 restarts within 60s)");
-  return { restart, restart_delay: delay, ...(max === 0 || max === undefined ? {} : { max_restarts: max }) };
+  return { restart, restart_delay: delay, restart_max_delay: delay, ...(max === 0 || max === undefined ? {} : { max_restarts: max }) };
 }
 
 /** `shutdown` → stop_signal (a number becomes its name) and stop_timeout. */

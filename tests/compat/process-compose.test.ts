@@ -27,11 +27,11 @@ describe("processComposeToRaw", () => {
         cmd: "postgres -D data",
         ready: { exec: "pg_isready", interval: "1s", timeout: "3s", initial_delay: "2s" },
         restart: "always",
-        restart_delay: "1s",
+        restart_delay: "1s", restart_max_delay: "1s",
         stop_signal: "SIGINT",
         stop_timeout: "10s",
       },
-      migrate: { cmd: "bun migrate.ts", depends_on: { db: { condition: "healthy" } }, restart: "never", restart_delay: "1s" },
+      migrate: { cmd: "bun migrate.ts", depends_on: { db: { condition: "healthy" } }, restart: "never", restart_delay: "1s", restart_max_delay: "1s" },
       api: {
         cmd: "bun api.ts",
         cwd: "./api",
@@ -40,11 +40,11 @@ describe("processComposeToRaw", () => {
         ready: { http: "http://127.0.0.1:8080/healthz" },
         alive: { http: "http://127.0.0.1:8080/live", interval: "5s", failure_threshold: 4 },
         restart: "on-failure",
-        restart_delay: "2s",
+        restart_delay: "2s", restart_max_delay: "2s",
         max_restarts: 3,
         stop_signal: "SIGINT",
       },
-      off: { cmd: "sleep 1", restart: "never", restart_delay: "1s", autostart: false },
+      off: { cmd: "sleep 1", restart: "never", restart_delay: "1s", restart_max_delay: "1s", autostart: false },
     });
     expect(ignored).toEqual(["version", "processes.migrate.namespace", "processes.api.liveness_probe.success_threshold"]);
     expect(notes).toEqual([
@@ -65,7 +65,7 @@ describe("processComposeToRaw", () => {
       depends_on: { b: { condition: "started" }, c: { condition: "started" } },
       ready: { http: "https://[::1]:80/" },
       restart: "never",
-      restart_delay: "1s",
+      restart_delay: "1s", restart_max_delay: "1s",
     });
     expect(ignored).toEqual(["processes.a.readiness_probe.failure_threshold"]);
   });
@@ -79,7 +79,7 @@ describe("processComposeToRaw", () => {
       env: { GLOBAL_ENV_VAR: "1" },
       depends_on: { ClientA: { condition: "started" } },
       restart: "always",
-      restart_delay: "1s",
+      restart_delay: "1s", restart_max_delay: "1s",
     });
     expect((raw.services.ClientA as { env: unknown }).env).toEqual({ GLOBAL_ENV_VAR: "1", LOCAL_ENV_VAR: "1" });
     expect((raw.services.Server_1A as { env: unknown }).env).toEqual({ GLOBAL_ENV_VAR: "override" });
@@ -106,7 +106,7 @@ describe("processComposeToRaw", () => {
     const { raw, notes } = processComposeToRaw({
       processes: { a: { command: "x", depends_on: { b: { condition: "process_completed" } }, availability: { restart: "on_failure", max_restarts: 0 } } },
     });
-    expect(raw.services.a).toEqual({ cmd: "x", depends_on: { b: { condition: "completed" } }, restart: "on-failure", restart_delay: "1s" });
+    expect(raw.services.a).toEqual({ cmd: "x", depends_on: { b: { condition: "completed" } }, restart: "on-failure", restart_delay: "1s", restart_max_delay: "1s" });
     expect(notes).toEqual([
       "processes.a.depends_on.b.condition: process_completed read as completed, which waits for a clean exit (code 0)",
       "processes.a.availability.max_restarts: 0 (unlimited) read as canopy's default limit (5 restarts within 60s)",
