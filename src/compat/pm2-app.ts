@@ -30,6 +30,8 @@ const INTERPRETER_BY_EXT: Readonly<Record<string, string>> = {
 
 /** PM2 waits this long for an app to stop before SIGKILL when `kill_timeout` is left out. */
 const PM2_KILL_TIMEOUT_MS = 1600;
+/** PM2 gives up on an app after this many unstable restarts when `max_restarts` is left out. */
+const PM2_MAX_RESTARTS = 16;
 /** PM2's exponential backoff stops growing at this delay. */
 const PM2_BACKOFF_MAX_MS = 15_000;
 
@@ -125,7 +127,7 @@ function restarts(app: Record<string, unknown>, report: ConvertReport): Record<s
     out.success_exit_codes = codes;
     if (out.restart === undefined) out.restart = "on-failure";
   }
-  if (app.max_restarts !== undefined) out.max_restarts = app.max_restarts;
+  out.max_restarts = app.max_restarts ?? PM2_MAX_RESTARTS;
   // PM2 uses min_uptime only to count restarts as unstable; with no restarts it has nothing to count.
   if (app.min_uptime !== undefined && app.autorestart !== false) out.min_uptime = app.min_uptime;
   if (app.exp_backoff_restart_delay !== undefined) {

@@ -15,7 +15,7 @@ describe("pm2ToRaw", () => {
     const { raw, problems, ignored, notes } = pm2ToRaw(apps, "production");
     expect(problems).toEqual([]);
     expect(raw.services).toEqual({
-      api: { cmd: ["node", "--inspect", "api.js", "--port", "3000", "a b"], env: { A: "1", B: "2" }, restart_delay: 500, restart_max_delay: 500, stop_timeout: 3000 },
+      api: { cmd: ["node", "--inspect", "api.js", "--port", "3000", "a b"], env: { A: "1", B: "2" }, max_restarts: 16, restart_delay: 500, restart_max_delay: 500, stop_timeout: 3000 },
     });
     expect(ignored).toEqual(["apps.api.merge_logs"]);
     expect(notes).toEqual(["apps.api.watch: ignored: canopy does not restart on file changes"]);
@@ -39,7 +39,7 @@ describe("pm2ToRaw", () => {
     ] }, undefined);
     expect(raw.services).toEqual({
       a: { cmd: ["node", "a.js"], restart: "never", max_restarts: 3, restart_delay: 0, stop_timeout: 1600 },
-      b: { cmd: ["node", "b.js"], restart: "on-failure", success_exit_codes: [0, 3], restart_delay: 100, restart_max_delay: 15_000, stop_timeout: 1600 },
+      b: { cmd: ["node", "b.js"], restart: "on-failure", success_exit_codes: [0, 3], max_restarts: 16, restart_delay: 100, restart_max_delay: 15_000, stop_timeout: 1600 },
     });
     expect(notes).toEqual(["apps.b.exp_backoff_restart_delay: the delay doubles after each crash in a row (PM2 multiplies it by 1.5), up to 15s as in PM2"]);
   });
