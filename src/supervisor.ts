@@ -315,6 +315,7 @@ export class Supervisor {
   /** The readiness check of a request: its `ready` probe, else a TCP probe of `env.PORT`. */
   private readySpecOf(req: SpawnRequest): ProbeSpec | undefined {
     if (req.ready) return req.ready;
+    if (req.envPortGate === false) return undefined;
     const port = portOf(req);
     if (port === undefined || !this.s.portListening) return undefined;
     return {
@@ -470,6 +471,8 @@ export class Supervisor {
       cause,
       now,
       ranForMs: now - (e.startedAtMs ?? now),
+      ...(e.req.successExitCodes ? { successExitCodes: e.req.successExitCodes } : {}),
+      ...(e.req.minUptimeMs ? { minUptimeMs: e.req.minUptimeMs } : {}),
       windowMs: e.req.restartWindowMs ?? this.s.restartWindowMs,
       maxRestarts: e.req.maxRestarts ?? this.s.maxRestarts,
       budget: e.budget,

@@ -1,4 +1,5 @@
 /** The control API as a `(Request) → Response` function over a DaemonControl: no socket needed to test it. */
+import { SERVICE_NAME_RE } from "../config/names.ts";
 import { CanopyError, isCanopyError } from "../errors.ts";
 import type { DaemonControl } from "./control.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus.ts";
@@ -6,7 +7,6 @@ import { followStream } from "./follow.ts";
 import { refuseRequestBody } from "./request-body.ts";
 import type { LogEntry, StatusDocument } from "./wire.ts";
 
-const NAME_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const MAX_TAIL = 100_000;
 const DEFAULT_TAIL = 100;
 
@@ -119,7 +119,7 @@ function serviceName(raw: string): string {
   } catch {
     throw new CanopyError("bad_request", "service name is not valid URL encoding");
   }
-  if (!NAME_RE.test(name)) throw unknownService(name);
+  if (!SERVICE_NAME_RE.test(name)) throw unknownService(name);
   return name;
 }
 

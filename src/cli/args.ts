@@ -10,9 +10,12 @@ const GLOBAL: Record<string, OptionSpec> = {
   version: { type: "boolean" },
 };
 
+/** Options that choose among a foreign file's variants: a Procfile's base port (`foreman start -p`), a PM2 env (`pm2 start --env`). */
+const CHOICE_OPTIONS: Record<string, OptionSpec> = { port: { type: "string", short: "p" }, env: { type: "string" } };
+
 /** Each command's own options. */
 export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
-  up: { detach: { type: "boolean", short: "d" } },
+  up: { detach: { type: "boolean", short: "d" }, ...CHOICE_OPTIONS },
   down: {},
   status: { json: { type: "boolean" } },
   start: { all: { type: "boolean" } },
@@ -21,21 +24,21 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   logs: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" } },
   events: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" }, json: { type: "boolean" } },
   reload: { "dry-run": { type: "boolean" } },
-  convert: { output: { type: "string", short: "o" }, force: { type: "boolean" } },
+  convert: { output: { type: "string", short: "o" }, force: { type: "boolean" }, ...CHOICE_OPTIONS },
   export: { to: { type: "string" }, output: { type: "string", short: "o" }, image: { type: "string" }, force: { type: "boolean" } },
-  service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" } },
+  service: { user: { type: "boolean" }, system: { type: "boolean" }, print: { type: "boolean" }, ...CHOICE_OPTIONS },
   init: {
     name: { type: "string", multiple: true },
     cmd: { type: "string", multiple: true },
     port: { type: "string", multiple: true },
     force: { type: "boolean" },
   },
-  doctor: {},
+  doctor: { ...CHOICE_OPTIONS },
   metrics: {},
   notify: { test: { type: "boolean" }, json: { type: "boolean" } },
   help: {},
   version: {},
-  daemon: {},
+  daemon: { ...CHOICE_OPTIONS },
   "remote-info": {},
 };
 

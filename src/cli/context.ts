@@ -1,7 +1,8 @@
 /** What every command works from: the config, its daemon's paths, the client and the output streams. */
-import { type CanopyConfig, findConfigFile, loadConfigWithWarnings } from "../config/index.ts";
+import { type CanopyConfig, findConfigFile, loadConfigWithWarnings, type SourceChoice } from "../config/index.ts";
 import { type DaemonPaths, resolvePaths } from "../daemon/paths.ts";
 import { CanopyError, isCanopyError } from "../errors.ts";
+import type { ParsedArgs } from "./args.ts";
 import { DaemonClient } from "./client.ts";
 import type { StdOutput } from "./std-output.ts";
 
@@ -41,9 +42,9 @@ export interface Project {
  * Loads and validates the config (`-c`, $CANOPY_CONFIG, or canopy.* in cwd) and derives its daemon.
  * What the reader skipped or read differently (a process-compose file's unsupported keys) goes to stderr.
  */
-export function openProject(io: Io, explicit: string | undefined): Project {
+export function openProject(io: Io, explicit: string | undefined, choice?: SourceChoice): Project {
   if (io.remote) return openRemoteProject(io, io.remote);
-  const { config, warnings } = loadConfigWithWarnings({ explicit, env: io.env, cwd: io.cwd });
+  const { config, warnings } = loadConfigWithWarnings({ explicit, env: io.env, cwd: io.cwd, ...(choice ? { choice } : {}) });
   printWarnings(io, warnings);
   const paths = resolvePaths({ configFile: config.file, env: io.env });
   return { config, paths, client: new DaemonClient(paths.socketPath, config.file) };
@@ -103,6 +104,22 @@ function openRemoteProject(io: Io, remote: RemoteDaemon): Project {
   if (remote.config === undefined) throw new CanopyError("invalid_config", `on ${remote.label}: ${remote.configError ?? "the config did not load"}`);
   printWarnings(io, remote.warnings);
   return { config: remote.config, paths: remote.paths, client: remoteHandle(remote).client };
+}
+
+/** `-p PORT` and `--env NAME` as a SourceChoice; a port that is not one is a usage error. */
+export function choiceOf(args: ParsedArgs): SourceChoice {
+  const choice: SourceChoice = {};
+  const { port, env } = args.flags;
+  if (typeof port === "string") {
+    const n = /^\d+$/.test(port) ? Number(port) : Number.NaN;
+    if (!(n >= 1 && n <= 65_535)) throw new CanopyError("usage", `-p/--port expects a port from 1 to 65535, got ${JSON.stringify(port)}`);
+    choice.port = n;
+  }
+  if (typeof env === "string") {
+    if (!/^[A-Za-z0-9_-]+$/.test(env)) throw new CanopyError("usage", `--env expects a name such as production, got ${JSON.stringify(env)}`);
+    choice.env = env;
+  }
+  return choice;
 }
 
 /** One `canopy: warning: …` line per warning, on stderr. */

@@ -4,8 +4,12 @@ const EXIT_CODES = "Exit codes: 0 ok, 1 the operation failed, 2 usage or config 
 
 /** Usage of each command. */
 export const COMMAND_HELP: Record<string, string> = {
-  up: `canopy up [-d] [-c FILE]
+  up: `canopy up [-d] [-c FILE] [-p PORT] [--env NAME]
   Start the daemon for the config and its autostart services.
+  FILE may be canopy's own, a Procfile, a process-compose file, a PM2 ecosystem file (.js, .cjs,
+  .mjs, .json, .yaml; a JavaScript one is run only when named with -c) or a supervisord.conf.
+  -p PORT is a Procfile's base port, as \`foreman start -p\` (default: PORT from .env or the
+  environment, else 5000; each process type gets 100 more). --env NAME takes PM2's env_NAME.
   Without -d it runs in the foreground, streaming every service's output; Ctrl-C stops all.
   With -d it runs in the background and returns once every service started (exit 0) or failed (exit 1).
   Against a running daemon, starts whatever is stopped and returns.`,
@@ -40,10 +44,12 @@ export const COMMAND_HELP: Record<string, string> = {
   (same pid). Prints the plan: "+ added", "- removed", "~ changed", "= N unchanged", and warnings.
   --dry-run prints the plan and changes nothing. An invalid config is refused (exit 2) and
   nothing changes. Sending the daemon SIGHUP reloads too.`,
-  convert: `canopy convert FILE [-o OUT] [--force]
-  Read a Procfile, a process-compose file (or any config canopy reads) and write the equivalent
-  canopy.yaml: to OUT, by default canopy.yaml beside FILE. An existing file is kept unless
-  --force; -o - writes to stdout. What canopy skips or reads differently goes to stderr.`,
+  convert: `canopy convert FILE [-o OUT] [--force] [-p PORT] [--env NAME]
+  Read a Procfile, a process-compose file, a PM2 ecosystem file or a supervisord.conf (or any
+  config canopy reads) and write the equivalent canopy.yaml: to OUT, by default canopy.yaml beside
+  FILE. An existing file is kept unless --force; -o - writes to stdout. What canopy skips or reads
+  differently goes to stderr, and into the file as a comment above the service it concerns.
+  -p and --env as for \`canopy up\`.`,
   export: `canopy export --to systemd|kubernetes|compose [-o DIR] [--image IMAGE] [--force] [-c FILE]
   Write the same stack for another engine: systemd units and a target, Kubernetes Deployments
   and Services, or a compose.yaml; to DIR (existing files kept unless --force), else to stdout.
@@ -61,8 +67,9 @@ export const COMMAND_HELP: Record<string, string> = {
   and package.json scripts; without one, give each service --name and --cmd (and --port, for
   all or none; --port "" for none). The file is checked by loading it before it is written.
   An existing config is kept unless --force. Cancelling writes nothing (exit 1).`,
-  doctor: `canopy doctor [-c FILE]
-  Check the setup, one line per check: the config loads; each service's command resolves on its
+  doctor: `canopy doctor [-c FILE] [-p PORT] [--env NAME]
+  Check the setup, one line per check: the config loads (for a foreign file: a warn line for each
+  way canopy will run it differently from its own tool); each service's command resolves on its
   PATH; each port is free or held by that service under this config's daemon; the state and
   socket folders are usable and private; whether a daemon runs. Each failure says how to fix it.
   Exit 1 when any check fails.`,
@@ -95,7 +102,7 @@ Commands:
   logs [-n N] [-f]     print or follow logs
   events [-n N] [-f]   print or follow what happened (starts, exits, restarts)
   reload [--dry-run]   apply config changes to the running daemon
-  convert FILE         write canopy.yaml from a Procfile or process-compose file
+  convert FILE         write canopy.yaml from a Procfile, process-compose, PM2 or supervisord file
   export --to ENGINE   write the stack as systemd units, Kubernetes manifests or compose.yaml
   init                 write a canopy.yaml (asks, or --name/--cmd/--port)
   doctor               check config, commands, ports and folders

@@ -1,6 +1,6 @@
 /** One compose `services.<name>` entry → a canopy service's raw settings (pure). */
 import { describe, isMapping } from "../config/checks.ts";
-import { ignoreOthers, type PcReport, within } from "./pc-report.ts";
+import { type ConvertReport, ignoreOthers, within } from "./convert-report.ts";
 
 /** The per-service keys read; everything else (build, volumes, networks, …) is named in the warning. */
 export const COMPOSE_SERVICE_KEYS = [
@@ -14,7 +14,7 @@ const CONDITIONS: Readonly<Record<string, string>> = {
 };
 
 /** Converts `value`; the report's fields are relative to the service. Undefined when it is not a mapping. */
-export function convertComposeService(value: unknown, report: PcReport): Record<string, unknown> | undefined {
+export function convertComposeService(value: unknown, report: ConvertReport): Record<string, unknown> | undefined {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with at least command, got ${describe(value)}`);
     return undefined;
@@ -44,7 +44,7 @@ function literal(text: string): string {
 }
 
 /** A list is argv; a string compose splits like a shell would, so it is run by /bin/sh -c. */
-function command(value: unknown, report: PcReport): unknown {
+function command(value: unknown, report: ConvertReport): unknown {
   if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? literal(v) : v));
   if (typeof value === "string") {
     report.note("command", "a string is run by /bin/sh -c");
@@ -54,7 +54,7 @@ function command(value: unknown, report: PcReport): unknown {
 }
 
 /** A mapping, or a list of `KEY=VALUE`. */
-function environment(value: unknown, report: PcReport): Record<string, unknown> | undefined {
+function environment(value: unknown, report: ConvertReport): Record<string, unknown> | undefined {
   const entries: [string, unknown][] = [];
   if (isMapping(value)) entries.push(...Object.entries(value));
   else if (Array.isArray(value)) {
@@ -70,14 +70,14 @@ function environment(value: unknown, report: PcReport): Record<string, unknown> 
   return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === "string" ? literal(v) : v]));
 }
 
-function envFile(value: unknown, report: PcReport): unknown {
+function envFile(value: unknown, report: ConvertReport): unknown {
   const files = Array.isArray(value) ? value : [value];
   if (files.length > 1) report.note("env_file", `only the first of ${files.length} files is read`);
   return files[0];
 }
 
 /** The container port of the first entry: short (`"8080:80"`, `80`) or long (`{ target: 80 }`). */
-function port(value: unknown, report: PcReport): unknown {
+function port(value: unknown, report: ConvertReport): unknown {
   if (!Array.isArray(value) || value.length === 0) {
     report.problem("ports", `expected a list of ports, got ${describe(value)}`);
     return undefined;
@@ -91,7 +91,7 @@ function port(value: unknown, report: PcReport): unknown {
   return target === undefined ? undefined : Number(target);
 }
 
-function dependsOn(value: unknown, report: PcReport): unknown {
+function dependsOn(value: unknown, report: ConvertReport): unknown {
   if (Array.isArray(value)) return value;
   if (!isMapping(value)) {
     report.problem("", `expected a list of names or a mapping of name to condition, got ${describe(value)}`);
@@ -111,7 +111,7 @@ function dependsOn(value: unknown, report: PcReport): unknown {
 const TCP_RE = /^exec 3<>\/dev\/tcp\/127\.0\.0\.1\/(\d+)$/;
 
 /** The healthcheck as the ready probe: what `canopy export` writes for tcp and http is read back as such; any other test as exec. */
-function healthcheck(value: unknown, report: PcReport): Record<string, unknown> | undefined {
+function healthcheck(value: unknown, report: ConvertReport): Record<string, unknown> | undefined {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with test, got ${describe(value)}`);
     return undefined;
@@ -136,7 +136,7 @@ function healthcheck(value: unknown, report: PcReport): Record<string, unknown> 
 }
 
 /** `no` → never, `always` and `unless-stopped` → always, `on-failure[:N]` → on-failure (N as max_restarts). */
-function restart(value: unknown, report: PcReport): Record<string, unknown> {
+function restart(value: unknown, report: ConvertReport): Record<string, unknown> {
   const text = String(value);
   if (text === "no") return { restart: "never" };
   if (text === "always") return { restart: "always" };

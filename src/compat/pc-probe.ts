@@ -1,13 +1,13 @@
 /** process-compose `readiness_probe` / `liveness_probe` → canopy `ready` / `alive` (pure). */
 import { describe, isMapping } from "../config/checks.ts";
-import { ignoreOthers, seconds, tracking, within, type PcReport } from "./pc-report.ts";
+import { ignoreOthers, seconds, tracking, within, type ConvertReport } from "./convert-report.ts";
 
 /** The probe keys read; `failure_threshold` only for liveness probes (a canopy ready probe retries until it passes). */
 export const PC_PROBE_KEYS = ["exec", "http_get", "initial_delay_seconds", "period_seconds", "timeout_seconds", "failure_threshold"] as const;
 const HTTP_GET_KEYS = ["host", "port", "path", "scheme"] as const;
 
 /** Converts one probe (the report is already scoped to it); undefined when it has problems (already reported). */
-export function convertProbe(value: unknown, liveness: boolean, outer: PcReport): Record<string, unknown> | undefined {
+export function convertProbe(value: unknown, liveness: boolean, outer: ConvertReport): Record<string, unknown> | undefined {
   const { report, failed } = tracking(outer);
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with exec or http_get, got ${describe(value)}`);
@@ -23,7 +23,7 @@ export function convertProbe(value: unknown, liveness: boolean, outer: PcReport)
   return failed() ? undefined : out;
 }
 
-function execCommand(value: unknown, report: PcReport): unknown {
+function execCommand(value: unknown, report: ConvertReport): unknown {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with command, got ${describe(value)}`);
     return undefined;
@@ -34,7 +34,7 @@ function execCommand(value: unknown, report: PcReport): unknown {
 }
 
 /** `{ host, port, path, scheme }` → `scheme://host:port/path` (host 127.0.0.1, path /, scheme http by default). */
-function httpUrl(value: unknown, report: PcReport): string | undefined {
+function httpUrl(value: unknown, report: ConvertReport): string | undefined {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with host, port, path and scheme, got ${describe(value)}`);
     return undefined;

@@ -2,11 +2,12 @@
 import { constants } from "node:os";
 import { describe, isMapping } from "../config/checks.ts";
 import { convertProbe } from "./pc-probe.ts";
-import { ignoreOthers, seconds, within, type PcReport } from "./pc-report.ts";
+import { ignoreOthers, seconds, within, type ConvertReport } from "./convert-report.ts";
 
 /** The per-process keys read; everything else is named in the warning. */
 export const PC_PROCESS_KEYS = [
   "command", "working_dir", "environment", "depends_on", "readiness_probe", "liveness_probe", "availability", "shutdown", "disabled",
+  "description", "replicas", "log_location", "ready_log_line",
 ] as const;
 
 /** `availability.restart` → canopy `restart`. */
@@ -17,12 +18,13 @@ export const PC_CONDITIONS: Readonly<Record<string, string>> = {
   process_healthy: "healthy",
   process_completed_successfully: "completed",
   process_completed: "completed",
+  process_log_ready: "healthy",
 };
 /** process-compose waits this long between restarts when `backoff_seconds` is left out. */
 const PC_DEFAULT_BACKOFF = "1s";
 
 /** Converts `value`; the report's fields are relative to the process. Undefined when it is not a mapping. */
-export function convertProcess(value: unknown, report: PcReport): Record<string, unknown> | undefined {
+export function convertProcess(value: unknown, report: ConvertReport, sharedEnv: Record<string, string> = {}): Record<string, unknown> | undefined {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with at least command, got ${describe(value)}`);
     return undefined;
@@ -31,19 +33,34 @@ export function convertProcess(value: unknown, report: PcReport): Record<string,
   const out: Record<string, unknown> = {};
   if (value.command !== undefined) out.cmd = value.command;
   if (value.working_dir !== undefined) out.cwd = value.working_dir;
-  if (value.environment !== undefined) out.env = environment(value.environment, report);
+  const own = value.environment === undefined ? {} : environment(value.environment, report);
+  if (own !== undefined && Object.keys(sharedEnv).length + Object.keys(own).length > 0) out.env = { ...sharedEnv, ...own };
   if (value.depends_on !== undefined) out.depends_on = dependsOn(value.depends_on, within(report, "depends_on"));
   if (value.readiness_probe !== undefined) out.ready = convertProbe(value.readiness_probe, false, within(report, "readiness_probe"));
+  else if (typeof value.ready_log_line === "string" && value.ready_log_line !== "") out.ready = { log: escapeRegExp(value.ready_log_line) };
+  else if (value.ready_log_line !== undefined) report.problem("ready_log_line", `expected the text of a line, got ${describe(value.ready_log_line)}`);
+  if (value.readiness_probe !== undefined && value.ready_log_line !== undefined) report.note("ready_log_line", "ignored: readiness_probe is set too");
   if (value.liveness_probe !== undefined) out.alive = convertProbe(value.liveness_probe, true, within(report, "liveness_probe"));
   Object.assign(out, availability(value.availability, within(report, "availability")));
   if (value.shutdown !== undefined) Object.assign(out, shutdown(value.shutdown, within(report, "shutdown")));
+  if (typeof value.replicas === "number" && value.replicas > 1) report.note("replicas", `${value.replicas} read as 1 process: canopy has no replicas yet`);
+  else if (value.replicas !== undefined && value.replicas !== 1) report.problem("replicas", `expected a whole number of at least 1, got ${describe(value.replicas)}`);
+  if (value.log_location !== undefined) report.note("log_location", PC_LOG_NOTE);
   if (value.disabled === true) out.autostart = false;
   else if (value.disabled !== undefined && value.disabled !== false) report.problem("disabled", `expected true or false, got ${describe(value.disabled)}`);
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
-/** A list of `KEY=VALUE` strings → a mapping. */
-function environment(value: unknown, report: PcReport): Record<string, string> | undefined {
+/** `text` matched literally anywhere in a line, as process-compose matches `ready_log_line`. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Why `log_location` is not used. */
+export const PC_LOG_NOTE = "ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`)";
+
+/** A list of `KEY=VALUE` strings → a mapping (`field` names it in problems: `environment`). */
+export function environment(value: unknown, report: ConvertReport): Record<string, string> | undefined {
   if (!Array.isArray(value)) {
     report.problem("environment", `expected a list of KEY=VALUE strings, got ${describe(value)}`);
     return undefined;
@@ -58,7 +75,7 @@ function environment(value: unknown, report: PcReport): Record<string, string> |
 }
 
 /** `{ other: { condition: process_… } }` → `{ other: { condition: … } }`; a left-out condition means started. */
-function dependsOn(value: unknown, report: PcReport): Record<string, unknown> | undefined {
+function dependsOn(value: unknown, report: ConvertReport): Record<string, unknown> | undefined {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping of process name to { condition }, got ${describe(value)}`);
     return undefined;
@@ -80,14 +97,18 @@ function dependsOn(value: unknown, report: PcReport): Record<string, unknown> | 
   return Object.fromEntries(out);
 }
 
-/** `availability` → restart (process-compose's default: no → never), restart_delay (default 1s), max_restarts. */
-function availability(value: unknown, report: PcReport): Record<string, unknown> {
-  if (value === undefined) return { restart: "never", restart_delay: PC_DEFAULT_BACKOFF };
+/**
+ * `availability` → restart (process-compose's default: no → never), max_restarts, and restart_delay (default 1s)
+ * with restart_max_delay the same: process-compose waits backoff_seconds every time, it does not double.
+ */
+function availability(value: unknown, report: ConvertReport): Record<string, unknown> {
+  if (value === undefined) return { restart: "never", restart_delay: PC_DEFAULT_BACKOFF, restart_max_delay: PC_DEFAULT_BACKOFF };
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with restart, backoff_seconds and max_restarts, got ${describe(value)}`);
     return {};
   }
-  ignoreOthers(value, ["restart", "backoff_seconds", "max_restarts"], report);
+  ignoreOthers(value, ["restart", "backoff_seconds", "max_restarts", "exit_on_end"], report);
+  if (value.exit_on_end === true) report.note("exit_on_end", "ignored: canopy keeps the other processes running when this one ends (stop them with `canopy down`)");
   const written = value.restart ?? "no";
   const restart = typeof written === "string" ? PC_RESTART[written] : undefined;
   if (restart === undefined) report.problem("restart", `expected one of ${Object.keys(PC_RESTART).join(", ")}, got ${describe(written)}`);
@@ -95,16 +116,17 @@ function availability(value: unknown, report: PcReport): Record<string, unknown>
   const delay = value.backoff_seconds === undefined ? PC_DEFAULT_BACKOFF : seconds(value.backoff_seconds, "backoff_seconds", report);
   const max = value.max_restarts;
   if (max === 0) report.note("max_restarts", "0 (unlimited) read as canopy's default limit (5 restarts within 60s)");
-  return { restart, restart_delay: delay, ...(max === 0 || max === undefined ? {} : { max_restarts: max }) };
+  return { restart, restart_delay: delay, restart_max_delay: delay, ...(max === 0 || max === undefined ? {} : { max_restarts: max }) };
 }
 
 /** `shutdown` → stop_signal (a number becomes its name) and stop_timeout. */
-function shutdown(value: unknown, report: PcReport): Record<string, unknown> {
+function shutdown(value: unknown, report: ConvertReport): Record<string, unknown> {
   if (!isMapping(value)) {
     report.problem("", `expected a mapping with signal and timeout_seconds, got ${describe(value)}`);
     return {};
   }
-  ignoreOthers(value, ["signal", "timeout_seconds"], report);
+  ignoreOthers(value, ["signal", "timeout_seconds", "command"], report);
+  if (value.command !== undefined) report.note("command", "not run: canopy stops the process with shutdown.signal (SIGTERM by default), then SIGKILL after timeout_seconds");
   const out: Record<string, unknown> = {};
   if (typeof value.signal === "number") {
     const name = Object.entries(constants.signals).find(([, n]) => n === value.signal)?.[0];

@@ -1,22 +1,26 @@
-/** A Procfile as a ConfigSource, with the `.env` beside it (when there is one) as every service's env. */
+/** A Procfile as a ConfigSource, with the `.env` beside it (when there is one) as every service's env, and foreman's PORTs. */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { isCanopyError } from "../errors.ts";
 import { parseDotenv } from "../config/dotenv.ts";
 import type { ConfigSource } from "../config/source.ts";
 import type { ConfigProblem } from "../config/types.ts";
-import { parseProcfile, procfileToRaw } from "./procfile.ts";
+import { basePort, FOREMAN_BASE_PORT, parseProcfile, procfileToRaw } from "./procfile.ts";
+import type { ReadOptions } from "./read-source.ts";
 
 /** Reads the Procfile `text` (at absolute `file`) and the `.env` in its folder. */
-export function procfileSource(text: string, file: string): ConfigSource {
+export function procfileSource(text: string, file: string, opts: ReadOptions): ConfigSource {
   const { entries, problems } = parseProcfile(text);
   const dotenv = readDotenvBeside(file);
   if (dotenv.problem !== undefined) problems.push(dotenv.problem);
+  const base = basePort({ flag: opts.choice.port, dotenv: dotenv.env.PORT, environment: opts.env.PORT }, entries.length);
+  if (typeof base === "string") problems.push({ field: "", message: base });
   const lines = new Map(entries.map((e) => [e.name, e.line]));
   return {
-    raw: procfileToRaw(entries, dotenv.env),
+    raw: procfileToRaw(entries, dotenv.env, typeof base === "number" ? base : FOREMAN_BASE_PORT),
     problems,
     warnings: [],
+    readAs: "a Procfile (foreman's rules)",
     locate: (p) => (p.service === undefined ? undefined : lines.get(p.service)),
     translate: (p) => p,
   };

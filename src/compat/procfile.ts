@@ -36,8 +36,34 @@ export function parseProcfile(text: string): { entries: ProcfileEntry[]; problem
   return { entries, problems };
 }
 
-/** `{ services: { name: { cmd: command, env } } }`, every service sharing `env` (from the `.env` beside the Procfile). */
-export function procfileToRaw(entries: ProcfileEntry[], env: Record<string, string>): { services: Record<string, unknown> } {
-  const withEnv = Object.keys(env).length === 0 ? {} : { env };
-  return { services: Object.fromEntries(entries.map((e) => [e.name, { cmd: e.command, ...withEnv }])) };
+/** foreman's first port when neither `-p`, `.env` nor the environment sets PORT. */
+export const FOREMAN_BASE_PORT = 5000;
+/** foreman gives each process type the port 100 above the one before it, in the file's order. */
+export const FOREMAN_PORT_STEP = 100;
+
+/**
+ * The first process type's PORT, as `foreman start` picks it: `-p`, else PORT from `.env`, else from the
+ * environment, else 5000. A message (string) when the chosen value is no port, or the last type's would pass 65535.
+ */
+export function basePort(from: { flag?: number; dotenv?: string; environment?: string }, count = 1): number | string {
+  const [where, value] =
+    from.flag !== undefined ? ["-p", String(from.flag)]
+    : from.dotenv !== undefined ? ["PORT in .env", from.dotenv]
+    : from.environment !== undefined && from.environment !== "" ? ["PORT in the environment", from.environment]
+    : ["the default", String(FOREMAN_BASE_PORT)];
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 1 && port <= 65_535)) return `the base port (${where}) must be a number from 1 to 65535, got ${JSON.stringify(value)}`;
+  const last = port + FOREMAN_PORT_STEP * Math.max(0, count - 1);
+  if (last > 65_535) return `the base port ${port} (${where}) leaves no port for process type ${count} (${last} > 65535)`;
+  return port;
+}
+
+/**
+ * `{ services: { name: { cmd: command, env } } }`: every service shares `env` (the `.env` beside the Procfile),
+ * and gets PORT `base`, `base + 100`, … in the file's order, as foreman gives them.
+ */
+export function procfileToRaw(entries: ProcfileEntry[], env: Record<string, string>, base: number): { services: Record<string, unknown> } {
+  return {
+    services: Object.fromEntries(entries.map((e, i) => [e.name, { cmd: e.command, env: { ...env, PORT: String(base + FOREMAN_PORT_STEP * i) } }])),
+  };
 }

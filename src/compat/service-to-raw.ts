@@ -27,6 +27,8 @@ export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: stri
   if (svc.stopTimeoutMs !== DEFAULTS.stopTimeoutMs) out.stop_timeout = formatDuration(svc.stopTimeoutMs);
   if (svc.autostart !== DEFAULTS.autostart) out.autostart = svc.autostart;
   if (svc.image !== undefined) out.image = svc.image;
+  if (svc.successExitCodes !== undefined) out.success_exit_codes = [...svc.successExitCodes];
+  if (svc.minUptimeMs !== undefined) out.min_uptime = formatDuration(svc.minUptimeMs);
   return out;
 }
 

@@ -17,7 +17,13 @@ export interface FindConfigOptions {
 export function findConfigFile(opts: FindConfigOptions): string {
   if (opts.explicit !== undefined && opts.explicit !== "") return namedFile(opts.explicit, opts.cwd, "-c");
   const fromEnv = opts.env.CANOPY_CONFIG;
-  if (fromEnv !== undefined && fromEnv !== "") return namedFile(fromEnv, opts.cwd, "CANOPY_CONFIG");
+  if (fromEnv !== undefined && fromEnv !== "") {
+    // A JavaScript config (PM2's ecosystem.config.js) is code: it runs only when named on the command line.
+    if (/\.(c|m)?js$/i.test(fromEnv)) {
+      throw new CanopyError("invalid_config", `CANOPY_CONFIG names ${fromEnv}, a JavaScript file; canopy runs one only when it is named with -c (it executes the file)`, { file: resolve(opts.cwd, fromEnv) });
+    }
+    return namedFile(fromEnv, opts.cwd, "CANOPY_CONFIG");
+  }
   const found = searchDir(opts.cwd);
   if (found !== undefined) return found;
   throw new CanopyError(

@@ -7,35 +7,48 @@ import { checkConfigOnDisk } from "./disk-checks.ts";
 import { findConfigFile, type FindConfigOptions } from "./find.ts";
 import { configError } from "./format.ts";
 import { validateConfig } from "./schema.ts";
-import type { CanopyConfig, ConfigProblem } from "./types.ts";
+import type { SourceComment } from "./source.ts";
+import type { CanopyConfig, ConfigProblem, SourceChoice } from "./types.ts";
 
 /** A loaded config and what the reader skipped or reinterpreted on the way (never fatal; empty for canopy's own files). */
 export interface LoadedConfig {
   config: CanopyConfig;
   warnings: string[];
+  /** The warnings key by key, for `convert` to write as comments (empty for canopy's own files). */
+  comments: SourceComment[];
+  /** What a foreign file was read as ("a PM2 ecosystem file"); absent for canopy's own files. */
+  readAs?: string;
+}
+
+/** How to read one file: the name messages use, the command line's choice, the environment a foreign format may read (PORT). */
+export interface LoadOptions {
+  display?: string;
+  choice?: SourceChoice;
+  env?: Record<string, string | undefined>;
 }
 
 /** Finds the config file (see findConfigFile) and loads it; messages name it relative to `cwd` when inside it. */
-export function loadConfig(opts: FindConfigOptions): CanopyConfig {
+export function loadConfig(opts: FindConfigOptions & { choice?: SourceChoice }): CanopyConfig {
   return loadConfigWithWarnings(opts).config;
 }
 
 /** loadConfig, also returning the warnings (e.g. process-compose keys canopy does not support). */
-export function loadConfigWithWarnings(opts: FindConfigOptions): LoadedConfig {
+export function loadConfigWithWarnings(opts: FindConfigOptions & { choice?: SourceChoice }): LoadedConfig {
   const file = findConfigFile(opts);
-  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd) });
+  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd), env: opts.env, ...(opts.choice ? { choice: opts.choice } : {}) });
 }
 
 /** Loads one config file; throws a single CanopyError("invalid_config") listing every problem found. */
-export function loadConfigFile(path: string, opts: { display?: string } = {}): CanopyConfig {
+export function loadConfigFile(path: string, opts: LoadOptions = {}): CanopyConfig {
   return loadConfigFileWithWarnings(path, opts).config;
 }
 
-/** loadConfigFile, also returning the warnings. Reads canopy.{yaml,toml,json}, Procfiles and process-compose files. */
-export function loadConfigFileWithWarnings(path: string, opts: { display?: string } = {}): LoadedConfig {
+/** loadConfigFile, also returning the warnings. Reads canopy.{yaml,toml,json} and the foreign formats of src/compat. */
+export function loadConfigFileWithWarnings(path: string, opts: LoadOptions = {}): LoadedConfig {
   const display = opts.display ?? path;
   const file = realFile(path, display);
-  const source = readConfigSource(file, readText(file, display), display);
+  const choice = opts.choice ?? {};
+  const source = readConfigSource(file, readText(file, display), display, { choice, env: opts.env ?? {} });
   const { config, envFiles, problems } = validateConfig(source.raw, { file, dir: dirname(file) });
   const all = [...source.problems, ...problems.map(source.translate)];
   all.push(...checkConfigOnDisk(config, envFiles).map(source.translate));
@@ -54,7 +67,8 @@ export function loadConfigFileWithWarnings(path: string, opts: { display?: strin
     const line = new Map(config.services.map((s) => [s.name, lineOf({ service: s.name, field: "" })]));
     config.services.sort((a, b) => byNumber(line.get(a.name) as number, line.get(b.name) as number));
   }
-  return { config, warnings: source.warnings };
+  if (choice.port !== undefined || choice.env !== undefined) config.choice = choice;
+  return { config, warnings: source.warnings, comments: source.comments ?? [], ...(source.readAs ? { readAs: source.readAs } : {}) };
 }
 
 /** A name JavaScript objects order before all others (an array index): "0", "7", "42". */

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { RestartPolicy } from "../supervisor/types.ts";
 import { checkArgv, checkBool, checkDuration, checkEnum, checkInt, checkString, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
-import { SERVICE_NAME_RE } from "./names.ts";
+import { SERVICE_NAME_RE, SERVICE_NAME_RULE } from "./names.ts";
 import { defaultReadyProbe, validateProbe } from "./probe-schema.ts";
 import { parseSignal } from "./signal.ts";
 import type { ProbeConfig, ServiceConfig } from "./types.ts";
@@ -12,7 +12,7 @@ import type { ProbeConfig, ServiceConfig } from "./types.ts";
 export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
-  "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "image",
+  "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "success_exit_codes", "min_uptime", "image",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -37,7 +37,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     report(field, message);
   };
   if (!SERVICE_NAME_RE.test(name)) {
-    note("", `invalid service name: must match ${SERVICE_NAME_RE.source} (lowercase letters, digits, "_" and "-", at most 63 characters)`);
+    note("", `invalid service name: must match ${SERVICE_NAME_RE.source} (${SERVICE_NAME_RULE})`);
   }
   if (!isMapping(raw)) {
     note("", `expected a mapping with at least cmd, got ${describe(raw)}`);
@@ -62,6 +62,8 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const ready = raw.ready === undefined ? optional(port, defaultReadyProbe) : validateProbe(raw.ready, "ready", note);
   const alive = raw.alive === undefined ? undefined : validateProbe(raw.alive, "alive", note);
   const image = raw.image === undefined ? undefined : checkImage(raw.image, note);
+  const successExitCodes = raw.success_exit_codes === undefined ? undefined : checkExitCodes(raw.success_exit_codes, note);
+  const minUptimeMs = checkDuration(raw.min_uptime, "min_uptime", 0, 0, note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -70,7 +72,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     !ok || cmd === undefined || cwd === undefined || env === undefined || restart === undefined ||
     maxRestarts === undefined || restartWindowMs === undefined || restartDelayMs === undefined ||
     stopTimeoutMs === undefined || stopSignal === undefined || autostart === undefined ||
-    restartMaxDelayMs === undefined || restartResetAfterMs === undefined
+    restartMaxDelayMs === undefined || restartResetAfterMs === undefined || minUptimeMs === undefined
   ) {
     return undefined;
   }
@@ -83,6 +85,8 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     ...probes(ready, alive),
     restartMaxDelayMs, restartResetAfterMs,
     ...(image === undefined ? {} : { image }),
+    ...(successExitCodes === undefined || Bun.deepEquals(successExitCodes, [0]) ? {} : { successExitCodes }),
+    ...(minUptimeMs === 0 ? {} : { minUptimeMs }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }
@@ -133,6 +137,16 @@ function checkEnv(value: unknown, report: Report): Record<string, string> | unde
     }
   }
   return ok ? Object.fromEntries(out) : undefined;
+}
+
+/** A non-empty list of exit codes 0–255, each once, sorted. */
+function checkExitCodes(value: unknown, report: Report): number[] | undefined {
+  const ok = Array.isArray(value) && value.length > 0 && value.every((c) => Number.isInteger(c) && c >= 0 && c <= 255);
+  if (!ok) {
+    report("success_exit_codes", `expected a list of exit codes from 0 to 255 such as [0, 2], got ${describe(value)}`);
+    return undefined;
+  }
+  return [...new Set(value as number[])].sort((a, b) => a - b);
 }
 
 /** `restart_max_delay`: at least `restart_delay`; when left out, 30s or `restart_delay` if that is longer. */

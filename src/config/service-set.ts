@@ -2,6 +2,7 @@
 import { isMapping } from "./checks.ts";
 import { resolveDependencies, type DependencyTarget } from "./dependencies.ts";
 import { parseDependsOn, type DeclaredDependency } from "./depends-schema.ts";
+import { caseClashes } from "./names.ts";
 import { validateService } from "./service-schema.ts";
 import type { ConfigProblem, ServiceConfig } from "./types.ts";
 
@@ -23,6 +24,9 @@ export function validateServices(
     if (!result) continue;
     services.push(result.service);
     if (result.envFile !== undefined) envFiles.set(name, result.envFile);
+  }
+  for (const { name, earlier } of caseClashes(Object.keys(raw))) {
+    problems.push({ service: name, field: "", message: `differs from "${earlier}" only in case; rename one (their log files would be one file on a case-insensitive disk)` });
   }
   const resolved = resolveDependencies(declared, targets, (service, field, message) => problems.push({ service, field, message }));
   for (const service of services) service.dependsOn = resolved.get(service.name) ?? [];

@@ -2,6 +2,12 @@
 import { duplicateKeyProblems, makeLocator, type LineLocator } from "./locate.ts";
 import type { ConfigFormat, ConfigProblem } from "./types.ts";
 
+/** A comment about how a foreign file was read: at `service` when it belongs to one. */
+export interface SourceComment {
+  service?: string;
+  text: string;
+}
+
 /** What the loader needs from a file, whatever it was written in. */
 export interface ConfigSource {
   /** The value handed to validateConfig: canopy's own shape. */
@@ -10,6 +16,10 @@ export interface ConfigSource {
   problems: ConfigProblem[];
   /** Things the reader skipped or changed; shown, never fatal. */
   warnings: string[];
+  /** The same, one per key, for `convert` to write as comments: above a service's settings, or at the top. */
+  comments?: SourceComment[];
+  /** What a foreign file was read as, in words ("a supervisord file"); absent for canopy's own. */
+  readAs?: string;
   /** The line of a problem given in the file's own terms. */
   locate: LineLocator;
   /** A problem from validateConfig (canopy's key names) → the file's own terms. */

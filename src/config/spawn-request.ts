@@ -2,7 +2,7 @@
 import type { SpawnRequest } from "../supervisor/types.ts";
 import type { ServiceConfig } from "./types.ts";
 
-/** The SpawnRequest that runs `svc` (`killTimeoutMs` is its `stopTimeoutMs`). */
+/** The SpawnRequest that runs `svc` (`killTimeoutMs` is its `stopTimeoutMs`); only its `ready` gates it, never a PORT in its env. */
 export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
   return {
     short: svc.name,
@@ -18,6 +18,9 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     restartMaxDelayMs: svc.restartMaxDelayMs,
     restartResetAfterMs: svc.restartResetAfterMs,
     ...(svc.ready ? { ready: svc.ready } : {}),
+    envPortGate: false,
     ...(svc.alive ? { alive: svc.alive } : {}),
+    ...(svc.successExitCodes ? { successExitCodes: [...svc.successExitCodes] } : {}),
+    ...(svc.minUptimeMs ? { minUptimeMs: svc.minUptimeMs } : {}),
   };
 }

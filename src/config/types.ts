@@ -32,6 +32,10 @@ export interface ServiceConfig {
   image?: string;
   /** The `env_file` it read (absolute), the variables that came from it, and those of it that `env` or `port` override: for export. */
   envFile?: { path: string; keys: string[]; shadowed: string[] };
+  /** `success_exit_codes`: exit codes that are a clean exit, when other than just 0. */
+  successExitCodes?: number[];
+  /** `min_uptime`: an exit sooner than this is a failed start (retried whatever `restart` says); absent when 0. */
+  minUptimeMs?: number;
 }
 
 /** What a probe checks, and a probe with its pacing: the supervisor's own types (one definition). */
@@ -86,6 +90,12 @@ export interface LogsConfig {
   maxFiles: number;
 }
 
+/** What the command line chose among a foreign file's variants: foreman's base port (`up -p`), PM2's `env_<name>` (`up --env`). */
+export interface SourceChoice {
+  port?: number;
+  env?: string;
+}
+
 /** A whole config file after validation. */
 export interface CanopyConfig {
   /** Absolute real path of the config file. */
@@ -99,6 +109,8 @@ export interface CanopyConfig {
   control?: ControlConfig;
   /** Absent without `notify:`. */
   notify?: NotifyConfig;
+  /** The choice the file was read with, kept so a reload reads it the same way. */
+  choice?: SourceChoice;
 }
 
 /**

@@ -20,7 +20,7 @@ export interface ReloadDeps {
  */
 export async function reloadConfig(deps: ReloadDeps, dryRun: boolean): Promise<ReloadResult> {
   const before = deps.current();
-  const { config: next, warnings } = loadConfigFileWithWarnings(before.file);
+  const { config: next, warnings } = loadConfigFileWithWarnings(before.file, { env: process.env, ...(before.choice ? { choice: before.choice } : {}) });
   const plan = planReload(before.services, next.services);
   if (dryRun) return { applied: false, plan, warnings };
 

@@ -2,7 +2,7 @@
 import { dirname } from "node:path";
 import type { ServiceView, StatusDocument } from "../api/wire.ts";
 import { DaemonClient } from "../cli/client.ts";
-import { loadConfigWithWarnings } from "../config/index.ts";
+import { loadConfigWithWarnings, type SourceChoice } from "../config/index.ts";
 import { resolvePaths } from "../daemon/paths.ts";
 import { isCanopyError } from "../errors.ts";
 import type { Check } from "./check.ts";
@@ -13,6 +13,8 @@ import { programCheck } from "./program.ts";
 /** Where to look: as for every command, -c FILE, $CANOPY_CONFIG or canopy.* in `cwd`; `version` is this CLI's. */
 export interface DoctorOptions {
   explicit?: string;
+  /** `-p` / `--env`, read as `up` reads them. */
+  choice?: SourceChoice;
   env: Record<string, string | undefined>;
   cwd: string;
   version: string;
@@ -27,16 +29,19 @@ export async function runDoctor(opts: DoctorOptions, emit: (check: Check) => voi
   };
   let loaded: ReturnType<typeof loadConfigWithWarnings>;
   try {
-    loaded = loadConfigWithWarnings({ explicit: opts.explicit, env: opts.env, cwd: opts.cwd });
+    loaded = loadConfigWithWarnings({ explicit: opts.explicit, env: opts.env, cwd: opts.cwd, ...(opts.choice ? { choice: opts.choice } : {}) });
   } catch (err) {
     if (!isCanopyError(err)) throw err;
     add({ status: "fail", what: `config: ${err.message}`, fix: err.message.startsWith("no config file") ? "run `canopy init`, or pass -c FILE" : "correct the config as described" });
     return checks;
   }
-  const { config, warnings } = loaded;
+  const { config, warnings, comments, readAs } = loaded;
   const count = config.services.length;
-  add({ status: "ok", what: `config ${config.file} loads (${count} service${count === 1 ? "" : "s"})` });
-  for (const w of warnings) add({ status: "warn", what: `config: ${w}` });
+  const as = readAs === undefined ? "" : `, read as ${readAs}`;
+  add({ status: "ok", what: `config ${config.file} loads (${count} service${count === 1 ? "" : "s"}${as})` });
+  // A foreign file: each way canopy will run it differently from its own tool, one line each.
+  if (comments.length > 0) for (const c of comments) add({ status: "warn", what: `differs: ${c.text}` });
+  else for (const w of warnings) add({ status: "warn", what: `config: ${w}` });
 
   const paths = resolvePaths({ configFile: config.file, env: opts.env });
   const ours = await daemonCheck(new DaemonClient(paths.socketPath, config.file), opts.version, add);

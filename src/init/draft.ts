@@ -10,8 +10,9 @@ export interface Draft {
 
 /** Why `name` cannot be used (invalid, or already taken by `taken`), or undefined. */
 export function nameProblem(name: string, taken: string[]): string | undefined {
-  if (!isValidServiceName(name)) return "use lowercase letters, digits, - and _ (at most 63, starting with a letter or digit)";
-  if (taken.includes(name)) return `"${name}" is already a service`;
+  if (!isValidServiceName(name)) return "use letters, digits, - and _ (at most 63, starting with a letter or digit)";
+  const same = taken.find((t) => t.toLowerCase() === name.toLowerCase());
+  if (same !== undefined) return same === name ? `"${name}" is already a service` : `"${same}" is already a service (names must differ in more than case)`;
   return undefined;
 }
 
@@ -29,22 +30,22 @@ export function parsePort(text: string): { port?: number } | { error: string } {
   return { port: n };
 }
 
-/** `raw` turned into a valid service name: lowercased, other characters as "-"; "app" when nothing is left. */
+/** `raw` turned into a valid service name, its case kept, other characters as "-"; "app" when nothing is left. */
 export function toServiceName(raw: string): string {
   const name = raw
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
     .replace(/^[-_]+/, "")
     .slice(0, 63)
     .replace(/-+$/, "");
   return name === "" ? "app" : name;
 }
 
-/** `name`, or `name-2`, `name-3`, … when taken. */
+/** `name`, or `name-2`, `name-3`, … when taken (in any case: names differing only in case clash). */
 export function uniqueName(name: string, taken: string[]): string {
-  if (!taken.includes(name)) return name;
+  const folded = new Set(taken.map((t) => t.toLowerCase()));
+  if (!folded.has(name.toLowerCase())) return name;
   for (let i = 2; ; i++) {
     const candidate = `${name.slice(0, 60)}-${i}`;
-    if (!taken.includes(candidate)) return candidate;
+    if (!folded.has(candidate.toLowerCase())) return candidate;
   }
 }

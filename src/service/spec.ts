@@ -1,6 +1,6 @@
 /** What an OS service definition says about one config's daemon, whatever the init system (pure). */
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
-import { stopOrder } from "../config/index.ts";
+import { choiceArgs, stopOrder } from "../config/index.ts";
 import type { DaemonPaths } from "../daemon/paths.ts";
 import { daemonRuntimeVars } from "../daemon/runtime-env.ts";
 import { CanopyError } from "../errors.ts";
@@ -44,7 +44,7 @@ export function buildServiceSpec(inputs: SpecInputs): ServiceSpec {
     scope: inputs.scope,
     configFile: config.file,
     workingDirectory: config.dir,
-    argv: [...inputs.self, "up", "-c", config.file],
+    argv: [...inputs.self, "up", "-c", config.file, ...choiceArgs(config.choice)],
     environment: [...pinnedEnvironment(env, paths), ...daemonRuntimeVars(env)],
     stopTimeoutSec: stopTimeoutSec(config.services),
     stateDir: paths.stateDir,

@@ -12,6 +12,10 @@ export interface CrashInput {
   now: number;
   /** How long the run that just ended lasted. */
   ranForMs: number;
+  /** Exit codes that count as a clean exit (`completed`, not restarted under `on-failure`); `[0]` when left out. */
+  successExitCodes?: readonly number[];
+  /** A run shorter than this is a failed start: retried (and counted) whatever the policy and exit code. 0 or left out: none. */
+  minUptimeMs?: number;
   windowMs: number;
   maxRestarts: number;
   /** Crash times in the window; `decideAfterCrash` records this crash in it. */
@@ -29,14 +33,19 @@ export type CrashDecision =
   | { kind: "respawn"; crashes: number; streak: number; delayMs: number; how: string; notice: string };
 
 /**
- * `never` (or `on-failure` after a clean exit) ends the service; otherwise the crash is
+ * `never` (or `on-failure` after a clean exit: a code in `successExitCodes`) ends the service, unless the run
+ * was shorter than `minUptimeMs` (a failed start, retried as a crash whatever the policy); otherwise the crash is
  * counted in the sliding window, and the one that reaches `maxRestarts` gives up; below
  * it the service respawns after the backoff delay.
  */
 export function decideAfterCrash(input: CrashInput): CrashDecision {
-  const how = input.cause ? `restarted: ${input.cause}` : describeExit(input.code, input.signal);
-  const clean = input.code === 0 && input.signal === undefined;
-  if (input.policy === "never" || (input.policy === "on-failure" && clean)) {
+  const failedStart = input.cause === undefined && input.minUptimeMs !== undefined && input.ranForMs < input.minUptimeMs;
+  const exit = describeExit(input.code, input.signal);
+  const how = input.cause ? `restarted: ${input.cause}`
+    : failedStart ? `${exit} after ${input.ranForMs}ms, before min_uptime ${input.minUptimeMs}ms: a failed start`
+    : exit;
+  const clean = input.code !== null && input.signal === undefined && (input.successExitCodes ?? [0]).includes(input.code);
+  if (!failedStart && (input.policy === "never" || (input.policy === "on-failure" && clean))) {
     return {
       kind: "final",
       status: clean ? "completed" : "crashed",

@@ -22,14 +22,24 @@ export interface SpawnRequest {
   stopSignal?: NodeJS.Signals;
   /** How long after `stopSignal` before SIGKILL. */
   killTimeoutMs?: number;
-  /** Readiness check; without one, `env.PORT` is probed over TCP. */
+  /** Readiness check; without one, `env.PORT` is probed over TCP (unless `envPortGate` is false). */
   ready?: ProbeSpec;
+  /**
+   * False: `env.PORT` is only handed to the child, no readiness check is derived from it. The daemon sets
+   * this — a config states its checks in `ready` (`port:` fills it) — so a PORT from the environment alone
+   * (foreman's PORT for a worker that listens on nothing) does not hold the service at the gate. Default true.
+   */
+  envPortGate?: boolean;
   /** Liveness check: `failureThreshold` failures in a row restart the group. */
   alive?: ProbeSpec;
   /** Cap of the doubling restart delay. */
   restartMaxDelayMs?: number;
   /** A run this long without crashing resets the doubling. */
   restartResetAfterMs?: number;
+  /** Exit codes that are a clean exit (`completed`; not restarted under `on-failure`). Default `[0]`. */
+  successExitCodes?: number[];
+  /** An exit sooner than this after the spawn is a failed start, restarted (and counted) whatever the policy. */
+  minUptimeMs?: number;
 }
 
 /** The slice of a child process the Supervisor needs (Bun's Subprocess fits). */

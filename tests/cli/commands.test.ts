@@ -67,7 +67,7 @@ describe("convert", () => {
     const out = join(opts.cwd, "canopy.yaml");
     expect(r.stderr).toContain(`wrote ${out} (2 services)`);
     expect(readFileSync(out, "utf8")).toBe(
-      "# canopy.yaml, written by canopy from Procfile\nservices:\n  web:\n    cmd: bun web.ts --port $PORT\n  worker:\n    cmd: bun worker.ts\n",
+      "# canopy.yaml, written by canopy from Procfile\nservices:\n  web:\n    cmd: bun web.ts --port $PORT\n    env:\n      PORT: \"5000\"\n  worker:\n    cmd: bun worker.ts\n    env:\n      PORT: \"5100\"\n",
     );
 
     writeFileSync(out, "# mine\n");

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { isComposeName, isProcessComposeName, isProcfileName, looksLikeProcessCompose } from "../../src/compat/detect.ts";
+import {
+  isComposeName, isEcosystemName, isJavaScriptName, isProcessComposeName, isProcfileName, isSupervisordName, looksLikePm2, looksLikeProcessCompose,
+} from "../../src/compat/detect.ts";
 
 describe("isProcfileName", () => {
   test.each([["Procfile"], ["/app/Procfile"], ["Procfile.dev"], ["/x/Procfile.local"], ["web.procfile"], ["dev.Procfile"]])("%s", (path) => {
@@ -35,5 +37,20 @@ describe("looksLikeProcessCompose", () => {
     expect(looksLikeProcessCompose({ services: {} })).toBe(false);
     expect(looksLikeProcessCompose(null)).toBe(false);
     expect(looksLikeProcessCompose(["processes"])).toBe(false);
+  });
+});
+
+describe("supervisord, PM2 and JavaScript names", () => {
+  test("supervisord: any .conf or .ini", () => {
+    expect(["supervisord.conf", "/etc/supervisor/conf.d/app.conf", "programs.INI"].map(isSupervisordName)).toEqual([true, true, true]);
+    expect(["canopy.yaml", "supervisord.conf.bak", "Procfile"].map(isSupervisordName)).toEqual([false, false, false]);
+  });
+  test("PM2: ecosystem*.json/.yaml/.js/.cjs/.mjs by name; JavaScript by extension", () => {
+    expect(["ecosystem.config.js", "ecosystem.config.cjs", "ecosystem.json", "ecosystem.prod.yaml"].map(isEcosystemName)).toEqual([true, true, true, true]);
+    expect(["canopy.json", "my-ecosystem.json"].map(isEcosystemName)).toEqual([false, false]);
+    expect(["a.js", "b.cjs", "c.mjs", "d.json", "e.ts"].map(isJavaScriptName)).toEqual([true, true, true, false, false]);
+  });
+  test("looksLikePm2: an apps list without services", () => {
+    expect([looksLikePm2({ apps: [] }), looksLikePm2({ apps: {} }), looksLikePm2({ apps: [], services: {} }), looksLikePm2(null)]).toEqual([true, false, false, false]);
   });
 });

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { processComposeWarning } from "../../src/compat/pc-source.ts";
+import { conversionWarning } from "../../src/compat/convert-report.ts";
 import { processComposeToRaw } from "../../src/compat/process-compose.ts";
 import { loadConfigFile, loadConfigFileWithWarnings } from "../../src/config/load.ts";
 import { CanopyError } from "../../src/errors.ts";
 import { removeTempDirs, tempDir, thrown } from "../config/tmp.ts";
-import { PC_FILE } from "./fixtures.ts";
+import { PC_FILE, PC_QUICK_START } from "./fixtures.ts";
 
 afterAll(removeTempDirs);
 
@@ -27,11 +27,11 @@ describe("processComposeToRaw", () => {
         cmd: "postgres -D data",
         ready: { exec: "pg_isready", interval: "1s", timeout: "3s", initial_delay: "2s" },
         restart: "always",
-        restart_delay: "1s",
+        restart_delay: "1s", restart_max_delay: "1s",
         stop_signal: "SIGINT",
         stop_timeout: "10s",
       },
-      migrate: { cmd: "bun migrate.ts", depends_on: { db: { condition: "healthy" } }, restart: "never", restart_delay: "1s" },
+      migrate: { cmd: "bun migrate.ts", depends_on: { db: { condition: "healthy" } }, restart: "never", restart_delay: "1s", restart_max_delay: "1s" },
       api: {
         cmd: "bun api.ts",
         cwd: "./api",
@@ -40,15 +40,17 @@ describe("processComposeToRaw", () => {
         ready: { http: "http://127.0.0.1:8080/healthz" },
         alive: { http: "http://127.0.0.1:8080/live", interval: "5s", failure_threshold: 4 },
         restart: "on-failure",
-        restart_delay: "2s",
+        restart_delay: "2s", restart_max_delay: "2s",
         max_restarts: 3,
         stop_signal: "SIGINT",
       },
-      off: { cmd: "sleep 1", restart: "never", restart_delay: "1s", autostart: false },
+      off: { cmd: "sleep 1", restart: "never", restart_delay: "1s", restart_max_delay: "1s", autostart: false },
     });
-    expect(ignored).toEqual(["version", "log_location", "processes.migrate.namespace", "processes.api.replicas", "processes.api.liveness_probe.success_threshold"]);
+    expect(ignored).toEqual(["version", "processes.migrate.namespace", "processes.api.liveness_probe.success_threshold"]);
     expect(notes).toEqual([
+      "log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`)",
       "processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down",
+      "processes.api.replicas: 2 read as 1 process: canopy has no replicas yet",
     ]);
   });
 
@@ -63,16 +65,48 @@ describe("processComposeToRaw", () => {
       depends_on: { b: { condition: "started" }, c: { condition: "started" } },
       ready: { http: "https://[::1]:80/" },
       restart: "never",
-      restart_delay: "1s",
+      restart_delay: "1s", restart_max_delay: "1s",
     });
     expect(ignored).toEqual(["processes.a.readiness_probe.failure_threshold"]);
+  });
+
+  test("the Quick Start's shape: capitalised names kept, top-level environment under each process's own, extras named", () => {
+    const { raw, problems, ignored, notes } = processComposeToRaw(Bun.YAML.parse(PC_QUICK_START));
+    expect(problems).toEqual([]);
+    expect(Object.keys(raw.services)).toEqual(["Manager", "ClientA", "Server_1A"]);
+    expect(raw.services.Manager).toEqual({
+      cmd: "./manager --verbose",
+      env: { GLOBAL_ENV_VAR: "1" },
+      depends_on: { ClientA: { condition: "started" } },
+      restart: "always",
+      restart_delay: "1s", restart_max_delay: "1s",
+    });
+    expect((raw.services.ClientA as { env: unknown }).env).toEqual({ GLOBAL_ENV_VAR: "1", LOCAL_ENV_VAR: "1" });
+    expect((raw.services.Server_1A as { env: unknown }).env).toEqual({ GLOBAL_ENV_VAR: "override" });
+    expect(ignored).toEqual(["version", "log_level"]);
+    expect(notes).toEqual([
+      "log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`)",
+      "processes.ClientA.availability.exit_on_end: ignored: canopy keeps the other processes running when this one ends (stop them with `canopy down`)",
+      "processes.Server_1A.shutdown.command: not run: canopy stops the process with shutdown.signal (SIGTERM by default), then SIGKILL after timeout_seconds",
+      "processes.Server_1A.replicas: 2 read as 1 process: canopy has no replicas yet",
+    ]);
+  });
+
+  test("ready_log_line becomes a log ready probe matching the text literally; process_log_ready waits for it (healthy)", () => {
+    const { raw, problems } = processComposeToRaw({
+      processes: { db: { command: "x", ready_log_line: "ready (port 5432)" }, api: { command: "y", depends_on: { db: { condition: "process_log_ready" } } } },
+    });
+    expect(problems).toEqual([]);
+    expect((raw.services.db as { ready: unknown }).ready).toEqual({ log: "ready \\(port 5432\\)" });
+    expect((raw.services.api as { depends_on: unknown }).depends_on).toEqual({ db: { condition: "healthy" } });
+    expect(new RegExp("ready \\(port 5432\\)").test("LOG: ready (port 5432) at 10:00")).toBe(true);
   });
 
   test("process_completed and max_restarts: 0 are noted", () => {
     const { raw, notes } = processComposeToRaw({
       processes: { a: { command: "x", depends_on: { b: { condition: "process_completed" } }, availability: { restart: "on_failure", max_restarts: 0 } } },
     });
-    expect(raw.services.a).toEqual({ cmd: "x", depends_on: { b: { condition: "completed" } }, restart: "on-failure", restart_delay: "1s" });
+    expect(raw.services.a).toEqual({ cmd: "x", depends_on: { b: { condition: "completed" } }, restart: "on-failure", restart_delay: "1s", restart_max_delay: "1s" });
     expect(notes).toEqual([
       "processes.a.depends_on.b.condition: process_completed read as completed, which waits for a clean exit (code 0)",
       "processes.a.availability.max_restarts: 0 (unlimited) read as canopy's default limit (5 restarts within 60s)",
@@ -84,7 +118,8 @@ describe("processComposeToRaw", () => {
     [{ environment: ["A=1", "B"] }, "environment[1]", 'expected KEY=VALUE, got "B"'],
     [{ environment: ["=1"] }, "environment[0]", 'expected KEY=VALUE, got "=1"'],
     [{ depends_on: ["db"] }, "depends_on", "expected a mapping of process name to { condition }, got a list"],
-    [{ depends_on: { db: { condition: "process_log_ready" } } }, "depends_on.db.condition", 'expected one of process_started, process_healthy, process_completed_successfully, process_completed, got "process_log_ready"'],
+    [{ depends_on: { db: { condition: "process_ready" } } }, "depends_on.db.condition", 'expected one of process_started, process_healthy, process_completed_successfully, process_completed, process_log_ready, got "process_ready"'],
+    [{ ready_log_line: 5 }, "ready_log_line", "expected the text of a line, got 5"],
     [{ availability: { restart: "sometimes" } }, "availability.restart", 'expected one of always, on_failure, exit_on_failure, no, got "sometimes"'],
     [{ availability: { backoff_seconds: "2s" } }, "availability.backoff_seconds", 'expected a number of seconds, got "2s"'],
     [{ availability: "always" }, "availability", 'expected a mapping with restart, backoff_seconds and max_restarts, got "always"'],
@@ -107,14 +142,14 @@ describe("processComposeToRaw", () => {
   });
 });
 
-describe("processComposeWarning", () => {
+describe("conversionWarning", () => {
   test("one warning naming every key, then the notes; none when there is nothing to say", () => {
-    expect(processComposeWarning("pc.yaml", ["version", "processes.a.replicas"], ["processes.a.availability.restart: x"])).toBe(
+    expect(conversionWarning("pc.yaml", "a process-compose file", ["version", "processes.a.replicas"], ["processes.a.availability.restart: x"])).toBe(
       "pc.yaml: read as a process-compose file. Ignored 2 keys canopy does not support: version, processes.a.replicas. " +
         "Read differently: processes.a.availability.restart: x.",
     );
-    expect(processComposeWarning("pc.yaml", ["version"], [])).toBe("pc.yaml: read as a process-compose file. Ignored 1 key canopy does not support: version.");
-    expect(processComposeWarning("pc.yaml", [], [])).toBeUndefined();
+    expect(conversionWarning("pc.yaml", "a process-compose file", ["version"], [])).toBe("pc.yaml: read as a process-compose file. Ignored 1 key canopy does not support: version.");
+    expect(conversionWarning("pc.yaml", "a process-compose file", [], [])).toBeUndefined();
   });
 });
 
@@ -139,9 +174,9 @@ describe("loading a process-compose file", () => {
     expect(off?.autostart).toBe(false);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toBe(
-      "process-compose.yaml: read as a process-compose file. Ignored 5 keys canopy does not support: version, log_location, " +
-        "processes.migrate.namespace, processes.api.replicas, processes.api.liveness_probe.success_threshold. " +
-        "Read differently: processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down.",
+      "process-compose.yaml: read as a process-compose file. Ignored 3 keys canopy does not support: version, processes.migrate.namespace, processes.api.liveness_probe.success_threshold. " +
+        "Read differently: log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`); " +
+        "processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down; processes.api.replicas: 2 read as 1 process: canopy has no replicas yet.",
     );
   });
 
@@ -154,7 +189,7 @@ describe("loading a process-compose file", () => {
 
   test("a canopy file with services is not taken for process-compose", () => {
     const err = loadError("canopy.yaml", "services: {}\nprocesses: {}\n");
-    expect(err.message).toBe('canopy.yaml:2: field "processes": unknown key; known keys: services, logs, control');
+    expect(err.message).toBe('canopy.yaml:2: field "processes": unknown key; known keys: services, logs, control, notify');
   });
 
   test("problems use process-compose's key names and lines", () => {
@@ -176,7 +211,7 @@ describe("loading a process-compose file", () => {
       "        command: check",
       "    depends_on:",
       "      dbb: {}",
-      "  Web:",
+      "  we.b:",
       "    command: x",
       "",
     ].join("\n");

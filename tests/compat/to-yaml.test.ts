@@ -2,16 +2,17 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { configToYaml } from "../../src/compat/to-yaml.ts";
-import { loadConfigFile } from "../../src/config/load.ts";
+import { loadConfigFile, loadConfigFileWithWarnings } from "../../src/config/load.ts";
+import type { SourceComment } from "../../src/config/source.ts";
 import type { CanopyConfig } from "../../src/config/types.ts";
 import { removeTempDirs, tempDir } from "../config/tmp.ts";
-import { PC_FILE } from "./fixtures.ts";
+import { PC_FILE, PC_QUICK_START, PM2_ECOSYSTEM_JS, SUPERVISORD_CONF } from "./fixtures.ts";
 
 afterAll(removeTempDirs);
 
 /** Writes `configToYaml(config)` as canopy.yaml beside the original and loads it back. */
-function roundTrip(config: CanopyConfig): { text: string; again: CanopyConfig } {
-  const text = configToYaml(config);
+function roundTrip(config: CanopyConfig, comments: SourceComment[] = []): { text: string; again: CanopyConfig } {
+  const text = configToYaml(config, comments);
   const path = join(config.dir, "canopy.yaml");
   writeFileSync(path, text);
   return { text, again: loadConfigFile(path) };
@@ -74,7 +75,7 @@ describe("round trips: configToYaml → write → loadConfigFile gives the same 
   test("a Procfile with a .env", () => {
     const dir = tempDir({ Procfile: "web: bundle exec puma -p $PORT\nworker: bin/worker --queue 'a b'\n", ".env": "SECRET=\"x y\"\nEMPTY=\n" });
     const config = loadConfigFile(join(dir, "Procfile"));
-    expect(config.services[0]?.env).toEqual({ SECRET: "x y", EMPTY: "" });
+    expect(config.services[0]?.env).toEqual({ SECRET: "x y", EMPTY: "", PORT: "5000" });
     const { again } = roundTrip(config);
     expect(again.services).toEqual(config.services);
     expect(body(again)).toEqual(body(config));
@@ -88,6 +89,34 @@ describe("round trips: configToYaml → write → loadConfigFile gives the same 
     expect(body(again)).toEqual(body(config));
     expect(text).toContain("    cwd: api\n");
     expect(text).toContain("      migrate:\n        condition: completed\n");
+  });
+
+  test("a supervisord.conf with an include: the same services, and each key read differently as a comment above its service", () => {
+    const dir = tempDir({ "supervisord.conf": SUPERVISORD_CONF, "conf.d/web.conf": "[program:Web]\ncommand=bun web.ts\nuser=www\n" });
+    const loaded = loadConfigFileWithWarnings(join(dir, "supervisord.conf"), { env: { QUEUE: "high" } });
+    const { text, again } = roundTrip(loaded.config, loaded.comments);
+    expect(again.services).toEqual(loaded.config.services);
+    expect(text).toContain("# [group:app]: its programs run as services of their own");
+    expect(text).toContain("\n  # [program:Web].user: ignored: canopy runs every service as the user running canopy (it has no user key)\n  Web:\n");
+    expect(text).toContain("\n  cat_00:\n    cmd:\n      - /bin/cat\n");
+  });
+
+  test("a PM2 ecosystem file read with --env production: the header says so; instances noted above the app", () => {
+    const dir = tempDir({ "ecosystem.config.js": PM2_ECOSYSTEM_JS });
+    const loaded = loadConfigFileWithWarnings(join(dir, "ecosystem.config.js"), { choice: { env: "production" } });
+    const { text, again } = roundTrip(loaded.config, loaded.comments);
+    expect(again.services).toEqual(loaded.config.services);
+    expect(text).toStartWith("# canopy.yaml, written by canopy from ecosystem.config.js read with --env production\n# deploy: not supported, left out\nservices:\n");
+    expect(text).toContain("  # apps.api-app.instances: 3 read as 1 process: canopy has no replicas yet\n");
+  });
+
+  test("process-compose's Quick Start shape: capitalised names and the shared environment survive", () => {
+    const dir = tempDir({ "process-compose.yaml": PC_QUICK_START });
+    const loaded = loadConfigFileWithWarnings(join(dir, "process-compose.yaml"));
+    const { text, again } = roundTrip(loaded.config, loaded.comments);
+    expect(again.services).toEqual(loaded.config.services);
+    expect(again.services.map((s) => s.name)).toEqual(["Manager", "ClientA", "Server_1A"]);
+    expect(text).toContain("  # processes.Server_1A.replicas: 2 read as 1 process: canopy has no replicas yet\n  Server_1A:\n");
   });
 
   test("a canopy.yaml using every key, control and logs, odd names and values", () => {

@@ -191,12 +191,12 @@ describe("loadConfig: problems name the file, service, field and line", () => {
   });
 
   test("wrong type, bad name and port out of range are all listed, by line", () => {
-    const text = "services:\n  API:\n    cmd: x\n  api:\n    cmd: y\n    autostart: 'no'\n    port: 70000\n";
+    const text = "services:\n  AP I:\n    cmd: x\n  api:\n    cmd: y\n    autostart: 'no'\n    port: 70000\n";
     const err = loadError("canopy.yaml", text);
     expect(err.message).toBe(
       [
         "canopy.yaml: 3 problems",
-        '  canopy.yaml:2: service "API": invalid service name: must match ^[a-z0-9][a-z0-9_-]{0,62}$ (lowercase letters, digits, "_" and "-", at most 63 characters)',
+        '  canopy.yaml:2: service "AP I": invalid service name: must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$ (letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters)',
         '  canopy.yaml:6: service "api", field "autostart": expected true or false, got "no"',
         '  canopy.yaml:7: service "api", field "port": must be from 1 to 65535, got 70000',
       ].join("\n"),

@@ -127,24 +127,41 @@ describe("validateConfig: problems", () => {
         field: "command",
         message:
           "unknown key; known keys: cmd, cwd, env, env_file, port, restart, max_restarts, restart_window, restart_delay, stop_signal, stop_timeout, autostart, " +
-          "depends_on, ready, alive, restart_max_delay, restart_reset_after, image",
+          "depends_on, ready, alive, restart_max_delay, restart_reset_after, success_exit_codes, min_uptime, image",
       },
     ]);
     expect(problemsOf({ services: {}, logs: { maxFiles: 2 } })).toEqual([{ field: "logs.maxFiles", message: "unknown key; did you mean max_files?" }]);
   });
 
-  test.each([["Api"], ["-api"], ["_x"], ["a b"], ["café"], ["a".repeat(64)], [""], ["__proto__"]])("service name %p is refused", (name) => {
+  test.each([["web.2"], ["-api"], ["_x"], ["a b"], ["café"], ["a/b"], ["a".repeat(64)], [""], ["__proto__"]])("service name %p is refused", (name) => {
     expect(problemsOf({ services: { [name]: { cmd: "x" } } })).toEqual([
       {
         service: name,
         field: "",
-        message: 'invalid service name: must match ^[a-z0-9][a-z0-9_-]{0,62}$ (lowercase letters, digits, "_" and "-", at most 63 characters)',
+        message: 'invalid service name: must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$ (letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters)',
       },
     ]);
   });
 
-  test.each([["a"], ["0"], ["my_api-2"], ["a".repeat(63)]])("service name %p is accepted", (name) => {
+  test.each([["a"], ["0"], ["my_api-2"], ["Manager"], ["ClientA"], ["Server_1A"], ["a".repeat(63)]])("service name %p is accepted", (name) => {
     expect(problemsOf({ services: { [name]: { cmd: "x" } } })).toEqual([]);
+  });
+
+  test("success_exit_codes and min_uptime: kept when set (codes sorted, once each), absent when default; bad values named", () => {
+    const ok = validateConfig({ services: { a: { cmd: "x", success_exit_codes: [2, 0, 2], min_uptime: "1s" }, b: { cmd: "y", success_exit_codes: [0], min_uptime: 0 } } }, WHERE);
+    expect(ok.problems).toEqual([]);
+    expect([ok.config.services[0]?.successExitCodes, ok.config.services[0]?.minUptimeMs]).toEqual([[0, 2], 1000]);
+    expect(Object.keys(ok.config.services[1] ?? {})).not.toContain("successExitCodes");
+    expect(Object.keys(ok.config.services[1] ?? {})).not.toContain("minUptimeMs");
+    expect(problemsOf({ services: { a: { cmd: "x", success_exit_codes: [256], min_uptime: "soon" } } }).map((p) => p.field)).toEqual(["success_exit_codes", "min_uptime"]);
+    expect(problemsOf({ services: { a: { cmd: "x", success_exit_codes: [] } } })[0]?.message).toBe("expected a list of exit codes from 0 to 255 such as [0, 2], got a list");
+  });
+
+  test("names that differ only in case are refused, the later one named with the earlier", () => {
+    expect(problemsOf({ services: { Web: { cmd: "x" }, api: { cmd: "y" }, web: { cmd: "z" }, WEB: { cmd: "w" } } })).toEqual([
+      { service: "web", field: "", message: 'differs from "Web" only in case; rename one (their log files would be one file on a case-insensitive disk)' },
+      { service: "WEB", field: "", message: 'differs from "Web" only in case; rename one (their log files would be one file on a case-insensitive disk)' },
+    ]);
   });
 
   test("a service that is not a mapping", () => {
@@ -216,15 +233,15 @@ describe("validateConfig: problems", () => {
 
   test("collects every problem across services and the top level", () => {
     const problems = problemsOf({
-      services: { ok: { cmd: "x" }, Bad: { cmd: [] }, api: { cmd: "x", port: -1, restart_delay: "soon" } },
+      services: { ok: { cmd: "x" }, "B.ad": { cmd: [] }, api: { cmd: "x", port: -1, restart_delay: "soon" } },
       logs: { max_files: 0 },
       extra: 1,
     });
     expect(problems.map((p) => `${p.service ?? "-"}/${p.field}`)).toEqual([
       "-/extra",
       "-/logs.max_files",
-      "Bad/",
-      "Bad/cmd",
+      "B.ad/",
+      "B.ad/cmd",
       "api/port",
       "api/restart_delay",
     ]);

@@ -37,6 +37,7 @@ describe("toSpawnRequest", () => {
       killTimeoutMs: 7_000,
       restartMaxDelayMs: 30_000,
       restartResetAfterMs: 60_000,
+      envPortGate: false,
       ready: { check: { kind: "tcp", port: 8080 }, intervalMs: 250, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 1 },
       alive: { check: { kind: "http", url: "http://127.0.0.1:8080/healthz" }, intervalMs: 10_000, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 3 },
     });

@@ -45,6 +45,18 @@ describe("canopy doctor", () => {
     expect(r.stdout).not.toContain("FAIL");
   });
 
+  test("a foreign file: what it was read as, and one warn line per way canopy will run it differently", async () => {
+    const p = (project = tempProject());
+    const conf = p.writeFile("supervisord.conf", "[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=sleep 100\nuser=www-data\n");
+    const r = await p.cli(["-c", conf, "doctor"]);
+    expect(r.code).toBe(0);
+    expect(line(r, "loads")).toBe(`ok    config ${conf} loads (1 service, read as a supervisord file)`);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("warn"))).toEqual([
+      "warn  differs: [supervisord].nodaemon: not supported, left out",
+      "warn  differs: [program:web].user: ignored: canopy runs every service as the user running canopy (it has no user key)",
+    ]);
+  });
+
   test("a command that is not installed, and a script that is not executable: FAIL with the fix, exit 1", async () => {
     const p = (project = tempProject());
     const script = p.writeFile("run.sh", "#!/bin/sh\nsleep 1\n");

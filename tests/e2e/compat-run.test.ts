@@ -13,22 +13,20 @@ afterEach(async () => {
   project = undefined;
 });
 
-test("a Procfile runs under up -d (with the .env beside it), answers on its ports, and converts to a canopy.yaml up accepts", async () => {
+test("a Procfile runs under up -d (with the .env beside it, whose PORT is the base), answers on foreman's ports, and converts to a canopy.yaml up accepts", async () => {
   const p = (project = tempProject());
   const f = fixtures(p);
-  const ports = { web: await freePort(), api: await freePort() };
-  const procfile = p.writeFile(
-    "Procfile",
-    `# two servers\nweb: PORT=${ports.web} ${f.server.join(" ")}\napi: PORT=${ports.api} ${f.server.join(" ")}\n`,
-  );
-  p.writeFile(".env", "GREETING=from-dotenv\n");
+  const base = await freePort();
+  const ports = { web: base, api: base + 100 };
+  const procfile = p.writeFile("Procfile", `# two servers\nweb: ${f.server.join(" ")}\napi: ${f.server.join(" ")}\n`);
+  p.writeFile(".env", `PORT=${base}\nGREETING=from-dotenv\n`);
   // p.cli passes `-c canopy.yaml` first; a later -c wins.
 
   const up = await p.cli(["-c", procfile, "up", "-d"]);
   expect(up.stderr).toContain("daemon running");
   expect(up.code).toBe(0);
-  expect(up.stdout).toMatch(/^web: running \(pid \d+\)$/m);
-  expect(up.stdout).toMatch(/^api: running \(pid \d+\)$/m);
+  expect(up.stdout).toMatch(new RegExp(`^web: running \\(pid \\d+, port ${ports.web}\\)$`, "m"));
+  expect(up.stdout).toMatch(new RegExp(`^api: running \\(pid \\d+, port ${ports.api}\\)$`, "m"));
   expect(await waitFor(() => httpGet(ports.web), "web to answer")).toEndWith(" from-dotenv");
   expect(await waitFor(() => httpGet(ports.api), "api to answer")).toEndWith(" from-dotenv");
   const status = await p.cli(["-c", procfile, "status", "--json"]);
@@ -73,7 +71,7 @@ processes:
   api:
     command: ${JSON.stringify(f.server.join(" "))}
     environment: ["PORT=${ports.api}", "GREETING=pc"]
-    replicas: 1
+    replicas: 2
     depends_on:
       db: { condition: process_healthy }
 `,
@@ -86,7 +84,7 @@ processes:
   expect(up.stderr).toContain("processes.api.replicas");
   expect(up.stdout).toMatch(new RegExp(`^db: running \\(pid \\d+, port ${ports.db}\\)$`, "m"));
   expect(up.stdout).toMatch(new RegExp(`^api: running \\(pid \\d+, port ${ports.api}\\)$`, "m"));
-  expect(await httpGet(ports.api)).toEndWith(" pc");
+  expect(await waitFor(() => httpGet(ports.api), "api to answer")).toEndWith(" pc");
 
   // The warning comes with every command that reads the file (not with down, which does not).
   expect((await p.cli(["-c", pc, "status"])).stderr).toContain("processes.api.replicas");
@@ -113,6 +111,6 @@ processes:
   expect(readFileSync(target, "utf8")).toContain(`cwd: ${p.dir}`);
   const upOther = await p.cli(["-c", target, "up", "-d"]);
   expect(upOther.code).toBe(0);
-  expect(await httpGet(ports.api)).toEndWith(" pc");
+  expect(await waitFor(() => httpGet(ports.api), "api to answer")).toEndWith(" pc");
   expect((await p.cli(["-c", target, "down"])).code).toBe(0);
 }, 90_000);

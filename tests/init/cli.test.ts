@@ -40,7 +40,7 @@ test("without a terminal and without flags: usage error (exit 2) naming the flag
 
 test("bad flags are usage errors and write nothing", async () => {
   const dir = tempDir();
-  for (const args of [["--name", "web"], ["--name", "Web", "--cmd", "x"], ["--name", "a", "--cmd", "x", "--port", "http"], ["--cmd", "x", "--nmae", "a"], ["extra"]]) {
+  for (const args of [["--name", "web"], ["--name", "W.eb", "--cmd", "x"], ["--name", "a", "--cmd", "x", "--port", "http"], ["--cmd", "x", "--nmae", "a"], ["extra"]]) {
     const r = await runCli(["init", ...args], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toStartWith("canopy: ");

@@ -20,7 +20,7 @@ describe("proposals", () => {
     const { proposals, notes } = proposeServices({ procfile, lockfiles: [] });
     expect(proposals).toEqual([
       { name: "web", cmd: "bundle exec puma -p 5000", port: 5000, source: "Procfile", preselected: true },
-      { name: "web_worker", cmd: "bin/worker --queue=default", source: "Procfile", preselected: true },
+      { name: "Web_Worker", cmd: "bin/worker --queue=default", source: "Procfile", preselected: true },
       { name: "web-2", cmd: "echo twin", source: "Procfile", preselected: true },
     ]);
     expect(notes).toEqual(['Procfile line 5: expected "name: command", got "broken line"; skipped']);
@@ -63,9 +63,10 @@ describe("proposals", () => {
     expect(guessPort("node server.js")).toBeUndefined();
     expect(guessPort("x --port 99999")).toBeUndefined();
     expect(guessPort("ssh-p 22")).toBeUndefined();
-    expect(toServiceName("My App.js")).toBe("my-app-js");
+    expect(toServiceName("My App.js")).toBe("My-App-js");
     expect(toServiceName("__")).toBe("app");
     expect(uniqueName("web", ["web", "web-2"])).toBe("web-3");
+    expect(uniqueName("Web", ["web"])).toBe("Web-2");
     expect(parsePort("")).toEqual({});
     expect(parsePort(" 80 ")).toEqual({ port: 80 });
     expect(parsePort("0")).toHaveProperty("error");
@@ -128,7 +129,8 @@ describe("flags", () => {
       [{ name: [], cmd: [], port: [] }, "give each service a --name and a --cmd"],
       [{ name: ["a"], cmd: [], port: [] }, "got 1 --name, 0 --cmd"],
       [{ name: ["a", "b"], cmd: ["x", "y"], port: ["1"] }, "got 1 for 2 services"],
-      [{ name: ["Bad"], cmd: ["x"], port: [] }, 'service "Bad": use lowercase'],
+      [{ name: ["b@d"], cmd: ["x"], port: [] }, 'service "b@d": use letters, digits'],
+      [{ name: ["Api", "api"], cmd: ["x", "y"], port: [] }, '"Api" is already a service (names must differ in more than case)'],
       [{ name: ["a", "a"], cmd: ["x", "y"], port: [] }, '"a" is already a service'],
       [{ name: ["a"], cmd: [" "], port: [] }, "needs a command"],
       [{ name: ["a"], cmd: ["x"], port: ["70000"] }, "is not a port"],

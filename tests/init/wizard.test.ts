@@ -79,8 +79,8 @@ test("in an empty folder it asks for a service; an invalid name is refused on th
   const dir = tempDir();
   const t = initInTerminal(dir);
   await t.at("describe your first service", "");
-  await t.at("Name of the service", `${BACKSPACE.repeat(3)}Bad${ENTER}`);
-  await t.at("use lowercase letters", `${BACKSPACE.repeat(3)}api${ENTER}`);
+  await t.at("Name of the service", `${BACKSPACE.repeat(3)}b@d${ENTER}`);
+  await t.at("use letters, digits", `${BACKSPACE.repeat(3)}api${ENTER}`);
   await t.at("Command for api", `sleep 30${ENTER}`);
   await t.at("Port api listens on", `99999${ENTER}`);
   await t.at("is not a port", `${BACKSPACE.repeat(5)}9001${ENTER}`);

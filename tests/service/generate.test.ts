@@ -60,6 +60,17 @@ describe("systemd unit", () => {
     expect(spec.workingDirectory).toEndWith("/proj");
   });
 
+  test("a Procfile read with -p, or a PM2 file with --env: the unit's up reads it the same way", () => {
+    const dir = tempDir({ Procfile: "web: x\n", "ecosystem.json": JSON.stringify({ apps: [{ name: "a", script: "a.js", env_production: {} }] }) });
+    const env = { PATH: "/usr/bin:/bin" };
+    const at = (file: string, choice: { port?: number; env?: string }) => {
+      const config = loadConfigFile(join(dir, file), { choice });
+      return buildServiceSpec({ config, paths: resolvePaths({ configFile: config.file, env }), self: ["canopy"], env, scope: "user" }).argv;
+    };
+    expect(at("Procfile", { port: 6000 })).toEqual(["canopy", "up", "-c", join(dir, "Procfile"), "-p", "6000"]);
+    expect(at("ecosystem.json", { env: "production" })).toEqual(["canopy", "up", "-c", join(dir, "ecosystem.json"), "--env", "production"]);
+  });
+
   test("system unit waits for the network and is wanted by multi-user.target", () => {
     const unit = systemdUnit(specFor(SLEEPER, { scope: "system" }));
     expect(section(unit, "Unit")).toContain("After=network-online.target");

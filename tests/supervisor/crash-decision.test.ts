@@ -53,4 +53,25 @@ describe("decideAfterCrash", () => {
       "restarted: liveness probe failed 3 times in a row (HTTP 503)",
     );
   });
+
+  test("successExitCodes: under on-failure and never, an exit with a listed code is completed, not restarted", () => {
+    const budget = new RestartBudget();
+    const listed = decideAfterCrash(input({ policy: "on-failure", code: 2, successExitCodes: [0, 2], budget }));
+    expect(listed).toEqual({ kind: "final", status: "completed", how: "exited with code 2", notice: 'exited with code 2; restart policy "on-failure", not restarting' });
+    expect(decideAfterCrash(input({ policy: "never", code: 2, successExitCodes: [0, 2] }))).toMatchObject({ kind: "final", status: "completed" });
+    expect(decideAfterCrash(input({ policy: "on-failure", code: 0, successExitCodes: [2] }))).toMatchObject({ kind: "respawn" });
+    expect(decideAfterCrash(input({ policy: "on-failure", code: 3, successExitCodes: [0, 2], budget }))).toMatchObject({ kind: "respawn" });
+    expect(decideAfterCrash(input({ policy: "on-failure", code: 2, signal: "SIGTERM", successExitCodes: [2] }))).toMatchObject({ kind: "respawn" });
+    expect(budget.count).toBe(1);
+  });
+
+  test("minUptimeMs: an exit sooner is a failed start, retried and counted whatever the policy and code; later exits as before", () => {
+    const early = decideAfterCrash(input({ policy: "never", code: 0, ranForMs: 300, minUptimeMs: 1_000 }));
+    expect(early).toMatchObject({ kind: "respawn", crashes: 1, how: "exited with code 0 after 300ms, before min_uptime 1000ms: a failed start" });
+    expect(decideAfterCrash(input({ policy: "never", code: 0, ranForMs: 1_000, minUptimeMs: 1_000 }))).toMatchObject({ kind: "final", status: "completed" });
+    const budget = new RestartBudget();
+    const last = [1, 2, 3].map(() => decideAfterCrash(input({ policy: "on-failure", code: 0, ranForMs: 10, minUptimeMs: 1_000, budget }))).at(-1);
+    expect(last).toMatchObject({ kind: "give_up", crashes: 3 });
+    expect(decideAfterCrash(input({ cause: "liveness probe failed", ranForMs: 10, minUptimeMs: 1_000 })).how).toBe("restarted: liveness probe failed");
+  });
 });

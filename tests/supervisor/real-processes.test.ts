@@ -272,6 +272,15 @@ describe("readiness gate with a real port", () => {
     });
   });
 
+  test("envPortGate false (the daemon's requests): a PORT in env is handed over, never waited for", async () => {
+    const port = freePort();
+    const { sup } = realSupervisor({ startReadyMs: 5_000 });
+    const started = Date.now();
+    const state = await sup.start({ short: "worker", cmd: [BUN, LISTENER, "never"], env: { PORT: String(port) }, envPortGate: false });
+    expect(state).toMatchObject({ status: "running", ready: true, port, startError: undefined });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   test("a child that binds late: the late probe clears started_but_unbound", async () => {
     const port = freePort();
     const { sup, count } = realSupervisor({ startReadyMs: 300, lateProbeIntervalMs: 100 });

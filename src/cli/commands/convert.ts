@@ -5,7 +5,7 @@ import { configToYaml } from "../../compat/index.ts";
 import { loadConfigFileWithWarnings } from "../../config/index.ts";
 import { CanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
-import { type Io, printWarnings } from "../context.ts";
+import { choiceOf, type Io, printWarnings } from "../context.ts";
 
 /**
  * Reads FILE (or -c FILE) as `up` would, prints what it skipped or read differently to stderr,
@@ -17,12 +17,12 @@ export async function convert(io: Io, args: ParsedArgs): Promise<number> {
   const input = args.positionals[0] ?? args.config;
   if (input === undefined) throw new CanopyError("usage", "name the file to convert: canopy convert FILE [-o OUT]");
   const path = resolve(io.cwd, input);
-  const { config, warnings } = loadConfigFileWithWarnings(path, { display: input });
+  const { config, warnings, comments } = loadConfigFileWithWarnings(path, { display: input, env: io.env, choice: choiceOf(args) });
   printWarnings(io, warnings);
 
   const output = typeof args.flags.output === "string" ? args.flags.output : undefined;
   if (output === "-") {
-    io.stdout(configToYaml(config));
+    io.stdout(configToYaml(config, comments));
     return 0;
   }
   const target = output === undefined ? join(config.dir, "canopy.yaml") : resolve(io.cwd, output);
@@ -33,7 +33,7 @@ export async function convert(io: Io, args: ParsedArgs): Promise<number> {
     throw new CanopyError("usage", `refusing to overwrite the file being converted (${target}); pass -o another file`);
   }
   const outDir = realDir(dirname(target));
-  const text = configToYaml({ ...config, dir: outDir });
+  const text = configToYaml({ ...config, dir: outDir }, comments);
   try {
     writeFileSync(target, text);
   } catch (err) {

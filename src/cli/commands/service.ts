@@ -10,7 +10,7 @@ import { reachabilityNote, serviceEnvironment } from "../../service/reachable.ts
 import { buildServiceSpec, type Scope } from "../../service/spec.ts";
 import { systemdUnit } from "../../service/systemd.ts";
 import type { ParsedArgs } from "../args.ts";
-import type { Io } from "../context.ts";
+import { choiceOf, type Io } from "../context.ts";
 import { selfCommand } from "../self.ts";
 
 /** Dispatches `service install` and `service uninstall`. */
@@ -27,7 +27,7 @@ export async function service(io: Io, args: ParsedArgs): Promise<number> {
 }
 
 function install(io: Io, args: ParsedArgs, init: InitSystem, scope: Scope): number {
-  const config = loadConfig({ explicit: args.config, env: io.env, cwd: io.cwd });
+  const config = loadConfig({ explicit: args.config, env: io.env, cwd: io.cwd, choice: choiceOf(args) });
   const paths = resolvePaths({ configFile: config.file, env: io.env });
   const spec = buildServiceSpec({ config, paths, self: selfCommand(), env: io.env, scope });
   const text = init === "systemd" ? systemdUnit(spec) : launchdPlist(spec);

@@ -6,10 +6,11 @@ import { startDaemon } from "../../daemon/daemon.ts";
 import { readLockPid } from "../../daemon/lock.ts";
 import { ensurePrivateDir } from "../../daemon/paths.ts";
 import { dropDaemonRuntimeEnv, withDaemonRuntimeEnv } from "../../daemon/runtime-env.ts";
+import { choiceArgs } from "../../config/index.ts";
 import { CanopyError } from "../../errors.ts";
 import { versionString } from "../../version.ts";
 import type { ParsedArgs } from "../args.ts";
-import { type Io, openProject, type Project } from "../context.ts";
+import { choiceOf, type Io, openProject, type Project } from "../context.ts";
 import { colorEnabled, formatLine, makeColors } from "../style.ts";
 import { selfCommand } from "../self.ts";
 import { STATUSES_ONLY } from "../client.ts";
@@ -20,7 +21,7 @@ const DAEMON_BOOT_TIMEOUT_MS = 20_000;
 const SERVICES_SETTLE_TIMEOUT_MS = 60_000;
 
 export async function up(io: Io, args: ParsedArgs): Promise<number> {
-  const project = openProject(io, args.config);
+  const project = openProject(io, args.config, choiceOf(args));
   if (await project.client.alive()) return startStopped(io, project);
   if (args.flags.detach) return upDetached(io, project);
   return runInForeground(io, project, true);
@@ -28,7 +29,7 @@ export async function up(io: Io, args: ParsedArgs): Promise<number> {
 
 /** `canopy daemon` (internal): what `up -d` runs in the background. */
 export async function daemon(io: Io, args: ParsedArgs): Promise<number> {
-  return runInForeground(io, openProject(io, args.config), false);
+  return runInForeground(io, openProject(io, args.config, choiceOf(args)), false);
 }
 
 /** Runs the daemon in this process until SIGINT/SIGTERM or `canopy down`. */
@@ -70,7 +71,7 @@ async function upDetached(io: Io, project: Project): Promise<number> {
   ensurePrivateDir(paths.stateDir);
   const logPath = join(paths.stateDir, "daemon.log");
   const fd = openSync(logPath, "a", 0o600);
-  const child = Bun.spawn([...selfCommand(), "daemon", "-c", config.file], {
+  const child = Bun.spawn([...selfCommand(), "daemon", "-c", config.file, ...choiceArgs(config.choice)], {
     cwd: config.dir,
     env: withDaemonRuntimeEnv(io.env),
     stdin: "ignore",
