@@ -6,6 +6,7 @@ import { CanopyError } from "../errors.ts";
 import { checkConfigOnDisk } from "./disk-checks.ts";
 import { findConfigFile, type FindConfigOptions } from "./find.ts";
 import { configError } from "./format.ts";
+import { interpolateConfig } from "./interpolate-config.ts";
 import { validateConfig } from "./schema.ts";
 import type { CanopyConfig, ConfigProblem } from "./types.ts";
 
@@ -23,22 +24,32 @@ export function loadConfig(opts: FindConfigOptions): CanopyConfig {
 /** loadConfig, also returning the warnings (e.g. process-compose keys canopy does not support). */
 export function loadConfigWithWarnings(opts: FindConfigOptions): LoadedConfig {
   const file = findConfigFile(opts);
-  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd) });
+  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd), env: opts.env });
+}
+
+/** How a file is loaded: `display` names it in messages; `env` resolves `${NAME}` references (default: this process's). */
+export interface LoadFileOptions {
+  display?: string;
+  env?: Record<string, string | undefined>;
 }
 
 /** Loads one config file; throws a single CanopyError("invalid_config") listing every problem found. */
-export function loadConfigFile(path: string, opts: { display?: string } = {}): CanopyConfig {
+export function loadConfigFile(path: string, opts: LoadFileOptions = {}): CanopyConfig {
   return loadConfigFileWithWarnings(path, opts).config;
 }
 
 /** loadConfigFile, also returning the warnings. Reads canopy.{yaml,toml,json}, Procfiles and process-compose files. */
-export function loadConfigFileWithWarnings(path: string, opts: { display?: string } = {}): LoadedConfig {
+export function loadConfigFileWithWarnings(path: string, opts: LoadFileOptions = {}): LoadedConfig {
   const display = opts.display ?? path;
   const file = realFile(path, display);
   const source = readConfigSource(file, readText(file, display), display);
-  const { config, envFiles, problems } = validateConfig(source.raw, { file, dir: dirname(file) });
-  const all = [...source.problems, ...problems.map(source.translate)];
-  all.push(...checkConfigOnDisk(config, envFiles).map(source.translate));
+  const env = opts.env ?? process.env;
+  const resolved = source.interpolates ? interpolateConfig(source.raw, (name) => env[name]) : { raw: source.raw, problems: [] };
+  const { config, envFiles, problems } = validateConfig(resolved.raw, { file, dir: dirname(file) });
+  const later = [...problems, ...checkConfigOnDisk(config, envFiles)].map(source.translate);
+  // A field whose variable is missing is reported once, for that, not again for the unresolved text.
+  const unresolved = new Set(resolved.problems.map(fieldKey));
+  const all = [...source.problems, ...resolved.problems, ...later.filter((p) => !unresolved.has(fieldKey(p)))];
 
   const lineOf = (p: Pick<ConfigProblem, "service" | "field" | "line">) => p.line ?? source.locate(p) ?? Number.POSITIVE_INFINITY;
   if (all.length > 0) {
@@ -55,6 +66,11 @@ export function loadConfigFileWithWarnings(path: string, opts: { display?: strin
     config.services.sort((a, b) => byNumber(line.get(a.name) as number, line.get(b.name) as number));
   }
   return { config, warnings: source.warnings };
+}
+
+/** A problem's service and top-level key (`env.X` → `env`, `cmd[1]` → `cmd`). */
+function fieldKey(p: ConfigProblem): string {
+  return `${p.service ?? ""}\0${p.field.split(/[.[]/)[0]}`;
 }
 
 /** A name JavaScript objects order before all others (an array index): "0", "7", "42". */

@@ -17,7 +17,7 @@ export async function convert(io: Io, args: ParsedArgs): Promise<number> {
   const input = args.positionals[0] ?? args.config;
   if (input === undefined) throw new CanopyError("usage", "name the file to convert: canopy convert FILE [-o OUT]");
   const path = resolve(io.cwd, input);
-  const { config, warnings } = loadConfigFileWithWarnings(path, { display: input });
+  const { config, warnings } = loadConfigFileWithWarnings(path, { display: input, env: io.env });
   printWarnings(io, warnings);
 
   const output = typeof args.flags.output === "string" ? args.flags.output : undefined;
