@@ -136,6 +136,18 @@ export class Supervisor {
     await Promise.all([...this.entries.keys()].map((name) => this.stop(name)));
   }
 
+  /**
+   * Sends `signal` to the service's process group (not to processes that left it) and returns
+   * the group leader's pid; undefined when no child runs, or its stop is under way.
+   */
+  signal(name: string, signal: NodeJS.Signals): number | undefined {
+    const child = this.entries.get(name)?.child;
+    if (!child || child.stopRequested) return undefined;
+    this.s.killFn(child.pid, signal);
+    this.notice(name, `sent ${signal} to process group ${child.pid}`);
+    return child.pid;
+  }
+
   /** Stops a service and forgets it. */
   async remove(name: string): Promise<boolean> {
     if (!this.entries.has(name)) return false;

@@ -50,6 +50,14 @@ export interface ReloadResult {
   warnings: string[];
 }
 
+/** What `reload NAME` did to one service: sent its reload_signal, or restarted it. */
+export interface ServiceReloadResult {
+  action: "signal" | "restart";
+  /** The reload_signal sent; null for a restart. */
+  signal: string | null;
+  service: ServiceView;
+}
+
 export interface DaemonInfo {
   pid: number;
   version: string;

@@ -26,6 +26,7 @@ export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: stri
   if (svc.stopSignal !== DEFAULTS.stopSignal) out.stop_signal = svc.stopSignal;
   if (svc.stopTimeoutMs !== DEFAULTS.stopTimeoutMs) out.stop_timeout = formatDuration(svc.stopTimeoutMs);
   if (svc.autostart !== DEFAULTS.autostart) out.autostart = svc.autostart;
+  if (svc.reloadSignal !== undefined) out.reload_signal = svc.reloadSignal;
   return out;
 }
 

@@ -13,6 +13,7 @@ export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
   "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after",
+  "reload_signal",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -57,7 +58,8 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const restartMaxDelayMs = checkMaxDelay(raw.restart_max_delay, restartDelayMs, note);
   const restartResetAfterMs = checkDuration(raw.restart_reset_after, "restart_reset_after", 1, DEFAULTS.restartResetAfterMs, note);
   const stopTimeoutMs = checkDuration(raw.stop_timeout, "stop_timeout", 0, DEFAULTS.stopTimeoutMs, note);
-  const stopSignal = raw.stop_signal === undefined ? DEFAULTS.stopSignal : checkSignal(raw.stop_signal, note);
+  const stopSignal = raw.stop_signal === undefined ? DEFAULTS.stopSignal : checkSignal(raw.stop_signal, "stop_signal", note);
+  const reloadSignal = raw.reload_signal === undefined ? undefined : checkSignal(raw.reload_signal, "reload_signal", note);
   const autostart = raw.autostart === undefined ? DEFAULTS.autostart : checkBool(raw.autostart, "autostart", note);
   const ready = raw.ready === undefined ? optional(port, defaultReadyProbe) : validateProbe(raw.ready, "ready", note);
   const alive = raw.alive === undefined ? undefined : validateProbe(raw.alive, "alive", note);
@@ -81,6 +83,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     dependsOn: [],
     ...probes(ready, alive),
     restartMaxDelayMs, restartResetAfterMs,
+    ...(reloadSignal === undefined ? {} : { reloadSignal }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }
@@ -146,8 +149,9 @@ function probes(ready: ProbeConfig | undefined, alive: ProbeConfig | undefined):
   return { ...(ready === undefined ? {} : { ready }), ...(alive === undefined ? {} : { alive }) };
 }
 
-function checkSignal(value: unknown, report: Report): NodeJS.Signals | undefined {
+function checkSignal(value: unknown, field: "stop_signal" | "reload_signal", report: Report): NodeJS.Signals | undefined {
   const signal = typeof value === "string" ? parseSignal(value) : undefined;
-  if (signal === undefined) report("stop_signal", `expected a signal name such as SIGTERM, SIGINT or SIGQUIT, got ${describe(value)}`);
+  const examples = field === "stop_signal" ? "SIGTERM, SIGINT or SIGQUIT" : "SIGHUP, SIGUSR1 or SIGUSR2";
+  if (signal === undefined) report(field, `expected a signal name such as ${examples}, got ${describe(value)}`);
   return signal;
 }

@@ -28,6 +28,8 @@ export interface ServiceConfig {
   restartMaxDelayMs: number;
   /** Running this long without exiting resets the restart delay back to restartDelayMs. */
   restartResetAfterMs: number;
+  /** `reload_signal`: what `canopy reload NAME` sends the running group instead of restarting it. */
+  reloadSignal?: NodeJS.Signals;
 }
 
 /** What a probe checks, and a probe with its pacing: the supervisor's own types (one definition). */
