@@ -248,11 +248,13 @@ export class Supervisor {
       proc = this.s.spawnFn({ ...req, env }, ports && { stdout: ports.fds[0], stderr: ports.fds[1] });
     } catch (err) {
       notify?.close();
-      const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
+      const code = (err as NodeJS.ErrnoException).code;
+      const missing = code === "ENOENT";
+      const dropFailed = code === "privilege_drop_failed";
       this.failStart(e, {
-        error_type: missing ? "missing_dependency" : "spawn_failed",
+        error_type: missing ? "missing_dependency" : dropFailed ? "privilege_drop_failed" : "spawn_failed",
         ...(missing ? { binary } : {}),
-        error_description: `could not spawn ${binary}: ${(err as Error).message}`,
+        error_description: dropFailed ? (err as Error).message : `could not spawn ${binary}: ${(err as Error).message}`,
         at: this.iso(),
       });
       return undefined;

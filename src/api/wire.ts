@@ -23,6 +23,8 @@ export interface ServiceView {
   /** Why it last ended on its own, in words. */
   reason: string | null;
   autostart: boolean;
+  /** The account it runs as (`user:`/`group:`); null: the daemon's own. */
+  user: { name: string; uid: number; group: string; gid: number } | null;
   /** While `waiting`: the dependencies it waits for (absent otherwise). */
   waiting_for?: string[];
   /** CPU and resident memory summed over the service's process group; null when not running. */
@@ -110,6 +112,7 @@ export function toServiceView(state: ServiceState, autostart: boolean): ServiceV
     last_crash_at: state.lastCrashAt ?? null,
     reason: state.reason ?? null,
     autostart,
+    user: null,
     cpu_percent: null,
     memory_bytes: null,
   };

@@ -13,7 +13,7 @@ export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
   "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after",
-  "reload_signal",
+  "reload_signal", "user", "group",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -63,6 +63,8 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const autostart = raw.autostart === undefined ? DEFAULTS.autostart : checkBool(raw.autostart, "autostart", note);
   const ready = raw.ready === undefined ? optional(port, defaultReadyProbe) : validateProbe(raw.ready, "ready", note);
   const alive = raw.alive === undefined ? undefined : validateProbe(raw.alive, "alive", note);
+  const user = raw.user === undefined ? undefined : checkAccount(raw.user, "user", note);
+  const group = raw.group === undefined ? undefined : checkAccount(raw.group, "group", note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -84,6 +86,8 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     ...probes(ready, alive),
     restartMaxDelayMs, restartResetAfterMs,
     ...(reloadSignal === undefined ? {} : { reloadSignal }),
+    ...(user === undefined ? {} : { user }),
+    ...(group === undefined ? {} : { group }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }
@@ -147,6 +151,14 @@ function checkMaxDelay(value: unknown, restartDelayMs: number | undefined, repor
 
 function probes(ready: ProbeConfig | undefined, alive: ProbeConfig | undefined): Pick<ServiceConfig, "ready" | "alive"> {
   return { ...(ready === undefined ? {} : { ready }), ...(alive === undefined ? {} : { alive }) };
+}
+
+/** A user or group name, or a numeric id (resolved against the account files by disk-checks.ts). */
+function checkAccount(value: unknown, field: "user" | "group", report: Report): string | number | undefined {
+  if (typeof value === "number") return checkInt(value, field, 0, 4_294_967_294, report);
+  if (typeof value === "string" && /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/.test(value)) return value;
+  report(field, `expected a ${field} name or a numeric id, got ${describe(value)}`);
+  return undefined;
 }
 
 function checkSignal(value: unknown, field: "stop_signal" | "reload_signal", report: Report): NodeJS.Signals | undefined {

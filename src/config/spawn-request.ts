@@ -19,5 +19,6 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     restartResetAfterMs: svc.restartResetAfterMs,
     ...(svc.ready ? { ready: svc.ready } : {}),
     ...(svc.alive ? { alive: svc.alive } : {}),
+    ...(svc.runAs ? { user: { name: svc.runAs.user, uid: svc.runAs.uid, gid: svc.runAs.gid, groups: [...svc.runAs.groups] } } : {}),
   };
 }

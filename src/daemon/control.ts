@@ -43,6 +43,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
       port: svc.port,
     };
     const v = toServiceView(state, svc.autostart);
+    if (svc.runAs) v.user = { name: svc.runAs.user, uid: svc.runAs.uid, group: svc.runAs.group, gid: svc.runAs.gid };
     const hold = orchestrator.hold(svc.name);
     if (hold && state.pid === undefined) {
       v.status = hold.status;
