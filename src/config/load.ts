@@ -22,15 +22,20 @@ export function loadConfig(opts: FindConfigOptions): CanopyConfig {
 }
 
 /** loadConfig, also returning the warnings (e.g. process-compose keys canopy does not support). */
-export function loadConfigWithWarnings(opts: FindConfigOptions): LoadedConfig {
+export function loadConfigWithWarnings(opts: FindConfigOptions & Pick<LoadFileOptions, "unsetVariables">): LoadedConfig {
   const file = findConfigFile(opts);
-  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd), env: opts.env });
+  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd), env: opts.env, unsetVariables: opts.unsetVariables });
 }
 
 /** How a file is loaded: `display` names it in messages; `env` resolves `${NAME}` references (default: this process's). */
 export interface LoadFileOptions {
   display?: string;
   env?: Record<string, string | undefined>;
+  /**
+   * `refuse` (the default): a `${NAME}` that is unset with no default is a config error. `empty`:
+   * it reads as "" — for commands that only talk to a daemon, which resolved the file with its own environment.
+   */
+  unsetVariables?: "refuse" | "empty";
 }
 
 /** Loads one config file; throws a single CanopyError("invalid_config") listing every problem found. */
@@ -44,7 +49,8 @@ export function loadConfigFileWithWarnings(path: string, opts: LoadFileOptions =
   const file = realFile(path, display);
   const source = readConfigSource(file, readText(file, display), display);
   const env = opts.env ?? process.env;
-  const resolved = source.interpolates ? interpolateConfig(source.raw, (name) => env[name]) : { raw: source.raw, problems: [] };
+  const unset = opts.unsetVariables === "empty" ? "" : undefined;
+  const resolved = source.interpolates ? interpolateConfig(source.raw, (name) => env[name] ?? unset) : { raw: source.raw, problems: [] };
   const { config, envFiles, problems } = validateConfig(resolved.raw, { file, dir: dirname(file) });
   const later = [...problems, ...checkConfigOnDisk(config, envFiles)].map(source.translate);
   // A field whose variable is missing is reported once, for that, not again for the unresolved text.

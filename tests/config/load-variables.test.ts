@@ -51,6 +51,11 @@ describe("variables in canopy.yaml", () => {
     ]);
   });
 
+  test("unsetVariables: empty reads an unset variable as \"\" (for commands that only talk to a daemon)", () => {
+    const dir = tempDir({ "canopy.yaml": "services:\n  db:\n    cmd: [run, '${DB_HOST}', '${DB_PORT:-5432}']\n" });
+    expect(loadConfigFile(join(dir, "canopy.yaml"), { env, unsetVariables: "empty" }).services[0]?.cmd).toEqual(["run", "", "5432"]);
+  });
+
   test("TOML and JSON resolve too", () => {
     const toml = tempDir({ "canopy.toml": '[services.a]\ncmd = ["echo", "${LEVEL}"]\n' });
     expect(loadConfigFile(join(toml, "canopy.toml"), { env }).services[0]?.cmd).toEqual(["echo", "debug"]);
