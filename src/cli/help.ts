@@ -47,6 +47,11 @@ canopy reload NAME... [-c FILE]
   signal: `canopy signal NAME... SIGNAL [-c FILE]
   Send SIGNAL (SIGUSR1, usr1, HUP, …) to each service's process group. Exit 1 if a service is
   unknown or not running.`,
+  config: `canopy config [--json] [-c FILE]
+  Print the config as canopy resolves it: \${NAME} references replaced (from this shell's
+  environment: a running daemon resolved them from its own), env_file merged into env, env
+  values shown as (redacted). As canopy.yaml, defaults left out; --json prints every setting,
+  defaults included, durations in ms. A config that does not load is refused (exit 2).`,
   convert: `canopy convert FILE [-o OUT] [--force]
   Read a Procfile, a process-compose file (or any config canopy reads) and write the equivalent
   canopy.yaml: to OUT, by default canopy.yaml beside FILE. An existing file is kept unless
@@ -90,6 +95,7 @@ Commands:
   reload [--dry-run]   apply config changes to the running daemon
   reload NAME...       reload services in place (reload_signal) or restart them
   signal NAME... SIG   send a signal to services' process groups
+  config [--json]      print the config as canopy resolves it (env values redacted)
   convert FILE         write canopy.yaml from a Procfile or process-compose file
   init                 write a canopy.yaml (asks, or --name/--cmd/--port)
   doctor               check config, commands, ports and folders

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   events: async () => (await import("./commands/events.ts")).events,
   reload: async () => (await import("./commands/reload.ts")).reload,
   signal: async () => (await import("./commands/signal.ts")).signal,
+  config: async () => (await import("./commands/config.ts")).config,
   convert: async () => (await import("./commands/convert.ts")).convert,
   service: async () => (await import("./commands/service.ts")).service,
   init: async () => (await import("./commands/init.ts")).init,
