@@ -60,7 +60,7 @@ test("signal delivers SIGUSR1 to the service's group; reload NAME sends reload_s
     ["plain", "running"],
     ["idle", "stopped"],
   ]);
-});
+}, 90_000);
 
 test("signal refuses an unknown service, a stopped one and a bad signal name, with exit codes that say so", async () => {
   const p = (project = tempProject());
@@ -78,4 +78,4 @@ test("signal refuses an unknown service, a stopped one and a bad signal name, wi
   const noSignal = await p.cli(["signal", "idle"]);
   expect(noSignal.code).toBe(2);
   expect((await p.cli(["reload", "idle", "--dry-run"])).code).toBe(2);
-});
+}, 90_000);
