@@ -4,7 +4,7 @@
  * by setpriv, exec'd as the child itself (see privilege-drop.ts). What would make setpriv fail
  * is checked here first, so such a spawn fails at once, with a reason, instead of as a crash.
  */
-import { readFileSync } from "node:fs";
+import { readOrUndefined } from "./proc-info.ts";
 import { CAP_SETGID, CAP_SETUID, hasEffectiveCaps, idMapped, setprivArgv, type TargetAccount } from "./privilege-drop.ts";
 
 /** Where setpriv is looked for: the system folders, whatever the daemon's PATH. */
@@ -24,10 +24,10 @@ export function argvAs(account: TargetAccount, cmd: string[]): string[] {
   };
   if (process.platform !== "linux") refuse("switching users is supported on Linux only");
   if (euid !== 0) refuse(`canopy runs as uid ${euid}, not root`);
-  const status = readOr("/proc/self/status");
+  const status = readOrUndefined("/proc/self/status") ?? "";
   if (!hasEffectiveCaps(status, [CAP_SETUID, CAP_SETGID])) refuse("canopy lacks CAP_SETUID/CAP_SETGID (a capability bounding set or container drops them)");
-  const uidMap = readOr("/proc/self/uid_map");
-  const gidMap = readOr("/proc/self/gid_map");
+  const uidMap = readOrUndefined("/proc/self/uid_map") ?? "";
+  const gidMap = readOrUndefined("/proc/self/gid_map") ?? "";
   if (uidMap !== "" && !idMapped(uidMap, account.uid)) refuse(`uid ${account.uid} is not mapped in canopy's user namespace`);
   for (const gid of [account.gid, ...account.groups]) {
     if (gidMap !== "" && !idMapped(gidMap, gid)) refuse(`gid ${gid} is not mapped in canopy's user namespace`);
@@ -35,12 +35,4 @@ export function argvAs(account: TargetAccount, cmd: string[]): string[] {
   const setpriv = Bun.which("setpriv", { PATH: SYSTEM_PATH });
   if (!setpriv) refuse("setpriv was not found in /usr/bin or /bin (install util-linux)");
   return setprivArgv(setpriv as string, account, cmd);
-}
-
-function readOr(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
 }
