@@ -40,6 +40,11 @@ test("${VAR} and ${VAR:-x} resolve from up's environment; a reload from another 
   expect(shown.stdout).toContain("GREETING: (redacted)");
   expect(shown.stdout).toContain("echo $$ | grep");
   expect(shown.stdout).not.toContain("hello");
+  const json = await p.cli(["config", "--json"], { env });
+  expect(json.code).toBe(0);
+  const [svc] = JSON.parse(json.stdout).services;
+  expect(svc.env).toEqual({ GREETING: "(redacted)", WHERE: "(redacted)" });
+  expect(svc.cmd[2]).toStartWith('echo "greeting=$GREETING where=$WHERE shell-pid-is-a-number=$(echo $$ |');
 }, 90_000);
 
 test("an unset ${VAR} with no default is refused by up (exit 2, naming it, the file, service and field) and nothing starts", async () => {
