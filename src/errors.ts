@@ -11,6 +11,7 @@ export const ERROR_TYPES = {
   unauthorized: { http: 401, exit: 1 },
   payload_too_large: { http: 413, exit: 1 },
   start_failed: { http: 500, exit: 1 },
+  not_running: { http: 409, exit: 1 },
   daemon_not_running: { http: 503, exit: 3 },
   daemon_running: { http: 409, exit: 1 },
   unsafe_permissions: { http: 500, exit: 1 },

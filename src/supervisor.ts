@@ -136,6 +136,18 @@ export class Supervisor {
     await Promise.all([...this.entries.keys()].map((name) => this.stop(name)));
   }
 
+  /**
+   * Sends `signal` to the service's process group (not to processes that left it) and returns
+   * the group leader's pid; undefined when no child runs, or its stop is under way.
+   */
+  signal(name: string, signal: NodeJS.Signals): number | undefined {
+    const child = this.entries.get(name)?.child;
+    if (!child || child.stopRequested) return undefined;
+    this.s.killFn(child.pid, signal);
+    this.notice(name, `sent ${signal} to process group ${child.pid}`);
+    return child.pid;
+  }
+
   /** Stops a service and forgets it. */
   async remove(name: string): Promise<boolean> {
     if (!this.entries.has(name)) return false;
@@ -236,11 +248,13 @@ export class Supervisor {
       proc = this.s.spawnFn({ ...req, env }, ports && { stdout: ports.fds[0], stderr: ports.fds[1] });
     } catch (err) {
       notify?.close();
-      const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
+      const code = (err as NodeJS.ErrnoException).code;
+      const missing = code === "ENOENT";
+      const dropFailed = code === "privilege_drop_failed";
       this.failStart(e, {
-        error_type: missing ? "missing_dependency" : "spawn_failed",
+        error_type: missing ? "missing_dependency" : dropFailed ? "privilege_drop_failed" : "spawn_failed",
         ...(missing ? { binary } : {}),
-        error_description: `could not spawn ${binary}: ${(err as Error).message}`,
+        error_description: dropFailed ? (err as Error).message : `could not spawn ${binary}: ${(err as Error).message}`,
         at: this.iso(),
       });
       return undefined;

@@ -1,5 +1,5 @@
 /** What the control API needs from a running daemon; the handler depends on nothing else. */
-import type { DaemonInfo, EventEntry, LogEntry, NotifyTestResult, ReloadResult, ServiceView } from "./wire.ts";
+import type { DaemonInfo, EventEntry, LogEntry, NotifyTestResult, ReloadResult, ServiceReloadResult, ServiceView } from "./wire.ts";
 
 export interface DaemonControl {
   info(): DaemonInfo;
@@ -13,6 +13,10 @@ export interface DaemonControl {
   start(name: string): Promise<ServiceView | undefined>;
   stop(name: string): Promise<ServiceView | undefined>;
   restart(name: string): Promise<ServiceView | undefined>;
+  /** Sends `signal` to the service's process group; throws CanopyError("not_running") when none runs. */
+  signal(name: string, signal: NodeJS.Signals): Promise<ServiceView | undefined>;
+  /** Sends a running service its `reload_signal` (same pid); restarts one without (or not running). */
+  reloadService(name: string): Promise<ServiceReloadResult | undefined>;
   /** The last `tail` lines of a service; undefined for an unknown service. */
   logs(name: string, tail: number): LogEntry[] | undefined;
   /** Calls `onEntry` for each new line of the named services (all when undefined), `onEnd` when the daemon stops. */

@@ -1,5 +1,6 @@
 /** The control API as a `(Request) → Response` function over a DaemonControl: no socket needed to test it. */
 import { SERVICE_NAME_RE } from "../config/names.ts";
+import { parseSignal } from "../config/signal.ts";
 import { CanopyError, isCanopyError } from "../errors.ts";
 import type { DaemonControl } from "./control.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus.ts";
@@ -56,6 +57,14 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
     if (action === "start" || action === "stop" || action === "restart") {
       allow(req, "POST");
       return json(found(name, await control[action satisfies Action](name)));
+    }
+    if (action === "signal") {
+      allow(req, "POST");
+      return json(found(name, await control.signal(name, signalParam(url.searchParams.get("signal")))));
+    }
+    if (action === "reload") {
+      allow(req, "POST");
+      return json(found(name, await control.reloadService(name)));
     }
   }
   if (resource === "logs" && rawName === undefined) {
@@ -143,6 +152,14 @@ function tailParam(raw: string | null): number {
     throw new CanopyError("bad_request", `tail must be a whole number from 0 to ${MAX_TAIL}, got "${raw}"`);
   }
   return n;
+}
+
+function signalParam(raw: string | null): NodeJS.Signals {
+  const signal = raw === null ? undefined : parseSignal(raw);
+  if (signal === undefined) {
+    throw new CanopyError("bad_request", raw === null ? "name the signal: ?signal=SIGUSR1" : `unknown signal "${raw}": use a name such as SIGHUP, SIGUSR1 or TERM`);
+  }
+  return signal;
 }
 
 function flag(raw: string | null): boolean {

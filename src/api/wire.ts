@@ -23,6 +23,8 @@ export interface ServiceView {
   /** Why it last ended on its own, in words. */
   reason: string | null;
   autostart: boolean;
+  /** The account it runs as (`user:`/`group:`); null: the daemon's own. */
+  user: { name: string; uid: number; group: string; gid: number } | null;
   /** While `waiting`: the dependencies it waits for (absent otherwise). */
   waiting_for?: string[];
   /** CPU and resident memory summed over the service's process group; null when not running. */
@@ -48,6 +50,14 @@ export interface ReloadResult {
   applied: boolean;
   plan: { added: string[]; removed: string[]; changed: string[]; unchanged: string[] };
   warnings: string[];
+}
+
+/** What `reload NAME` did to one service: sent its reload_signal, or restarted it. */
+export interface ServiceReloadResult {
+  action: "signal" | "restart";
+  /** The reload_signal sent; null for a restart. */
+  signal: string | null;
+  service: ServiceView;
 }
 
 export interface DaemonInfo {
@@ -115,6 +125,7 @@ export function toServiceView(state: ServiceState, autostart: boolean): ServiceV
     last_crash_at: state.lastCrashAt ?? null,
     reason: state.reason ?? null,
     autostart,
+    user: null,
     cpu_percent: null,
     memory_bytes: null,
   };

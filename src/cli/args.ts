@@ -21,6 +21,8 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   start: { all: { type: "boolean" } },
   stop: { all: { type: "boolean" } },
   restart: { all: { type: "boolean" } },
+  signal: {},
+  config: { json: { type: "boolean" } },
   logs: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" } },
   events: { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" }, json: { type: "boolean" } },
   reload: { "dry-run": { type: "boolean" } },

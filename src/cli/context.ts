@@ -42,9 +42,11 @@ export interface Project {
  * Loads and validates the config (`-c`, $CANOPY_CONFIG, or canopy.* in cwd) and derives its daemon.
  * What the reader skipped or read differently (a process-compose file's unsupported keys) goes to stderr.
  */
-export function openProject(io: Io, explicit: string | undefined, choice?: SourceChoice): Project {
+export function openProject(io: Io, explicit: string | undefined, opts: { choice?: SourceChoice; daemonOnly?: boolean } = {}): Project {
   if (io.remote) return openRemoteProject(io, io.remote);
-  const { config, warnings } = loadConfigWithWarnings({ explicit, env: io.env, cwd: io.cwd, ...(choice ? { choice } : {}) });
+  // A command that only talks to the daemon needs the names, not this shell's variables: the daemon resolved them with its own.
+  const unsetVariables = opts.daemonOnly ? "empty" : "refuse";
+  const { config, warnings } = loadConfigWithWarnings({ explicit, env: io.env, cwd: io.cwd, unsetVariables, ...(opts.choice ? { choice: opts.choice } : {}) });
   printWarnings(io, warnings);
   const paths = resolvePaths({ configFile: config.file, env: io.env });
   return { config, paths, client: new DaemonClient(paths.socketPath, config.file) };
@@ -87,7 +89,7 @@ export function openProjectLenient(io: Io, explicit: string | undefined): Lenien
   }
   const daemon = openDaemon(io, explicit);
   try {
-    return { ...daemon, config: openProject(io, explicit).config };
+    return { ...daemon, config: openProject(io, explicit, { daemonOnly: true }).config };
   } catch (err) {
     if (!isCanopyError(err) || err.error_type !== "invalid_config") throw err;
     io.stderr(`canopy: warning: ${err.message}\ncanopy: warning: the daemon (if one runs) keeps the config it last loaded\n`);

@@ -39,11 +39,23 @@ export const COMMAND_HELP: Record<string, string> = {
   -f follows: prints new events as they happen, until the daemon stops.
   --json prints each event as a raw JSON line.`,
   reload: `canopy reload [--dry-run] [-c FILE]
-  Make the daemon re-read its config and apply only the difference: removed services stop,
-  changed ones restart with their new settings, added ones start, unchanged ones keep running
-  (same pid). Prints the plan: "+ added", "- removed", "~ changed", "= N unchanged", and warnings.
-  --dry-run prints the plan and changes nothing. An invalid config is refused (exit 2) and
-  nothing changes. Sending the daemon SIGHUP reloads too.`,
+canopy reload NAME... [-c FILE]
+  Without names: make the daemon re-read its config and apply only the difference: removed
+  services stop, changed ones restart with their new settings, added ones start, unchanged ones
+  keep running (same pid). Prints the plan: "+ added", "- removed", "~ changed", "= N unchanged",
+  and warnings. --dry-run prints the plan and changes nothing. An invalid config is refused
+  (exit 2) and nothing changes. Sending the daemon SIGHUP reloads too. \${NAME} references
+  resolve from the daemon's environment (that of the \`canopy up\` that started it), not this shell's.
+  With names: reload those services' own configuration without re-reading canopy's: a running
+  service with a reload_signal is sent it (same pid); any other is restarted.`,
+  signal: `canopy signal NAME... SIGNAL [-c FILE]
+  Send SIGNAL (SIGUSR1, usr1, HUP, …) to each service's process group. Exit 1 if a service is
+  unknown or not running.`,
+  config: `canopy config [--json] [-c FILE]
+  Print the config as canopy resolves it: \${NAME} references replaced (from this shell's
+  environment: a running daemon resolved them from its own), env_file merged into env, env
+  values shown as (redacted). As canopy.yaml, defaults left out; --json prints every setting,
+  defaults included, durations in ms. A config that does not load is refused (exit 2).`,
   convert: `canopy convert FILE [-o OUT] [--force] [-p PORT] [--env NAME]
   Read a Procfile, a process-compose file, a PM2 ecosystem file or a supervisord.conf (or any
   config canopy reads) and write the equivalent canopy.yaml: to OUT, by default canopy.yaml beside
@@ -102,6 +114,9 @@ Commands:
   logs [-n N] [-f]     print or follow logs
   events [-n N] [-f]   print or follow what happened (starts, exits, restarts)
   reload [--dry-run]   apply config changes to the running daemon
+  reload NAME...       reload services in place (reload_signal) or restart them
+  signal NAME... SIG   send a signal to services' process groups
+  config [--json]      print the config as canopy resolves it (env values redacted)
   convert FILE         write canopy.yaml from a Procfile, process-compose, PM2 or supervisord file
   export --to ENGINE   write the stack as systemd units, Kubernetes manifests or compose.yaml
   init                 write a canopy.yaml (asks, or --name/--cmd/--port)

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   logs: async () => (await import("./commands/logs.ts")).logs,
   events: async () => (await import("./commands/events.ts")).events,
   reload: async () => (await import("./commands/reload.ts")).reload,
+  signal: async () => (await import("./commands/signal.ts")).signal,
+  config: async () => (await import("./commands/config.ts")).config,
   convert: async () => (await import("./commands/convert.ts")).convert,
   export: async () => (await import("./commands/export.ts")).exportCommand,
   service: async () => (await import("./commands/service.ts")).service,

@@ -1,4 +1,5 @@
 /** A validated ServiceConfig → the settings to write for it in canopy.yaml: only what differs from the defaults (pure). */
+import { accountEnv } from "../config/accounts.ts";
 import { DEFAULTS } from "../config/defaults.ts";
 import { defaultReadyProbe } from "../config/probe-schema.ts";
 import type { Dependency, ProbeConfig, ServiceConfig } from "../config/types.ts";
@@ -8,7 +9,10 @@ import { formatCommand, formatDuration, formatPath } from "./raw-values.ts";
 export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: string): Record<string, unknown> {
   const out: Record<string, unknown> = { cmd: formatCommand(svc.cmd) };
   if (svc.cwd !== dir) out.cwd = formatPath(svc.cwd, dir);
-  const env = Object.entries(svc.env).filter(([k, v]) => !(k === "PORT" && svc.port !== undefined && v === String(svc.port)));
+  const login = svc.runAs && accountEnv(svc.runAs);
+  const env = Object.entries(svc.env).filter(
+    ([k, v]) => !(k === "PORT" && svc.port !== undefined && v === String(svc.port)) && login?.[k] !== v,
+  );
   if (env.length > 0) out.env = Object.fromEntries(env);
   if (svc.port !== undefined) out.port = svc.port;
   if (svc.dependsOn.length > 0) out.depends_on = dependsOnToRaw(svc.dependsOn, all);
@@ -29,6 +33,9 @@ export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: stri
   if (svc.image !== undefined) out.image = svc.image;
   if (svc.successExitCodes !== undefined) out.success_exit_codes = [...svc.successExitCodes];
   if (svc.minUptimeMs !== undefined) out.min_uptime = formatDuration(svc.minUptimeMs);
+  if (svc.reloadSignal !== undefined) out.reload_signal = svc.reloadSignal;
+  if (svc.user !== undefined) out.user = svc.user;
+  if (svc.group !== undefined) out.group = svc.group;
   return out;
 }
 

@@ -1,13 +1,20 @@
 /** The checks that need the disk once a config has validated: service folders, env files, the control token file. */
 import { readFileSync, statSync } from "node:fs";
 import { isCanopyError } from "../errors.ts";
+import type { AccountDb } from "../os/account-files.ts";
+import { readAccountDb } from "../os/accounts.ts";
+import { accountEnv, resolveRunAs } from "./accounts.ts";
 import { parseDotenv } from "./dotenv.ts";
 import { tokenFileProblem } from "./token-file.ts";
 import type { CanopyConfig, ConfigProblem, ServiceConfig } from "./types.ts";
 
 /** Checks every service (merging env files into `env`, in place) and the control token file. */
 export function checkConfigOnDisk(config: CanopyConfig, envFiles: Record<string, string>): ConfigProblem[] {
-  const problems = config.services.flatMap((service) => checkServiceOnDisk(service, envFiles[service.name]));
+  let accounts: AccountDb | undefined;
+  const problems = config.services.flatMap((service) => [
+    ...checkServiceOnDisk(service, envFiles[service.name]),
+    ...(service.user === undefined && service.group === undefined ? [] : checkRunAs(service, (accounts ??= readAccountDb()))),
+  ]);
   const token = config.control === undefined ? undefined : tokenFileProblem(config.control.tokenFile);
   if (token !== undefined) problems.push({ field: "control.token_file", message: token });
   return problems;
@@ -29,6 +36,15 @@ function checkServiceOnDisk(service: ServiceConfig, envFile: string | undefined)
     }
   }
   return problems;
+}
+
+/** Resolves `user:`/`group:` to an account (`runAs`), its login variables under the service's env, in place. */
+function checkRunAs(service: ServiceConfig, accounts: AccountDb): ConfigProblem[] {
+  const resolved = resolveRunAs(service, accounts);
+  if ("problems" in resolved) return resolved.problems.map((p) => ({ service: service.name, ...p }));
+  service.runAs = resolved.runAs;
+  service.env = { ...accountEnv(resolved.runAs), ...service.env };
+  return [];
 }
 
 function envFileMessage(envFile: string, err: unknown): string {

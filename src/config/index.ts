@@ -1,6 +1,6 @@
 /** Public surface of the config module: import from here. */
 export type {
-  CanopyConfig, ConfigFormat, ConfigProblem, ControlConfig, Dependency, DependencyCondition, LogsConfig, ProbeCheck, ProbeConfig, ServiceConfig, SourceChoice,
+  CanopyConfig, ConfigFormat, ConfigProblem, ControlConfig, Dependency, DependencyCondition, LogsConfig, ProbeCheck, ProbeConfig, RunAs, ServiceConfig, SourceChoice,
 } from "./types.ts";
 export { CONFIG_FILE_NAMES, findConfigFile, type FindConfigOptions } from "./find.ts";
 export { loadConfig, loadConfigFile, loadConfigFileWithWarnings, loadConfigWithWarnings, type LoadedConfig, type LoadOptions } from "./load.ts";

@@ -6,6 +6,7 @@ import { CanopyError } from "../errors.ts";
 import { checkConfigOnDisk } from "./disk-checks.ts";
 import { findConfigFile, type FindConfigOptions } from "./find.ts";
 import { configError } from "./format.ts";
+import { interpolateConfig } from "./interpolate-config.ts";
 import { validateConfig } from "./schema.ts";
 import type { SourceComment } from "./source.ts";
 import type { CanopyConfig, ConfigProblem, SourceChoice } from "./types.ts";
@@ -20,11 +21,19 @@ export interface LoadedConfig {
   readAs?: string;
 }
 
-/** How to read one file: the name messages use, the command line's choice, the environment a foreign format may read (PORT). */
+/** How to read one file. */
 export interface LoadOptions {
+  /** The name messages use. */
   display?: string;
+  /** The command line's choice (`-p`, `--env`) for the foreign formats that take one. */
   choice?: SourceChoice;
+  /** Resolves `${NAME}` references, and what a foreign format may read (a Procfile's PORT); default: this process's. */
   env?: Record<string, string | undefined>;
+  /**
+   * `refuse` (the default): a `${NAME}` that is unset with no default is a config error. `empty`:
+   * it reads as "" — for commands that only talk to a daemon, which resolved the file with its own environment.
+   */
+  unsetVariables?: "refuse" | "empty";
 }
 
 /** Finds the config file (see findConfigFile) and loads it; messages name it relative to `cwd` when inside it. */
@@ -33,9 +42,14 @@ export function loadConfig(opts: FindConfigOptions & { choice?: SourceChoice }):
 }
 
 /** loadConfig, also returning the warnings (e.g. process-compose keys canopy does not support). */
-export function loadConfigWithWarnings(opts: FindConfigOptions & { choice?: SourceChoice }): LoadedConfig {
+export function loadConfigWithWarnings(opts: FindConfigOptions & Pick<LoadOptions, "choice" | "unsetVariables">): LoadedConfig {
   const file = findConfigFile(opts);
-  return loadConfigFileWithWarnings(file, { display: displayName(file, opts.cwd), env: opts.env, ...(opts.choice ? { choice: opts.choice } : {}) });
+  return loadConfigFileWithWarnings(file, {
+    display: displayName(file, opts.cwd),
+    env: opts.env,
+    unsetVariables: opts.unsetVariables,
+    ...(opts.choice ? { choice: opts.choice } : {}),
+  });
 }
 
 /** Loads one config file; throws a single CanopyError("invalid_config") listing every problem found. */
@@ -48,10 +62,15 @@ export function loadConfigFileWithWarnings(path: string, opts: LoadOptions = {})
   const display = opts.display ?? path;
   const file = realFile(path, display);
   const choice = opts.choice ?? {};
-  const source = readConfigSource(file, readText(file, display), display, { choice, env: opts.env ?? {} });
-  const { config, envFiles, problems } = validateConfig(source.raw, { file, dir: dirname(file) });
-  const all = [...source.problems, ...problems.map(source.translate)];
-  all.push(...checkConfigOnDisk(config, envFiles).map(source.translate));
+  const env = opts.env ?? process.env;
+  const source = readConfigSource(file, readText(file, display), display, { choice, env });
+  const unset = opts.unsetVariables === "empty" ? "" : undefined;
+  const resolved = source.interpolates ? interpolateConfig(source.raw, (name) => env[name] ?? unset) : { raw: source.raw, problems: [] };
+  const { config, envFiles, problems } = validateConfig(resolved.raw, { file, dir: dirname(file) });
+  const later = [...problems, ...checkConfigOnDisk(config, envFiles)].map(source.translate);
+  // A field whose variable is missing is reported once, for that, not again for the unresolved text.
+  const unresolved = new Set(resolved.problems.map(fieldKey));
+  const all = [...source.problems, ...resolved.problems, ...later.filter((p) => !unresolved.has(fieldKey(p)))];
 
   const lineOf = (p: Pick<ConfigProblem, "service" | "field" | "line">) => p.line ?? source.locate(p) ?? Number.POSITIVE_INFINITY;
   if (all.length > 0) {
@@ -69,6 +88,11 @@ export function loadConfigFileWithWarnings(path: string, opts: LoadOptions = {})
   }
   if (choice.port !== undefined || choice.env !== undefined) config.choice = choice;
   return { config, warnings: source.warnings, comments: source.comments ?? [], ...(source.readAs ? { readAs: source.readAs } : {}) };
+}
+
+/** A problem's service and top-level key (`env.X` → `env`, `cmd[1]` → `cmd`). */
+function fieldKey(p: ConfigProblem): string {
+  return `${p.service ?? ""}\0${p.field.split(/[.[]/)[0]}`;
 }
 
 /** A name JavaScript objects order before all others (an array index): "0", "7", "42". */

@@ -13,6 +13,7 @@ export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
   "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "success_exit_codes", "min_uptime", "image",
+  "reload_signal", "user", "group",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -57,13 +58,16 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const restartMaxDelayMs = checkMaxDelay(raw.restart_max_delay, restartDelayMs, note);
   const restartResetAfterMs = checkDuration(raw.restart_reset_after, "restart_reset_after", 1, DEFAULTS.restartResetAfterMs, note);
   const stopTimeoutMs = checkDuration(raw.stop_timeout, "stop_timeout", 0, DEFAULTS.stopTimeoutMs, note);
-  const stopSignal = raw.stop_signal === undefined ? DEFAULTS.stopSignal : checkSignal(raw.stop_signal, note);
+  const stopSignal = raw.stop_signal === undefined ? DEFAULTS.stopSignal : checkSignal(raw.stop_signal, "stop_signal", note);
+  const reloadSignal = raw.reload_signal === undefined ? undefined : checkSignal(raw.reload_signal, "reload_signal", note);
   const autostart = raw.autostart === undefined ? DEFAULTS.autostart : checkBool(raw.autostart, "autostart", note);
   const ready = raw.ready === undefined ? optional(port, defaultReadyProbe) : validateProbe(raw.ready, "ready", note);
   const alive = raw.alive === undefined ? undefined : validateProbe(raw.alive, "alive", note);
   const image = raw.image === undefined ? undefined : checkImage(raw.image, note);
   const successExitCodes = raw.success_exit_codes === undefined ? undefined : checkExitCodes(raw.success_exit_codes, note);
   const minUptimeMs = checkDuration(raw.min_uptime, "min_uptime", 0, 0, note);
+  const user = raw.user === undefined ? undefined : checkAccount(raw.user, "user", note);
+  const group = raw.group === undefined ? undefined : checkAccount(raw.group, "group", note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -87,6 +91,9 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     ...(image === undefined ? {} : { image }),
     ...(successExitCodes === undefined || Bun.deepEquals(successExitCodes, [0]) ? {} : { successExitCodes }),
     ...(minUptimeMs === 0 ? {} : { minUptimeMs }),
+    ...(reloadSignal === undefined ? {} : { reloadSignal }),
+    ...(user === undefined ? {} : { user }),
+    ...(group === undefined ? {} : { group }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }
@@ -173,8 +180,17 @@ function checkImage(value: unknown, report: Report): string | undefined {
   return image;
 }
 
-function checkSignal(value: unknown, report: Report): NodeJS.Signals | undefined {
+/** A user or group name, or a numeric id (resolved against the account files by disk-checks.ts). */
+function checkAccount(value: unknown, field: "user" | "group", report: Report): string | number | undefined {
+  if (typeof value === "number") return checkInt(value, field, 0, 4_294_967_294, report);
+  if (typeof value === "string" && /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/.test(value)) return value;
+  report(field, `expected a ${field} name or a numeric id, got ${describe(value)}`);
+  return undefined;
+}
+
+function checkSignal(value: unknown, field: "stop_signal" | "reload_signal", report: Report): NodeJS.Signals | undefined {
   const signal = typeof value === "string" ? parseSignal(value) : undefined;
-  if (signal === undefined) report("stop_signal", `expected a signal name such as SIGTERM, SIGINT or SIGQUIT, got ${describe(value)}`);
+  const examples = field === "stop_signal" ? "SIGTERM, SIGINT or SIGQUIT" : "SIGHUP, SIGUSR1 or SIGUSR2";
+  if (signal === undefined) report(field, `expected a signal name such as ${examples}, got ${describe(value)}`);
   return signal;
 }

@@ -1,6 +1,6 @@
-/** Stop signal names, accepted with or without the `SIG` prefix and in any case. */
+/** Signal names, accepted with or without the `SIG` prefix and in any case. */
 
-/** The signals a service may be asked to stop with. */
+/** The signals a service may be asked to stop with, be reloaded with, or be sent (`canopy signal`). */
 export const STOP_SIGNALS = [
   "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
   "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGCHLD", "SIGCONT", "SIGSTOP",

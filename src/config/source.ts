@@ -24,6 +24,8 @@ export interface ConfigSource {
   locate: LineLocator;
   /** A problem from validateConfig (canopy's key names) → the file's own terms. */
   translate: (problem: ConfigProblem) => ConfigProblem;
+  /** `${NAME}` references are resolved (canopy's own formats only: other formats keep their own meaning of `$`). */
+  interpolates?: boolean;
 }
 
 /** A canopy.yaml / .toml / .json already parsed to `raw` from `text`. */
@@ -34,5 +36,6 @@ export function nativeSource(raw: unknown, text: string, format: ConfigFormat): 
     warnings: [],
     locate: makeLocator(text, format),
     translate: (problem) => problem,
+    interpolates: true,
   };
 }

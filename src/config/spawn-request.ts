@@ -22,5 +22,6 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     ...(svc.alive ? { alive: svc.alive } : {}),
     ...(svc.successExitCodes ? { successExitCodes: [...svc.successExitCodes] } : {}),
     ...(svc.minUptimeMs ? { minUptimeMs: svc.minUptimeMs } : {}),
+    ...(svc.runAs ? { user: { name: svc.runAs.user, uid: svc.runAs.uid, gid: svc.runAs.gid, groups: [...svc.runAs.groups] } } : {}),
   };
 }

@@ -36,6 +36,26 @@ export interface ServiceConfig {
   successExitCodes?: number[];
   /** `min_uptime`: an exit sooner than this is a failed start (retried whatever `restart` says); absent when 0. */
   minUptimeMs?: number;
+  /** `reload_signal`: what `canopy reload NAME` sends the running group instead of restarting it. */
+  reloadSignal?: NodeJS.Signals;
+  /** `user:` and `group:` as written (a name or an id). */
+  user?: string | number;
+  group?: string | number;
+  /** The account they resolve to when the config is loaded; its HOME, USER, LOGNAME and SHELL are in `env`. */
+  runAs?: RunAs;
+}
+
+/** The account a service runs as: ids from /etc/passwd and /etc/group, supplementary groups as initgroups(3) gives them. */
+export interface RunAs {
+  user: string;
+  uid: number;
+  /** The primary group: `group:`, else the user's own. */
+  group: string;
+  gid: number;
+  /** Supplementary gids, the primary one included. */
+  groups: number[];
+  home: string;
+  shell: string;
 }
 
 /** What a probe checks, and a probe with its pacing: the supervisor's own types (one definition). */

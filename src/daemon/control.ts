@@ -9,6 +9,7 @@ import {
   toServiceView,
 } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
+import { CanopyError } from "../errors.ts";
 import type { Orchestrator } from "../orchestration/orchestrator.ts";
 import type { Supervisor } from "../supervisor.ts";
 import type { Broadcast } from "./broadcast.ts";
@@ -17,7 +18,6 @@ import { buildFamilies } from "../metrics/families.ts";
 import { renderPrometheus } from "../metrics/prometheus.ts";
 import type { ServiceCounters } from "../metrics/service-counters.ts";
 import type { Notifier } from "../notify/notifier.ts";
-import { CanopyError } from "../errors.ts";
 import { takeMetricsSnapshot } from "./metrics-snapshot.ts";
 import type { ResourceSampler } from "./resources.ts";
 
@@ -50,6 +50,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
       port: svc.port,
     };
     const v = toServiceView(state, svc.autostart);
+    if (svc.runAs) v.user = { name: svc.runAs.user, uid: svc.runAs.uid, group: svc.runAs.group, gid: svc.runAs.gid };
     const hold = orchestrator.hold(svc.name);
     if (hold && state.pid === undefined) {
       v.status = hold.status;
@@ -87,6 +88,22 @@ export function createControl(deps: ControlDeps): DaemonControl {
     start: (name) => act(name, (n) => orchestrator.start(n)),
     stop: (name) => act(name, (n) => orchestrator.stop(n)),
     restart: (name) => act(name, (n) => orchestrator.restart(n)),
+    signal: async (name, signal) => {
+      const svc = find(name);
+      if (!svc) return undefined;
+      if (supervisor.signal(name, signal) === undefined) {
+        throw new CanopyError("not_running", `${name} is not running: no process group to send ${signal} to`, { service: name });
+      }
+      return view(svc);
+    },
+    reloadService: async (name) => {
+      const svc = find(name);
+      if (!svc) return undefined;
+      const signal = svc.reloadSignal;
+      if (signal !== undefined && supervisor.signal(name, signal) !== undefined) return { action: "signal", signal, service: view(svc) };
+      await orchestrator.restart(name);
+      return { action: "restart", signal: null, service: view(svc) };
+    },
     all: async (action) => {
       const services = deps.config().services;
       // A restart of everything is a stop of everything (dependents first) and a start in

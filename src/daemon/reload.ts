@@ -16,7 +16,9 @@ export interface ReloadDeps {
  * Re-reads the config file; an invalid one throws (CanopyError "invalid_config") and
  * changes nothing. Otherwise: removed services stop (dependents first), changed ones
  * restart with their new settings if they were wanted running, added autostart ones
- * start, and unchanged ones keep running with the same pid.
+ * start, and unchanged ones keep running with the same pid. `${NAME}` references resolve from
+ * the daemon's own environment (inherited from the `canopy up` that started it): a `canopy
+ * reload` sends none of its own.
  */
 export async function reloadConfig(deps: ReloadDeps, dryRun: boolean): Promise<ReloadResult> {
   const before = deps.current();

@@ -266,7 +266,8 @@ function listPids(): number[] {
   return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
 }
 
-function readOrUndefined(path: string): string | undefined {
+/** A text file's content; undefined when it cannot be read. */
+export function readOrUndefined(path: string): string | undefined {
   try {
     return readFileSync(path, "utf8");
   } catch {

@@ -1,10 +1,14 @@
 /** The real spawn seam, and the environment a child receives. */
+import { argvAs } from "../os/privileges.ts";
 import { MARK_VAR } from "./escape.ts";
 import type { SpawnIo, SpawnRequest, SupervisedProc } from "./types.ts";
 
-/** Spawns `req.cmd` as the leader of a new process group, stdin closed; stdout and stderr are `io`'s, else new pipes. */
+/**
+ * Spawns `req.cmd` as the leader of a new process group, stdin closed; stdout and stderr are
+ * `io`'s, else new pipes. With `req.user`, as that account (throws PrivilegeDropError if it cannot).
+ */
 export function defaultSpawn(req: SpawnRequest, io?: SpawnIo): SupervisedProc {
-  return Bun.spawn(req.cmd, {
+  return Bun.spawn(req.user ? argvAs(req.user, req.cmd) : req.cmd, {
     cwd: req.cwd,
     env: req.env,
     stdin: "ignore",

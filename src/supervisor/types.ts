@@ -1,4 +1,5 @@
 /** Types shared by the Supervisor, its seams and everything built on it. */
+import type { TargetAccount } from "../os/privilege-drop.ts";
 
 /** Lifecycle of one supervised service. `completed`: a clean exit under a non-`always` policy. */
 export type ServiceStatus = "starting" | "running" | "restarting" | "stopped" | "crashed" | "completed";
@@ -40,6 +41,8 @@ export interface SpawnRequest {
   successExitCodes?: number[];
   /** An exit sooner than this after the spawn is a failed start, restarted (and counted) whatever the policy. */
   minUptimeMs?: number;
+  /** Run as this account (uid, gid, supplementary groups); the spawn fails with `privilege_drop_failed` if it cannot. */
+  user?: TargetAccount;
 }
 
 /** The slice of a child process the Supervisor needs (Bun's Subprocess fits). */
@@ -88,7 +91,7 @@ export type GroupAliveFn = (pid: number) => boolean;
 
 /** A structured reason a service is not doing what it was asked to. */
 export interface StartError {
-  error_type: "started_but_unbound" | "not_ready" | "missing_dependency" | "spawn_failed" | "port_in_use" | "dependency_failed";
+  error_type: "started_but_unbound" | "not_ready" | "missing_dependency" | "spawn_failed" | "port_in_use" | "dependency_failed" | "privilege_drop_failed";
   error_description: string;
   /** ISO time it was recorded. */
   at: string;

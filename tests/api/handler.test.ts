@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import type { DaemonControl } from "../../src/api/control.ts";
 import { FOLLOW_QUEUE_LINES } from "../../src/api/follow.ts";
 import { createHandler } from "../../src/api/handler.ts";
+import { CanopyError } from "../../src/errors.ts";
 import type { EventEntry, LogEntry, ServiceView } from "../../src/api/wire.ts";
 import { serviceView } from "../helpers/service-view.ts";
 
@@ -63,6 +64,18 @@ function fakeControl(): Fake {
     start: act("running", 200),
     stop: act("stopped", null),
     restart: act("running", 300),
+    signal: async (name, signal) => {
+      calls.push(`signal:${name}:${signal}`);
+      const s = services.get(name);
+      if (!s) return undefined;
+      if (s.pid === null) throw new CanopyError("not_running", `${name} is not running`);
+      return { ...s };
+    },
+    reloadService: async (name) => {
+      calls.push(`reload:${name}`);
+      const s = services.get(name);
+      return s && { action: "signal", signal: "SIGHUP", service: { ...s } };
+    },
     logs: (name, tail) => {
       calls.push(`logs:${name}:${tail}`);
       const lines = logLines.get(name);
@@ -155,6 +168,28 @@ describe("routes", () => {
     expect((await callJson(c, "POST", "/v1/services/db/start")).body).toMatchObject({ name: "db", status: "running", pid: 200 });
     expect((await callJson(c, "POST", "/v1/services/db/restart")).body).toMatchObject({ name: "db", pid: 300 });
     expect(c.calls).toEqual(["stopped:web", "running:db", "running:db"]);
+  });
+
+  test("POST signal sends the named signal (any spelling parseSignal takes) and answers the view; POST reload reloads one service", async () => {
+    const c = fakeControl();
+    const r = await callJson(c, "POST", "/v1/services/web/signal?signal=usr1");
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ name: "web", pid: 100 });
+    const reloaded = await callJson(c, "POST", "/v1/services/web/reload");
+    expect(reloaded).toMatchObject({ status: 200, body: { action: "signal", signal: "SIGHUP", service: { name: "web" } } });
+    expect(c.calls).toEqual(["signal:web:SIGUSR1", "reload:web"]);
+  });
+
+  test("signal: unknown service 404, missing or bad signal 400 without calling the control, not running 409 not_running", async () => {
+    const c = fakeControl();
+    await expectError(c, "POST", "/v1/services/nope/signal?signal=SIGHUP", 404, "unknown_service");
+    await expectError(c, "POST", "/v1/services/web/signal", 400, "bad_request");
+    await expectError(c, "POST", "/v1/services/web/signal?signal=SIGNOPE", 400, "bad_request");
+    await expectError(c, "POST", "/v1/services/web/signal?signal=", 400, "bad_request");
+    await expectError(c, "POST", "/v1/services/db/signal?signal=HUP", 409, "not_running");
+    await expectError(c, "GET", "/v1/services/web/signal?signal=HUP", 405, "method_not_allowed");
+    await expectError(c, "POST", "/v1/services/nope/reload", 404, "unknown_service");
+    expect(c.calls).toEqual(["signal:nope:SIGHUP", "signal:db:SIGHUP", "reload:nope"]);
   });
 
   test("GET logs: one service's tail, or every service's, or a chosen few", async () => {

@@ -8,7 +8,7 @@ import { readNdjson } from "../ndjson.ts";
 import { colorEnabled, formatLine, makeColors } from "../style.ts";
 
 export async function logs(io: Io, args: ParsedArgs): Promise<number> {
-  const project = openProject(io, args.config);
+  const project = openProject(io, args.config, { daemonOnly: true });
   const n = lineCount(args.flags.lines);
   const names = args.positionals;
   for (const name of names) {

@@ -1,7 +1,12 @@
-/** `canopy reload [--dry-run]`: the daemon re-reads its config and applies only the difference. */
-import type { ReloadResult } from "../../api/wire.ts";
+/**
+ * `canopy reload [--dry-run]`: the daemon re-reads its config and applies only the difference.
+ * `canopy reload NAME...`: reloads those services in place (their `reload_signal`), without
+ * re-reading the config; a service without one (or not running) is restarted.
+ */
+import type { ReloadResult, ServiceReloadResult } from "../../api/wire.ts";
+import { CanopyError, isCanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
-import { type Io, openDaemon } from "../context.ts";
+import { type DaemonHandle, type Io, openDaemon } from "../context.ts";
 
 /**
  * Prints the plan (`+ added`, `- removed`, `~ changed`, `= N unchanged`) and the warnings. A config the
@@ -10,6 +15,10 @@ import { type Io, openDaemon } from "../context.ts";
 export async function reload(io: Io, args: ParsedArgs): Promise<number> {
   const dryRun = args.flags["dry-run"] === true;
   const daemon = openDaemon(io, args.config);
+  if (args.positionals.length > 0) {
+    if (dryRun) throw new CanopyError("usage", "--dry-run plans a reload of the config; it takes no service names");
+    return reloadServices(io, daemon, args.positionals);
+  }
   const result = await daemon.client.call<ReloadResult>("POST", `/v1/reload${dryRun ? "?dry_run=1" : ""}`);
   io.stdout(formatPlan(result));
   io.stderr(`canopy: ${dryRun ? "dry run: nothing was changed" : "reloaded"} (${daemon.file})\n`);
@@ -27,4 +36,24 @@ export function formatPlan(result: ReloadResult): string {
     ...result.warnings.map((w) => `warning: ${w}`),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/** One line per service: `web: sent SIGHUP (pid 123 kept)` or `worker: restarted (pid 456)`; exit 1 if any failed. */
+async function reloadServices(io: Io, daemon: DaemonHandle, names: string[]): Promise<number> {
+  const results = await Promise.all(
+    names.map(async (name) => {
+      try {
+        const r = await daemon.client.call<ServiceReloadResult>("POST", `/v1/services/${encodeURIComponent(name)}/reload`);
+        const { pid, status } = r.service;
+        if (r.action === "signal") return { ok: true, line: `${name}: sent ${r.signal} (pid ${pid} kept)` };
+        const ok = status === "running" || status === "completed" || status === "waiting";
+        return { ok, line: `${name}: restarted, no reload_signal or not running (${status}${pid === null ? "" : `, pid ${pid}`})` };
+      } catch (err) {
+        if (isCanopyError(err) && err.error_type === "daemon_not_running") throw err;
+        return { ok: false, line: `canopy: ${(err as Error).message}` };
+      }
+    }),
+  );
+  for (const r of results) (r.ok ? io.stdout : io.stderr)(`${r.line}\n`);
+  return results.every((r) => r.ok) ? 0 : 1;
 }

@@ -21,7 +21,7 @@ const DAEMON_BOOT_TIMEOUT_MS = 20_000;
 const SERVICES_SETTLE_TIMEOUT_MS = 60_000;
 
 export async function up(io: Io, args: ParsedArgs): Promise<number> {
-  const project = openProject(io, args.config, choiceOf(args));
+  const project = openProject(io, args.config, { choice: choiceOf(args) });
   if (await project.client.alive()) return startStopped(io, project);
   if (args.flags.detach) return upDetached(io, project);
   return runInForeground(io, project, true);
@@ -29,7 +29,7 @@ export async function up(io: Io, args: ParsedArgs): Promise<number> {
 
 /** `canopy daemon` (internal): what `up -d` runs in the background. */
 export async function daemon(io: Io, args: ParsedArgs): Promise<number> {
-  return runInForeground(io, openProject(io, args.config, choiceOf(args)), false);
+  return runInForeground(io, openProject(io, args.config, { choice: choiceOf(args) }), false);
 }
 
 /** Runs the daemon in this process until SIGINT/SIGTERM or `canopy down`. */
