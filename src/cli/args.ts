@@ -29,6 +29,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     force: { type: "boolean" },
   },
   doctor: {},
+  top: {},
   help: {},
   version: {},
   daemon: {},

@@ -61,6 +61,13 @@ export const COMMAND_HELP: Record<string, string> = {
   PATH; each port is free or held by that service under this config's daemon; the state and
   socket folders are usable and private; whether a daemon runs. Each failure says how to fix it.
   Exit 1 when any check fails.`,
+  top: `canopy top [-c FILE]
+  Watch and steer every service live, full-screen: status, pid, uptime, restarts, CPU and
+  memory with a minute's sparklines, ready, and why; a log pane that follows the selected
+  service (or all). Keys: up/down or k/j select, Enter log pane, a all logs, / filter logs,
+  s start, x stop (asks), r restart, R reload (shows the plan, asks), ? help, q or Ctrl-C quit.
+  Needs a terminal (use \`canopy status\` in scripts: exit 2 without one). When the daemon
+  stops, top says so and waits for it to come back.`,
   help: `canopy help [COMMAND]
   Show help for a command.`,
   version: `canopy --version
@@ -84,6 +91,7 @@ Commands:
   convert FILE         write canopy.yaml from a Procfile or process-compose file
   init                 write a canopy.yaml (asks, or --name/--cmd/--port)
   doctor               check config, commands, ports and folders
+  top                  watch and steer every service live, full-screen
   service install      run canopy under systemd or launchd (uninstall removes it)
   help [COMMAND]       show help for a command
 
