@@ -10,6 +10,12 @@ export class DaemonClient {
   constructor(
     readonly socketPath: string,
     private readonly configFile: string,
+    /**
+     * false: a fresh connection per request. A long-lived client (top) must not reuse an idle
+     * pooled connection: the daemon's server closes those after its idle timeout, and a request
+     * sent on one as it closes fails with ECONNRESET.
+     */
+    private readonly reuseConnections = true,
   ) {}
 
   /** Sends one request and returns the parsed JSON body; API errors become CanopyErrors. */
@@ -39,7 +45,7 @@ export class DaemonClient {
 
   private async fetch(method: string, path: string, signal?: AbortSignal): Promise<Response> {
     try {
-      return await fetch(`http://canopy${path}`, { method, unix: this.socketPath, signal });
+      return await fetch(`http://canopy${path}`, { method, unix: this.socketPath, signal, keepalive: this.reuseConnections });
     } catch (err) {
       if (signal?.aborted) throw err;
       throw new CanopyError(

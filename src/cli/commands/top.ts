@@ -1,6 +1,7 @@
 /** `canopy top [-c FILE]`: every service live, full-screen, steerable; a client of the /v1 API like the rest. */
 import { CanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
+import { DaemonClient } from "../client.ts";
 import { type Io, openProjectLenient } from "../context.ts";
 import { colorEnabled, makeColors } from "../style.ts";
 import { runTop } from "../top/app.ts";
@@ -15,7 +16,7 @@ export async function top(io: Io, args: ParsedArgs): Promise<number> {
   const project = openProjectLenient(io, args.config);
   const configs = new Map((project.config?.services ?? []).map((s) => [s.name, s]));
   return runTop({
-    client: project.client,
+    client: new DaemonClient(project.paths.socketPath, project.file, false),
     configFile: project.file,
     configOf: (name) => configs.get(name),
     colors: makeColors(colorEnabled({ isTTY: true }, io.env)),

@@ -143,10 +143,15 @@ class TopSession {
     this.sampler = setInterval(() => void this.sample(connection), this.sampleMs);
   }
 
-  /** The daemon is gone (or never answered): say so, and look for it again until it is back. */
+  /**
+   * The daemon is gone, never answered, or a stream broke (a reset socket): say so, and look
+   * for it again until it answers. An error the API answered with (not a lost connection) is
+   * shown on the status line; either way top reconnects rather than dying.
+   */
   private lost(err: unknown, connection: AbortController): void {
     if (this.ended || connection.signal.aborted) return;
-    if (!isCanopyError(err) || err.error_type !== "daemon_not_running") return this.onCrash(err);
+    const gone = isCanopyError(err) && err.error_type === "daemon_not_running";
+    if (!gone) this.note(`connection: ${messageOf(err)}`, "error");
     connection.abort();
     this.logStream?.abort();
     clearInterval(this.sampler);

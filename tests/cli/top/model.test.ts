@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { LogEntry } from "../../../src/api/wire.ts";
-import { appendLogs, filteredLogs, HISTORY_SAMPLES, initialModel, moveSelection, scrollLogs, withServices } from "../../../src/cli/top/model.ts";
+import { appendLogs, filteredLogs, HISTORY_SAMPLES, initialModel, type LogPane, moveSelection, scrollLogs, withServices } from "../../../src/cli/top/model.ts";
 import { serviceView } from "../../helpers/service-view.ts";
 
 test("samples build a history of at most a minute; a statuses-only refetch keeps the last figures for the same process", () => {
@@ -37,7 +37,7 @@ test("a merged backlog (one service after another) is put in time order; live li
 
 test("scrolling stays between the oldest line and following; a scrolled view holds still as lines arrive", () => {
   const lines = Array.from({ length: 30 }, (_, i) => line("a", `l${i}`, null));
-  let pane = { service: "a", lines, scroll: 0, filter: "", dropped: 0 };
+  let pane: LogPane = { service: "a", lines, scroll: 0, filter: "", dropped: 0 };
   pane = scrollLogs(pane, "pageUp", 10);
   expect(pane.scroll).toBe(9);
   expect(scrollLogs(pane, "oldest", 10).scroll).toBe(20);
