@@ -75,7 +75,7 @@ function rows(screen: string): Map<string, Row> {
   const found = new Map<string, Row>();
   for (const line of screen.split("\n")) {
     const m = /^[> ] (\S+)\s+(starting|running|completed|restarting|crashed|stopped|waiting|blocked)\s+(\d+|-)/.exec(line);
-    if (m && ALL_NAMES.includes(m[1] as string)) found.set(m[1] as string, { name: m[1] as string, status: m[2] as string, pid: m[3] as string, line });
+    if (m) found.set(m[1] as string, { name: m[1] as string, status: m[2] as string, pid: m[3] as string, line });
   }
   return found;
 }
@@ -216,6 +216,32 @@ describe("canopy top", () => {
     expect(bytes).toBeGreaterThan(0);
     rmSync(out, { force: true });
   }, 60_000);
+
+  test("R shows the reload plan, asks, and applies it on y: the added service appears", async () => {
+    const p = openTop(140, 30);
+    await p.waitForScreen((s) => rows(s).size === ALL_NAMES.length, "top drawn");
+    const services = { ...(Bun.YAML.parse(readFileSync(project.configFile, "utf8")) as { services: object }).services, extra: project.printer(1) };
+    project.writeConfig({ services });
+    p.send("R");
+    const plan = await p.waitForScreen((s) => s.includes("reload the config with this plan? [y/n]"), "the plan and the question");
+    expect(plan).toContain("  + extra");
+    expect(plan).toContain("  = 10 unchanged");
+    p.send("y");
+    const after = await p.waitForScreen((s) => /^[> ] extra\s+running/m.test(s), "extra running", 30_000);
+    expect(after).toContain("reloaded: 1 added, 0 removed, 0 changed, 10 unchanged");
+  }, 60_000);
+
+  test("when the daemon stops, top says so and waits; when it is back, so are the rows", async () => {
+    const p = openTop(140, 30);
+    await p.waitForScreen((s) => rows(s).size >= ALL_NAMES.length, "top drawn");
+    expect((await project.cli(["down"])).code).toBe(0);
+    await p.waitForScreen((s) => s.includes("daemon not running — waiting for it to come back"), "the daemon reported gone");
+    expect(p.format("#{pane_dead}")).toBe("0");
+    expect((await project.cli(["up", "-d"])).code).toBe(0);
+    const doc = await project.status();
+    const back = await p.waitForScreen((s) => matchesStatus(s, doc), "the rows of the new daemon", 30_000);
+    expect(back).toContain(`daemon pid ${doc.daemon.pid}`);
+  }, 90_000);
 });
 
 test("without a terminal, top exits 2 and points at canopy status", async () => {

@@ -150,8 +150,7 @@ class TopSession {
    */
   private lost(err: unknown, connection: AbortController): void {
     if (this.ended || connection.signal.aborted) return;
-    const gone = isCanopyError(err) && err.error_type === "daemon_not_running";
-    if (!gone) this.note(`connection: ${messageOf(err)}`, "error");
+    if (!connectionLost(err)) this.note(`connection: ${messageOf(err)}`, "error");
     connection.abort();
     this.logStream?.abort();
     clearInterval(this.sampler);
@@ -360,6 +359,13 @@ class TopSession {
   private note(text: string, kind: "info" | "ok" | "error" | "pending"): void {
     this.set({ ...this.model, note: { text, kind } });
   }
+}
+
+/** The daemon went away (refused, or a stream cut as it stopped): the header says so, no note needed. */
+function connectionLost(err: unknown): boolean {
+  if (isCanopyError(err)) return err.error_type === "daemon_not_running";
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === "ECONNRESET" || code === "ECONNREFUSED" || code === "ENOENT" || code === "EPIPE";
 }
 
 /** An error for the status line: `error_type: message` for the API's errors. */
