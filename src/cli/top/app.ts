@@ -134,7 +134,7 @@ class TopSession {
     try {
       const doc = await this.opts.client.call<StatusDocument>("GET", "/v1/services", connection.signal);
       if (this.ended) return;
-      this.set({ ...withServices(this.model, doc.services, true), daemon: doc.daemon, connected: true });
+      this.set({ ...withServices(this.model, doc.services, true), daemon: doc.daemon, connected: true, waiting: false });
     } catch (err) {
       return this.lost(err, connection);
     }
@@ -154,7 +154,7 @@ class TopSession {
     connection.abort();
     this.logStream?.abort();
     clearInterval(this.sampler);
-    this.set({ ...this.model, connected: false });
+    this.set({ ...this.model, connected: false, waiting: true });
     this.reconnect = setTimeout(() => void this.connect(), this.opts.reconnectMs ?? 500);
   }
 

@@ -38,6 +38,8 @@ export interface TopModel {
   /** null until the daemon answered; kept (greyed) while it is away. */
   daemon: DaemonInfo | null;
   connected: boolean;
+  /** The daemon did not answer (or went away): top is looking for it again. */
+  waiting: boolean;
   services: ServiceView[];
   history: Map<string, Samples>;
   selected: string | null;
@@ -53,6 +55,7 @@ export function initialModel(configFile: string): TopModel {
     configFile,
     daemon: null,
     connected: false,
+    waiting: false,
     services: [],
     history: new Map(),
     selected: null,

@@ -55,8 +55,12 @@ function header(model: TopModel, ctx: ViewContext): string[] {
   let second: string;
   const d = model.daemon;
   if (!model.connected) {
-    const text = d ? "daemon not running — waiting for it to come back (canopy up -d)" : "connecting to the daemon…";
-    second = compose([{ text, paint: d ? c.red : c.dim }], cols);
+    const text = !model.waiting
+      ? "connecting to the daemon…"
+      : d
+        ? "daemon not running — waiting for it to come back (canopy up -d)"
+        : "no daemon is running for this config — waiting for one (canopy up -d)";
+    second = compose([{ text, paint: model.waiting ? c.red : c.dim }], cols);
   } else if (d) {
     const segs: Segment[] = [{ text: `daemon pid ${d.pid} · ${d.version} · up ${formatUptime(now - Date.parse(d.started_at))}` }];
     for (const [status, n] of statusCounts(model.services)) {

@@ -66,7 +66,9 @@ test("the log pane follows the newest lines, escapes what services print, and fi
 });
 
 test("a daemon that went away is said so, and the last rows stay", () => {
-  const frame = renderFrame({ ...model(3), connected: false }, ctx(80, 24));
+  const frame = renderFrame({ ...model(3), connected: false, waiting: true }, ctx(80, 24));
   expect(frame[1]).toBe("daemon not running — waiting for it to come back (canopy up -d)");
+  const never = renderFrame({ ...initialModel("/c.yaml"), waiting: true }, ctx(80, 24));
+  expect(never[1]).toBe("no daemon is running for this config — waiting for one (canopy up -d)");
   expect(frame.some((l) => l.includes("service-0"))).toBe(true);
 });
