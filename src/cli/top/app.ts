@@ -270,7 +270,7 @@ class TopSession {
       case "allLogs":
         return this.openLogs(null, m.logs?.filter);
       case "closeLogs":
-        if (m.note) return this.set({ ...m, note: null });
+        if (!m.logs) return this.set({ ...m, note: null });
         return this.closeLogs();
       case "scrollLogs":
         if (!m.logs) return;

@@ -45,15 +45,15 @@ export const KEY_HELP: readonly [keys: string, what: string][] = [
   ["↑/↓  k/j", "select a service"],
   ["Enter", "open (or close) the log pane for the selected service"],
   ["a", "log pane with every service's lines, merged"],
-  ["PgUp/PgDn  g/G", "scroll the log pane back / forward; G follows again"],
+  ["PgUp/PgDn  g/G", "scroll the log pane back / forward; g to its oldest line, G follows again"],
   ["/", "filter the log pane (Enter keeps the filter, Esc clears it)"],
-  ["Esc", "close the log pane (or this help)"],
+  ["Esc", "close the log pane (or the help, or clear the status line)"],
   ["s", "start the selected service"],
   ["x", "stop the selected service (asks y/n)"],
   ["r", "restart the selected service"],
   ["R", "reload the config: shows the plan, then asks y/n"],
   ["Ctrl-L", "redraw the whole screen"],
-  ["?", "this help"],
+  ["?", "the help: every key"],
   ["q  Ctrl-C", "quit"],
 ];
 
