@@ -154,6 +154,26 @@ describe("canopy top", () => {
     expect(rows(back).get("crashy")?.line).toMatch(/1 crash in 60s; last exit 1/);
   }, 90_000);
 
+  test("x asks before stopping (n keeps it running, y stops it); s starts it again", async () => {
+    const p = openTop();
+    await select(p, "idle-7");
+    const pid = rows(p.text()).get("idle-7")?.pid as string;
+    p.send("x");
+    await p.waitForScreen((s) => s.includes("stop idle-7? [y/n]"), "the question");
+    p.send("n");
+    await p.waitForScreen((s) => s.includes("cancelled"), "the answer taken");
+    expect(rows(p.text()).get("idle-7")).toMatchObject({ status: "running", pid });
+    p.send("x");
+    await p.waitForScreen((s) => s.includes("stop idle-7? [y/n]"), "the question again");
+    p.send("y");
+    const stopped = await p.waitForScreen((s) => rows(s).get("idle-7")?.status === "stopped", "idle-7 stopped", 30_000);
+    expect(stopped).toContain("stop: idle-7: stopped");
+    expect(pidAlive(Number(pid))).toBe(false);
+    p.send("s");
+    const started = await p.waitForScreen((s) => rows(s).get("idle-7")?.status === "running", "idle-7 running again", 30_000);
+    expect(started).toMatch(/start: idle-7: running \(pid \d+\)/);
+  }, 60_000);
+
   test("resized to 80×24, every service is still on screen and no line is wider than 80", async () => {
     const p = openTop(160, 40);
     await p.waitForScreen((s) => rows(s).size === ALL_NAMES.length, "all ten rows at 160×40");
@@ -250,4 +270,8 @@ test("without a terminal, top exits 2 and points at canopy status", async () => 
   expect(r.stderr).toContain("top needs a terminal");
   expect(r.stderr).toContain("canopy status");
   expect(r.stdout).toBe("");
+  const help = await runCli(["help", "top"], { timeoutMs: 30_000 });
+  expect(help.code).toBe(0);
+  expect(help.stdout).toStartWith("canopy top [-c FILE]\n");
+  expect((await runCli(["help"], { timeoutMs: 30_000 })).stdout).toMatch(/^ {2}top {18}watch and steer every service live/m);
 }, 30_000);
