@@ -38,6 +38,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   doctor: { ...CHOICE_OPTIONS },
   metrics: {},
   notify: { test: { type: "boolean" }, json: { type: "boolean" } },
+  top: {},
   help: {},
   version: {},
   daemon: { ...CHOICE_OPTIONS },

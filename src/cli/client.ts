@@ -10,11 +10,17 @@ export class DaemonClient {
   constructor(
     readonly socketPath: string,
     private readonly configFile: string,
+    /**
+     * false: a fresh connection per request. A long-lived client (top) must not reuse an idle
+     * pooled connection: the daemon's server closes those after its idle timeout, and a request
+     * sent on one as it closes fails with ECONNRESET.
+     */
+    private readonly reuseConnections = true,
   ) {}
 
   /** Sends one request and returns the parsed JSON body; API errors become CanopyErrors. */
-  async call<T>(method: "GET" | "POST", path: string): Promise<T> {
-    const res = await this.fetch(method, path);
+  async call<T>(method: "GET" | "POST", path: string, signal?: AbortSignal): Promise<T> {
+    const res = await this.fetch(method, path, signal);
     const body = (await res.json()) as T | ErrorBody;
     if (!res.ok) throw fromErrorBody(body as ErrorBody);
     return body as T;
@@ -27,9 +33,9 @@ export class DaemonClient {
     return res.text();
   }
 
-  /** Opens a streaming response (follow). */
-  async stream(path: string): Promise<Response> {
-    const res = await this.fetch("GET", path);
+  /** Opens a streaming response (follow); aborting `signal` ends it. */
+  async stream(path: string, signal?: AbortSignal): Promise<Response> {
+    const res = await this.fetch("GET", path, signal);
     if (!res.ok) throw fromErrorBody((await res.json()) as ErrorBody);
     return res;
   }
@@ -44,10 +50,11 @@ export class DaemonClient {
     }
   }
 
-  private async fetch(method: string, path: string): Promise<Response> {
+  private async fetch(method: string, path: string, signal?: AbortSignal): Promise<Response> {
     try {
-      return await fetch(`http://canopy${path}`, { method, unix: this.socketPath });
-    } catch {
+      return await fetch(`http://canopy${path}`, { method, unix: this.socketPath, signal, keepalive: this.reuseConnections });
+    } catch (err) {
+      if (signal?.aborted) throw err;
       throw new CanopyError(
         "daemon_not_running",
         `no daemon is running for ${this.configFile} (start one with \`canopy up -d\`)`,

@@ -94,6 +94,13 @@ canopy reload NAME... [-c FILE]
   config, one attempt each, and print how each went. Exit 1 when one failed (it is also in
   daemon.log and counted in canopy_notify_failures_total).
   --json prints {"event":{...},"results":[{"notifier","ok","error"}]}.`,
+  top: `canopy top [-c FILE]
+  Watch and steer every service live, full-screen: status, pid, uptime, restarts, CPU and
+  memory with a minute's sparklines, ready, and why; a log pane that follows the selected
+  service (or all). Keys: up/down or k/j select, Enter log pane, a all logs, / filter logs,
+  s start, x stop (asks), r restart, R reload (shows the plan, asks), ? help, q or Ctrl-C quit.
+  Needs a terminal (use \`canopy status\` in scripts: exit 2 without one). When the daemon
+  stops, top says so and waits for it to come back.`,
   help: `canopy help [COMMAND]
   Show help for a command.`,
   version: `canopy --version
@@ -123,6 +130,7 @@ Commands:
   doctor               check config, commands, ports and folders
   metrics              print the Prometheus metrics
   notify --test        send a sample event through the configured notifiers
+  top                  watch and steer every service live, full-screen
   service install      run canopy under systemd or launchd (uninstall removes it)
   help [COMMAND]       show help for a command
 

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   metrics: async () => (await import("./commands/metrics.ts")).metrics,
   notify: async () => (await import("./commands/notify.ts")).notify,
   "remote-info": async () => (await import("./commands/remote-info.ts")).remoteInfo,
+  top: async () => (await import("./commands/top.ts")).top,
   start: async () => {
     const { control } = await import("./commands/control.ts");
     return (io, args) => control(io, args, "start");

@@ -43,7 +43,7 @@ export function renderTable(
   // Escape what came from outside before colouring: the colour codes themselves must reach the terminal.
   const rows = services.map((s) => [
     escapeControls(s.name),
-    paint(c, s.status),
+    paintStatus(c, s.status),
     readiness(s),
     s.pid === null ? "-" : String(s.pid),
     s.port === null ? "-" : String(s.port),
@@ -80,20 +80,21 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(1)}${units[i]}`;
 }
 
-function paint(c: Colors, status: ServiceView["status"]): string {
+/** A status in its colour: green when up or done, yellow on the way, red when failed, dim when stopped. */
+export function paintStatus(c: Colors, status: ServiceView["status"], text: string = status): string {
   switch (status) {
     case "running":
     case "completed":
-      return c.green(status);
+      return c.green(text);
     case "starting":
     case "restarting":
     case "waiting":
-      return c.yellow(status);
+      return c.yellow(text);
     case "crashed":
     case "blocked":
-      return c.red(status);
+      return c.red(text);
     case "stopped":
-      return c.dim(status);
+      return c.dim(text);
   }
 }
 
