@@ -14,6 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { errorResponse, MAX_REQUEST_BODY_BYTES } from "../api/handler.ts";
+import { tokenDigest, tokenMatches } from "../api/token-compare.ts";
 import { isLoopbackHost } from "../config/listen.ts";
 import type { ControlConfig } from "../config/types.ts";
 import { CanopyError } from "../errors.ts";
@@ -38,7 +39,7 @@ export function startTcpListener(control: ControlConfig, handler: (req: Request)
       { field: "control.listen" },
     );
   }
-  const expected = digest(readToken(control.tokenFile));
+  const expected = tokenDigest(readToken(control.tokenFile));
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
@@ -80,16 +81,10 @@ function readToken(path: string): string {
   return token;
 }
 
-function digest(text: string): Buffer {
-  return new Bun.CryptoHasher("sha256").update(text, "utf8").digest();
-}
-
 /** True when `header` is `Bearer <token>` with the expected token; constant-time in the token. */
 export function authorized(header: string | null, expected: Buffer): boolean {
   const given = header === null ? undefined : BEARER_RE.exec(header)?.[1];
-  // Hash even when the header is missing or malformed, so every refusal costs the same.
-  const candidate = digest(given ?? "");
-  return crypto.timingSafeEqual(candidate, expected) && given !== undefined;
+  return tokenMatches(given, expected);
 }
 
 function unauthorized(): Response {
