@@ -29,6 +29,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     force: { type: "boolean" },
   },
   doctor: {},
+  dashboard: { listen: { type: "string" } },
   help: {},
   version: {},
   daemon: {},

@@ -61,6 +61,11 @@ export const COMMAND_HELP: Record<string, string> = {
   PATH; each port is free or held by that service under this config's daemon; the state and
   socket folders are usable and private; whether a daemon runs. Each failure says how to fix it.
   Exit 1 when any check fails.`,
+  dashboard: `canopy dashboard [--listen HOST:PORT] [-c FILE]
+  Serve a web dashboard for the config's running daemon until Ctrl-C, and print its URL, which
+  carries a fresh token (http://127.0.0.1:7474/?token=...). --listen 127.0.0.1:0 picks a free port.
+  Only loopback unless --listen names another address (then anyone with the token controls the
+  services). From a laptop: ssh -L 7474:127.0.0.1:7474 SERVER canopy dashboard`,
   help: `canopy help [COMMAND]
   Show help for a command.`,
   version: `canopy --version
@@ -85,6 +90,7 @@ Commands:
   init                 write a canopy.yaml (asks, or --name/--cmd/--port)
   doctor               check config, commands, ports and folders
   service install      run canopy under systemd or launchd (uninstall removes it)
+  dashboard            serve a web dashboard for the running daemon (prints its URL)
   help [COMMAND]       show help for a command
 
 The config is -c FILE, else $CANOPY_CONFIG, else canopy.yaml|yml|toml|json in this folder.

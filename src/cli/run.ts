@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   service: async () => (await import("./commands/service.ts")).service,
   init: async () => (await import("./commands/init.ts")).init,
   doctor: async () => (await import("./commands/doctor.ts")).doctor,
+  dashboard: async () => (await import("./commands/dashboard.ts")).dashboard,
   start: async () => {
     const { control } = await import("./commands/control.ts");
     return (io, args) => control(io, args, "start");

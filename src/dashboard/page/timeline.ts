@@ -1,0 +1,57 @@
+/** What each supervisor event means on the page's timeline (pure; served as timeline.js). */
+
+/** The event fields the timeline reads (the API's EventEntry). */
+export interface TimelineEvent {
+  type: string;
+  service: string;
+  at: string;
+  pid?: number;
+  exit_code?: number | null;
+  signal?: string | null;
+  delay_ms?: number;
+  crashes?: number;
+  reason?: string;
+}
+
+export type MarkKind = "start" | "ready" | "crash" | "exit" | "restart" | "stop" | "gave_up" | "failed" | "other";
+
+export interface Mark {
+  kind: MarkKind;
+  /** Words for the event: "crashed: exit 1 — port closed", "restart in 1.0s (after 2 crashes)". */
+  text: string;
+}
+
+/** The kind and words of one event. */
+export function markOf(e: TimelineEvent): Mark {
+  const reason = e.reason ? ` — ${e.reason}` : "";
+  const pid = e.pid !== undefined ? ` (pid ${e.pid})` : "";
+  switch (e.type) {
+    case "started":
+      return { kind: "start", text: `started${pid}${reason}` };
+    case "ready":
+      return { kind: "ready", text: `ready${pid}` };
+    case "exited": {
+      const code = e.exit_code === null || e.exit_code === undefined ? "" : ` ${e.exit_code}`;
+      const how = `exit${code}${e.signal ? ` ${e.signal}` : ""}`;
+      const clean = e.exit_code === 0 && !e.signal;
+      return { kind: clean ? "exit" : "crash", text: `${clean ? "exited" : "crashed"}: ${how}${pid}${reason}` };
+    }
+    case "restarting": {
+      const delay = e.delay_ms !== undefined ? ` in ${seconds(e.delay_ms)}` : "";
+      const crashes = e.crashes !== undefined ? ` (after ${e.crashes} ${e.crashes === 1 ? "crash" : "crashes"})` : "";
+      return { kind: "restart", text: `restart${delay}${crashes}${reason}` };
+    }
+    case "gave_up":
+      return { kind: "gave_up", text: `gave up${e.crashes !== undefined ? ` after ${e.crashes} crashes` : ""}${reason}` };
+    case "stopped":
+      return { kind: "stop", text: `stopped${pid}${reason}` };
+    case "start_failed":
+      return { kind: "failed", text: `start failed${reason}` };
+    default:
+      return { kind: "other", text: `${e.type}${pid}${reason}` };
+  }
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
