@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { markOf } from "../../src/dashboard/page/timeline.ts";
+import { markOf, marksOf } from "../../src/dashboard/page/timeline.ts";
 
 const at = "2026-12-05T08:00:00.000Z";
 
@@ -21,4 +21,19 @@ test("each event type becomes a kind and words, with its reason", () => {
   expect(markOf({ type: "start_failed", service: "a", at, reason: "port 80 in use" })).toEqual({ kind: "failed", text: "start failed — port 80 in use" });
   expect(markOf({ type: "ready", service: "a", at, pid: 4 })).toEqual({ kind: "ready", text: "ready (pid 4)" });
   expect(markOf({ type: "something_new", service: "a", at })).toEqual({ kind: "other", text: "something_new" });
+});
+
+test("an exit followed by `stopped` is the stop's exit, not a crash; one followed by a restart stays a crash", () => {
+  const events = [
+    { type: "exited", service: "web", at, pid: 7, exit_code: 143, signal: "SIGTERM", reason: "an older crash's reason" },
+    { type: "exited", service: "api", at, pid: 8, exit_code: 1, signal: null },
+    { type: "stopped", service: "web", at },
+    { type: "restarting", service: "api", at, delay_ms: 100 },
+  ];
+  expect(marksOf(events)).toEqual([
+    { kind: "exit", text: "exited on stop: exit 143 SIGTERM (pid 7)" },
+    { kind: "crash", text: "crashed: exit 1 (pid 8)" },
+    { kind: "stop", text: "stopped" },
+    { kind: "restart", text: "restart in 100ms" },
+  ]);
 });

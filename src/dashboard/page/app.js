@@ -4,7 +4,7 @@
 import { formatBytes, formatClock, formatPercent, formatUptime } from "./format.js";
 import { layoutGraph } from "./graph-layout.js";
 import { addSample, chartMax, createSeries, sparkPath } from "./series.js";
-import { markOf } from "./timeline.js";
+import { marksOf } from "./timeline.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MAX_LOG_LINES = 2000;
@@ -246,19 +246,20 @@ function drawCharts(name, parts) {
 /** Ticks for the service's events, from its first event (or the page's opening) to now. */
 function drawStrip(name, strip, now) {
   const events = state.events.filter((e) => e.service === name);
+  const marks = marksOf(events);
   const from = Math.min(pageOpenedAt, ...events.map((e) => Date.parse(e.at)));
   const span = Math.max(1, now - from);
-  const marks = [svg("line", { class: "base", x1: 0, y1: 6, x2: 300, y2: 6 })];
-  for (const e of events) {
+  const ticks = [svg("line", { class: "base", x1: 0, y1: 6, x2: 300, y2: 6 })];
+  events.forEach((e, i) => {
     const x = Math.min(299, Math.max(1, ((Date.parse(e.at) - from) / span) * 300));
-    const mark = markOf(e);
+    const mark = marks[i];
     const tick = svg("line", { class: `mk mk-${mark.kind}`, x1: x, y1: 0, x2: x, y2: 12 });
     const title = svg("title");
     title.textContent = `${formatClock(e.at)} ${mark.text}`;
     tick.append(title);
-    marks.push(tick);
-  }
-  strip.replaceChildren(...marks);
+    ticks.push(tick);
+  });
+  strip.replaceChildren(...ticks);
 }
 
 // ---- actions ----
@@ -363,18 +364,19 @@ function renderGraph() {
 
 function renderTimeline() {
   const list = $("timeline");
-  const shown = state.events.filter((e) => !state.selected || e.service === state.selected).slice(-200).reverse();
+  const events = state.events.filter((e) => !state.selected || e.service === state.selected).slice(-200);
+  const marks = marksOf(events);
   $("timeline-for").textContent = state.selected ? `· ${state.selected}` : "· all services";
   list.replaceChildren(
-    ...shown.map((e) => {
-      const mark = markOf(e);
+    ...events.map((e, i) => {
+      const mark = marks[i];
       const li = el("li", `k-${mark.kind}`);
       li.dataset.kind = mark.kind;
       const time = el("time", "", formatClock(e.at));
       time.dateTime = e.at;
       li.append(time, el("span", "who", e.service), el("span", "what", mark.text));
       return li;
-    }),
+    }).reverse(),
   );
 }
 
@@ -427,7 +429,7 @@ function scrollLog() {
   if ($("log-follow").checked) $("log").scrollTop = $("log").scrollHeight;
 }
 
-$("log-service").addEventListener("change", renderLogs);
+$("log-service").addEventListener("change", () => select($("log-service").value));
 $("log-filter").addEventListener("input", renderLogs);
 $("log-follow").addEventListener("change", scrollLog);
 

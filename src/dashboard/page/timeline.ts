@@ -21,7 +21,33 @@ export interface Mark {
   text: string;
 }
 
-/** The kind and words of one event. */
+/**
+ * The marks of a run of events, oldest first. The daemon reports a stop as `exited` (the
+ * stop signal's exit) then `stopped`: such an exit is the stop's, not a crash.
+ */
+export function marksOf(events: TimelineEvent[]): Mark[] {
+  const marks: Mark[] = [];
+  const pendingExit = new Map<string, number>();
+  events.forEach((e, i) => {
+    const exit = pendingExit.get(e.service);
+    pendingExit.delete(e.service);
+    if (e.type === "stopped" && exit !== undefined) marks[exit] = stopExit(events[exit] as TimelineEvent);
+    if (e.type === "exited") pendingExit.set(e.service, i);
+    marks.push(markOf(e));
+  });
+  return marks;
+}
+
+function stopExit(e: TimelineEvent): Mark {
+  return { kind: "exit", text: `exited on stop: ${exitWords(e)}${e.pid !== undefined ? ` (pid ${e.pid})` : ""}` };
+}
+
+function exitWords(e: TimelineEvent): string {
+  const code = e.exit_code === null || e.exit_code === undefined ? "" : ` ${e.exit_code}`;
+  return `exit${code}${e.signal ? ` ${e.signal}` : ""}`;
+}
+
+/** The kind and words of one event, on its own. */
 export function markOf(e: TimelineEvent): Mark {
   const reason = e.reason ? ` — ${e.reason}` : "";
   const pid = e.pid !== undefined ? ` (pid ${e.pid})` : "";
@@ -31,8 +57,7 @@ export function markOf(e: TimelineEvent): Mark {
     case "ready":
       return { kind: "ready", text: `ready${pid}` };
     case "exited": {
-      const code = e.exit_code === null || e.exit_code === undefined ? "" : ` ${e.exit_code}`;
-      const how = `exit${code}${e.signal ? ` ${e.signal}` : ""}`;
+      const how = exitWords(e);
       const clean = e.exit_code === 0 && !e.signal;
       return { kind: clean ? "exit" : "crash", text: `${clean ? "exited" : "crashed"}: ${how}${pid}${reason}` };
     }
