@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { type Browser, launchBrowser } from "../helpers/browser.ts";
-import { BUN, cliEnv, MAIN, type TempProject, tempProject } from "../helpers/cli.ts";
+import { BUN, type TempProject, tempProject } from "../helpers/cli.ts";
 import { freePort, LineReader, waitFor } from "../helpers/net.ts";
 import { fixtures, serviceOf, waitForService } from "./orchestration-fixtures.ts";
 
@@ -27,7 +27,7 @@ console.log("busy");
 `;
 
 let project: TempProject;
-let dashboard: ReturnType<typeof Bun.spawn>;
+let dashboard: ReturnType<TempProject["spawn"]>;
 let base: string;
 let browser: Browser;
 let page: Page;
@@ -54,14 +54,8 @@ beforeAll(async () => {
   await project.cli(["up", "-d"]);
   await waitForService(project, "api", (s) => s.status === "blocked", "blocked by db");
 
-  dashboard = Bun.spawn([BUN, MAIN, "-c", project.configFile, "dashboard", "--listen", "127.0.0.1:0"], {
-    env: cliEnv({ stateDir: project.stateDir }),
-    cwd: project.dir,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const url = await new LineReader(dashboard.stdout as ReadableStream<Uint8Array>).next(30_000);
+  dashboard = project.spawn(["dashboard", "--listen", "127.0.0.1:0"]);
+  const url = await new LineReader(dashboard.stdout).next(30_000);
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
   base = url.slice(0, url.indexOf("/?token="));
   expect(base).not.toBe("http://127.0.0.1:0");
@@ -234,8 +228,8 @@ test("the page weighs under 150 KB with everything it loads, fits a phone's widt
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
     console.log(`dashboard: page weight ${total} bytes uncompressed (${JSON.stringify(sizes)})`);
     expect(total).toBeLessThan(150 * 1024);
-    expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    const background = await other.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await other.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    const background = await other.evaluate<string>("getComputedStyle(document.body).backgroundColor");
     const [r = 255, g = 255, b = 255] = (background.match(/\d+/g) ?? []).map(Number);
     expect(r + g + b).toBeLessThan(3 * 64);
   } finally {

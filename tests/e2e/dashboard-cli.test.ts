@@ -1,6 +1,6 @@
 /** `canopy dashboard` as a command: what it refuses, what it warns about, how it stops. */
 import { afterEach, expect, test } from "bun:test";
-import { BUN, cliEnv, MAIN, type TempProject, tempProject } from "../helpers/cli.ts";
+import { type TempProject, tempProject } from "../helpers/cli.ts";
 import { LineReader } from "../helpers/net.ts";
 
 let project: TempProject | undefined;
@@ -24,15 +24,9 @@ test("on a non-loopback address it warns on stderr that the token controls the s
   const p = (project = tempProject());
   p.writeConfig({ services: { idle: p.printer(1) } });
   expect((await p.cli(["up", "-d"])).code).toBe(0);
-  const proc = Bun.spawn([BUN, MAIN, "-c", p.configFile, "dashboard", "--listen", "0.0.0.0:0"], {
-    env: cliEnv({ stateDir: p.stateDir }),
-    cwd: p.dir,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const proc = p.spawn(["dashboard", "--listen", "0.0.0.0:0"]);
   try {
-    const url = await new LineReader(proc.stdout as ReadableStream<Uint8Array>).next(30_000);
+    const url = await new LineReader(proc.stdout).next(30_000);
     expect(url).toMatch(/^http:\/\/0\.0\.0\.0:[1-9]\d*\/\?token=[\w-]{43}$/);
     // Served on every address, loopback included.
     const port = new URL(url).port;

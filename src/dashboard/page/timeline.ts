@@ -1,17 +1,8 @@
 /** What each supervisor event means on the page's timeline (pure; served as timeline.js). */
+import type { EventEntry } from "../../api/wire.ts";
 
-/** The event fields the timeline reads (the API's EventEntry). */
-export interface TimelineEvent {
-  type: string;
-  service: string;
-  at: string;
-  pid?: number;
-  exit_code?: number | null;
-  signal?: string | null;
-  delay_ms?: number;
-  crashes?: number;
-  reason?: string;
-}
+/** The event as the API sends it; only a type: the page's module imports nothing at run time. */
+export type TimelineEvent = EventEntry;
 
 export type MarkKind = "start" | "ready" | "crash" | "exit" | "restart" | "stop" | "gave_up" | "failed" | "other";
 
