@@ -264,6 +264,9 @@ function serveSocket(socketPath: string, fetch: (req: Request) => Promise<Respon
     const server = Bun.serve({
       unix: socketPath,
       maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+      // Bun 1.4.5 ignores `srv.timeout(req, 0)` on a unix socket: without this, a follow
+      // stream with nothing to send for 10 s is reset (ECONNRESET in `events -f`).
+      idleTimeout: 0,
       fetch: (req, srv) => {
         // `logs -f` of a quiet service may send nothing for minutes.
         srv.timeout(req, 0);
