@@ -12,6 +12,8 @@ import format from "./page/format.ts" with { type: "text" };
 // @ts-expect-error see above
 import graphLayout from "./page/graph-layout.ts" with { type: "text" };
 // @ts-expect-error see above
+import liveStatus from "./page/live-status.ts" with { type: "text" };
+// @ts-expect-error see above
 import series from "./page/series.ts" with { type: "text" };
 // @ts-expect-error see above
 import timeline from "./page/timeline.ts" with { type: "text" };
@@ -33,6 +35,7 @@ export function pageAssets(): Map<string, Asset> {
     ["/assets/app.js", { type: JS, body: app }],
     ["/assets/format.js", module(format)],
     ["/assets/graph-layout.js", module(graphLayout)],
+    ["/assets/live-status.js", module(liveStatus)],
     ["/assets/series.js", module(series)],
     ["/assets/timeline.js", module(timeline)],
   ]);

@@ -158,7 +158,7 @@ test("the page and its modules are served from the embedded assets, as JavaScrip
   const html = await page.text();
   // No inline script: the CSP would refuse it.
   expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
-  for (const name of ["app", "format", "graph-layout", "series", "timeline"]) {
+  for (const name of ["app", "format", "graph-layout", "live-status", "series", "timeline"]) {
     const res = await send(`/assets/${name}.js`);
     expect({ name, status: res.status, type: res.headers.get("content-type") }).toEqual({ name, status: 200, type: "text/javascript; charset=utf-8" });
     const js = await res.text();

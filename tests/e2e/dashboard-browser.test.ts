@@ -251,3 +251,17 @@ test("the charts draw a sample a second, and the whole page makes a screenshot",
   expect([...png.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
   if (process.env.CANOPY_DASHBOARD_SCREENSHOT === "1") writeFileSync(join(import.meta.dir, "..", "..", "docs", "dashboard.png"), png);
 }, 90_000);
+
+test("when the daemon stops the page says so, and when it is back the page is live again with the new pids", async () => {
+  expect((await project.cli(["down"])).code).toBe(0);
+  await waitFor(async () => (await page.locator("#conn").getAttribute("data-state")) === "down", "the page to see the daemon gone");
+  await project.cli(["up", "-d"]);
+  const web = await waitForService(project, "web", (s) => s.status === "running", "running under the new daemon");
+  await waitFor(async () => (await page.locator("#conn").getAttribute("data-state")) === "live", "the page live again", 30_000);
+  await waitFor(async () => (await cardAttr("web", "data-pid")) === String(web.pid), "web's new pid on the page");
+  // And the live stream is the new daemon's: a crash shows without a reload of the page.
+  const flaky = await waitForService(project, "flaky", (s) => s.status === "running" && s.pid !== null, "running");
+  await waitFor(async () => (await cardAttr("flaky", "data-pid")) === String(flaky.pid), "flaky's new pid on the page");
+  process.kill(flaky.pid as number, "SIGKILL");
+  await page.waitForSelector('article.svc[data-service="flaky"][data-status="restarting"]', { timeout: 10_000 });
+}, 90_000);

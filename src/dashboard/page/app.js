@@ -3,6 +3,7 @@
 // says is set as text (textContent), never parsed as HTML.
 import { formatBytes, formatClock, formatPercent, formatUptime } from "./format.js";
 import { layoutGraph } from "./graph-layout.js";
+import { liveAfter } from "./live-status.js";
 import { addSample, chartMax, createSeries, sparkPath } from "./series.js";
 import { marksOf } from "./timeline.js";
 
@@ -443,19 +444,45 @@ function select(name) {
 
 // ---- live streams ----
 
+let renderPending = false;
+
+/**
+ * Redraws once for a burst of events (a reconnect replays up to a thousand), a frame's time
+ * after the first: not once per event. A timer, not requestAnimationFrame, which a hidden tab
+ * never runs.
+ */
+function scheduleRender() {
+  if (renderPending) return;
+  renderPending = true;
+  setTimeout(() => {
+    renderPending = false;
+    renderServices();
+    renderGraph();
+    renderTimeline();
+  }, 16);
+}
+
 function setConn(kind, text) {
   $("conn").dataset.state = kind;
   $("conn").textContent = text;
 }
 
-function follow(path, onReset, onItem) {
+/**
+ * Follows one of the dashboard's event streams. EventSource retries by itself when a stream
+ * ends (the daemon stopped), but gives up for good on an error answer (503 while no daemon
+ * runs): then this opens a new one, so the page comes back with the daemon.
+ */
+function follow(path, onReset, onItem, onError = () => {}) {
   const source = new EventSource(path);
   source.addEventListener("reset", onReset);
   source.addEventListener("message", (ev) => onItem(JSON.parse(ev.data)));
-  return source;
+  source.addEventListener("error", () => {
+    onError();
+    if (source.readyState === EventSource.CLOSED) setTimeout(() => follow(path, onReset, onItem, onError), 2000);
+  });
 }
 
-const events = follow(
+follow(
   "/api/events",
   () => {
     state.events = [];
@@ -466,12 +493,14 @@ const events = follow(
     if (item.dropped !== undefined) return;
     state.events.push(item);
     if (state.events.length > MAX_EVENTS) state.events.shift();
-    // The event says something changed: fetch the statuses now, not at the next sample.
+    // Show what the event says at once; then fetch the whole picture (WHY, restarts) now, not at the next sample.
+    const s = state.services.get(item.service);
+    if (s) Object.assign(s, liveAfter(s, item));
+    scheduleRender();
     void refresh(false);
-    renderTimeline();
   },
+  () => setConn("down", "reconnecting…"),
 );
-events.addEventListener("error", () => setConn("down", "reconnecting…"));
 
 follow(
   "/api/logs",
