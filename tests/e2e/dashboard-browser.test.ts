@@ -6,7 +6,7 @@
  * CANOPY_DASHBOARD_SCREENSHOT=1 writes the last test's screenshot to docs/dashboard.png.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { type Browser, launchBrowser } from "../helpers/browser.ts";
@@ -245,6 +245,11 @@ test("the charts draw a sample a second, and the whole page makes a screenshot",
   await waitFor(async () => Number(await cardAttr("flaky", "data-samples")) >= from + 12, "a dozen more samples in flaky's charts", 60_000);
   const line = await card("web").locator(".chart.cpu path.line").getAttribute("d");
   expect(line).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){11,}/);
+  // For the picture: db broken again, so api shows blocked in its card and in the graph.
+  rmSync(flag);
+  await project.cli(["stop", "api", "db"]);
+  await project.cli(["start", "api"]);
+  await waitFor(async () => (await page.locator('#graph [data-node="api"]').getAttribute("data-status")) === "blocked", "api blocked again", 30_000);
   await page.selectOption("#log-service", "");
   await page.mouse.move(0, 0);
   const png = await page.screenshot({ fullPage: true });

@@ -112,7 +112,7 @@ function applyServices(doc, usage) {
   for (const s of doc.services) {
     const before = state.services.get(s.name);
     // A status-only answer keeps the last CPU and memory while the process is the same.
-    if (!usage && before && before.pid === s.pid) {
+    if (!usage && before && s.pid !== null && before.pid === s.pid) {
       s.cpu_percent = before.cpu_percent;
       s.memory_bytes = before.memory_bytes;
     }
