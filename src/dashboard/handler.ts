@@ -25,12 +25,14 @@ export interface DashboardOptions {
   assets: ReadonlyMap<string, Asset>;
   /** The WHY text of a service (describe.ts), added to each service the page gets. */
   why: (service: ServiceView) => string | undefined;
+  /** The service's liveness probe in words, or null: the API carries no liveness state, the config says what is checked. */
+  aliveCheck: (name: string) => string | null;
   /** The dependency graph of the config the daemon runs. */
   graph: () => GraphDocument;
 }
 
-/** One service as the page gets it: the API's view and its WHY. */
-export type DashboardService = ServiceView & { why: string | null };
+/** One service as the page gets it: the API's view, its WHY and its liveness probe. */
+export type DashboardService = ServiceView & { why: string | null; alive_check: string | null };
 
 /** POST routes the page may use; everything else that changes something (shutdown) is not offered. */
 const ACTIONS = /^\/v1\/(?:services\/[a-z0-9][a-z0-9_-]{0,62}\/(?:start|stop|restart)|all\/(?:start|stop|restart)|reload)$/;
@@ -70,7 +72,7 @@ async function route(o: DashboardOptions, req: Request): Promise<Response> {
     const res = await o.upstream("GET", `/v1/services${usage}`, req.signal);
     if (!res.ok) return res;
     const doc = (await res.json()) as StatusDocument;
-    const services: DashboardService[] = doc.services.map((s) => ({ ...s, why: o.why(s) ?? null }));
+    const services: DashboardService[] = doc.services.map((s) => ({ ...s, why: o.why(s) ?? null, alive_check: o.aliveCheck(s.name) }));
     return Response.json({ daemon: doc.daemon, services });
   }
   if (url.pathname === "/api/graph") {

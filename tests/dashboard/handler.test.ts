@@ -37,6 +37,7 @@ function setup(upstream?: Upstream) {
     upstream: upstream ?? fake,
     assets: pageAssets(),
     why: (s) => `why ${s.name}`,
+    aliveCheck: (name) => (name === "api" ? "http http://127.0.0.1:1/livez every 5s" : null),
     graph: () => ({ services: [{ name: "api", depends_on: [] }] }),
   });
   const send = (path: string, init: { method?: string; cookie?: string | null; origin?: string | null; host?: string } = {}) => {
@@ -121,10 +122,10 @@ test("the daemon's errors pass through with their status and error_type; no daem
   expect({ status: gone.status, type: ((await gone.json()) as { error_type: string }).error_type }).toEqual({ status: 503, type: "daemon_not_running" });
 });
 
-test("/api/services adds each service's WHY to the daemon's view", async () => {
+test("/api/services adds each service's WHY and liveness probe to the daemon's view", async () => {
   const { send, calls } = setup();
-  const body = (await (await send("/api/services?usage=0")).json()) as { services: { name: string; status: string; why: string }[] };
-  expect(body.services.map((s) => [s.name, s.status, s.why])).toEqual([["api", "blocked", "why api"]]);
+  const body = (await (await send("/api/services?usage=0")).json()) as { services: { name: string; status: string; why: string; alive_check: string }[] };
+  expect(body.services.map((s) => [s.name, s.status, s.why, s.alive_check])).toEqual([["api", "blocked", "why api", "http http://127.0.0.1:1/livez every 5s"]]);
   expect(calls).toEqual(["GET /v1/services?usage=0"]);
 });
 

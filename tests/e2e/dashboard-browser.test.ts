@@ -32,6 +32,7 @@ let base: string;
 let browser: Browser;
 let page: Page;
 let flag: string;
+let webPort: number;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
@@ -40,9 +41,10 @@ beforeAll(async () => {
   flag = join(project.dir, "db-may-start");
   const chatty = [BUN, project.writeFile("chatty.ts", CHATTY)];
   const busy = [BUN, project.writeFile("busy.ts", BUSY)];
+  webPort = freePort();
   project.writeConfig({
     services: {
-      web: { cmd: f.server, port: freePort() },
+      web: { cmd: f.server, port: webPort, alive: { http: `http://127.0.0.1:${webPort}/livez`, interval: "5s" } },
       worker: { cmd: chatty },
       // A crash waits 30 s for its restart, so the page can be caught showing it.
       flaky: { cmd: busy, restart_delay: "30s" },
@@ -92,6 +94,8 @@ test("the token leaves the address bar, and the page lists every service with it
   expect(await card("web").locator('[data-field="pid"]').textContent()).toBe(String(web.pid));
   expect(await card("web").locator(".badge").textContent()).toBe("running");
   expect(await card("web").locator('[data-field="ready"]').textContent()).toBe("yes");
+  expect(await card("web").locator(".alive").textContent()).toBe(`alive: http :${webPort}/livez every 5s`);
+  expect(await card("worker").locator(".alive").isHidden()).toBe(true);
   expect(await page.locator("#daemon").textContent()).toContain(project.configFile);
 }, 60_000);
 

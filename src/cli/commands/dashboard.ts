@@ -11,6 +11,7 @@ import { graphOf } from "../../dashboard/graph.ts";
 import { cookieName } from "../../dashboard/guard.ts";
 import { createDashboardHandler, type Upstream } from "../../dashboard/handler.ts";
 import { baseUrl, parseDashboardListen } from "../../dashboard/listen.ts";
+import { probeWords } from "../../dashboard/probe-words.ts";
 import { CanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
 import { type Io, openProjectLenient } from "../context.ts";
@@ -65,6 +66,7 @@ export async function dashboard(io: Io, args: ParsedArgs): Promise<number> {
     upstream,
     assets,
     why: (s: ServiceView) => explain(s, { config: config?.services.find((c) => c.name === s.name) }),
+    aliveCheck: (name) => probeWords(config?.services.find((c) => c.name === name)?.alive),
     graph: () => graphOf(currentConfig()),
   });
   if (!listen.loopback) {

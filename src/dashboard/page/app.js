@@ -172,6 +172,7 @@ function createCard(name) {
     fields[key] = s.dd;
     stats.append(s.wrap);
   }
+  const alive = el("p", "alive");
   const why = el("p", "why");
   const charts = el("div", "charts");
   const cpu = chart("cpu", "CPU");
@@ -189,9 +190,9 @@ function createCard(name) {
     });
     buttons.append(b);
   }
-  card.append(head, stats, why, charts, strip, buttons);
+  card.append(head, stats, alive, why, charts, strip, buttons);
   card.addEventListener("click", () => select(state.selected === name ? "" : name));
-  const parts = { card, badge, fields, why, cpu, mem, strip, buttons };
+  const parts = { card, badge, fields, alive, why, cpu, mem, strip, buttons };
   cards.set(name, parts);
   return parts;
 }
@@ -220,6 +221,9 @@ function renderServices() {
     parts.fields.mem.textContent = formatBytes(s.memory_bytes);
     parts.fields.ready.textContent = s.pid ? (s.ready ? "yes" : "not yet") : "—";
     parts.why.textContent = s.why ?? "";
+    // The API reports no liveness state: a failing probe shows as a restart, in WHY and the timeline.
+    parts.alive.textContent = s.alive_check ? `alive: ${s.alive_check}` : "";
+    parts.alive.hidden = !s.alive_check;
     const running = s.status === "running" || s.status === "starting";
     parts.buttons.querySelector('[data-action="start"]').disabled = running || parts.busy;
     parts.buttons.querySelector('[data-action="stop"]').disabled = s.status === "stopped" || s.status === "completed" || parts.busy;
