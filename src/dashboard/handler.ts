@@ -36,7 +36,8 @@ export type DashboardService = ServiceView & { why: string | null; alive_check: 
 
 /** POST routes the page may use; everything else that changes something (shutdown) is not offered. */
 const ACTIONS = /^\/v1\/(?:services\/[a-z0-9][a-z0-9_-]{0,62}\/(?:start|stop|restart)|all\/(?:start|stop|restart)|reload)$/;
-const LOG_TAIL = 500;
+/** Per service; the page keeps the last 2,000 lines in all. */
+const LOG_TAIL = 200;
 const EVENT_TAIL = 1000;
 
 export function createDashboardHandler(options: DashboardOptions): (req: Request) => Promise<Response> {

@@ -430,8 +430,16 @@ function appendLog(entry) {
   }
 }
 
+let scrollPending = false;
+
+/** Keeps the newest line in view while following; once per burst (a backlog is thousands of lines), not per line. */
 function scrollLog() {
-  if ($("log-follow").checked) $("log").scrollTop = $("log").scrollHeight;
+  if (scrollPending) return;
+  scrollPending = true;
+  setTimeout(() => {
+    scrollPending = false;
+    if ($("log-follow").checked) $("log").scrollTop = $("log").scrollHeight;
+  }, 16);
 }
 
 $("log-service").addEventListener("change", () => select($("log-service").value));
