@@ -9,6 +9,7 @@ export const ERROR_TYPES = {
   not_found: { http: 404, exit: 1 },
   method_not_allowed: { http: 405, exit: 1 },
   unauthorized: { http: 401, exit: 1 },
+  forbidden: { http: 403, exit: 1 },
   payload_too_large: { http: 413, exit: 1 },
   start_failed: { http: 500, exit: 1 },
   not_running: { http: 409, exit: 1 },

@@ -39,6 +39,7 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   metrics: {},
   notify: { test: { type: "boolean" }, json: { type: "boolean" } },
   top: {},
+  dashboard: { listen: { type: "string" } },
   help: {},
   version: {},
   daemon: { ...CHOICE_OPTIONS },

@@ -101,6 +101,11 @@ canopy reload NAME... [-c FILE]
   s start, x stop (asks), r restart, R reload (shows the plan, asks), ? help, q or Ctrl-C quit.
   Needs a terminal (use \`canopy status\` in scripts: exit 2 without one). When the daemon
   stops, top says so and waits for it to come back.`,
+  dashboard: `canopy dashboard [--listen HOST:PORT] [-c FILE]
+  Serve a web dashboard for the config's running daemon until Ctrl-C, and print its URL, which
+  carries a fresh token (http://127.0.0.1:7474/?token=...). --listen 127.0.0.1:0 picks a free port.
+  Only loopback unless --listen names another address (then anyone with the token controls the
+  services). From a laptop: ssh -L 7474:127.0.0.1:7474 SERVER canopy dashboard`,
   help: `canopy help [COMMAND]
   Show help for a command.`,
   version: `canopy --version
@@ -132,6 +137,7 @@ Commands:
   notify --test        send a sample event through the configured notifiers
   top                  watch and steer every service live, full-screen
   service install      run canopy under systemd or launchd (uninstall removes it)
+  dashboard            serve a web dashboard for the running daemon (prints its URL)
   help [COMMAND]       show help for a command
 
 The config is -c FILE, else $CANOPY_CONFIG, else canopy.yaml|yml|toml|json in this folder.

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   notify: async () => (await import("./commands/notify.ts")).notify,
   "remote-info": async () => (await import("./commands/remote-info.ts")).remoteInfo,
   top: async () => (await import("./commands/top.ts")).top,
+  dashboard: async () => (await import("./commands/dashboard.ts")).dashboard,
   start: async () => {
     const { control } = await import("./commands/control.ts");
     return (io, args) => control(io, args, "start");

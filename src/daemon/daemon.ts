@@ -277,6 +277,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   }
 }
 
+/**
+ * Bun 1.4.5 ignores `srv.timeout(req, 0)` on a unix socket: without this, a follow stream with
+ * nothing to send for 10 s is reset (ECONNRESET in `events -f`). Its types leave `idleTimeout`
+ * out of the unix-socket options, though Bun honours it there: hence the untyped spread.
+ */
+const NO_IDLE_TIMEOUT: object = { idleTimeout: 0 };
+
 /** Serves the handler on a unix socket that only this user can open. */
 function serveSocket(socketPath: string, fetch: (req: Request) => Promise<Response>) {
   // We hold the lock, so a socket file here is a dead daemon's.
@@ -287,6 +294,7 @@ function serveSocket(socketPath: string, fetch: (req: Request) => Promise<Respon
     const server = Bun.serve({
       unix: socketPath,
       maxRequestBodySize: SERVER_MAX_REQUEST_BODY_SIZE,
+      ...NO_IDLE_TIMEOUT,
       fetch: (req, srv) => {
         // `logs -f` of a quiet service may send nothing for minutes.
         srv.timeout(req, 0);

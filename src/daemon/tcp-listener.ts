@@ -15,6 +15,7 @@
 import { readFileSync } from "node:fs";
 import { errorResponse } from "../api/handler.ts";
 import { SERVER_MAX_REQUEST_BODY_SIZE } from "../api/request-body.ts";
+import { tokenDigest, tokenMatches } from "../api/token-compare.ts";
 import { isLoopbackHost } from "../config/listen.ts";
 import type { ControlConfig } from "../config/types.ts";
 import { CanopyError } from "../errors.ts";
@@ -39,7 +40,7 @@ export function startTcpListener(control: ControlConfig, handler: (req: Request)
       { field: "control.listen" },
     );
   }
-  const expected = digest(readToken(control.tokenFile));
+  const expected = tokenDigest(readToken(control.tokenFile));
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
@@ -81,16 +82,10 @@ function readToken(path: string): string {
   return token;
 }
 
-function digest(text: string): Buffer {
-  return new Bun.CryptoHasher("sha256").update(text, "utf8").digest();
-}
-
 /** True when `header` is `Bearer <token>` with the expected token; constant-time in the token. */
 export function authorized(header: string | null, expected: Buffer): boolean {
   const given = header === null ? undefined : BEARER_RE.exec(header)?.[1];
-  // Hash even when the header is missing or malformed, so every refusal costs the same.
-  const candidate = digest(given ?? "");
-  return crypto.timingSafeEqual(candidate, expected) && given !== undefined;
+  return tokenMatches(given, expected);
 }
 
 function unauthorized(): Response {

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StatusDocument } from "../../src/api/wire.ts";
-import { freePort, httpGet, killMarked, pidAlive, waitFor } from "../helpers/net.ts";
+import { freePort, httpGet, killMarked, LineReader, pidAlive, waitFor } from "../helpers/net.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const root = realpathSync(mkdtempSync(join(tmpdir(), "canopy-smoke-")));
@@ -124,4 +124,42 @@ test("the executable alone runs a stack end to end", async () => {
   await waitFor(() => ![daemonPid, newWeb, tickerPid].some(pidAlive), "the daemon and its services to exit", 15_000);
   expect(await httpGet(port, 500)).toBeUndefined();
   expect((await canopy(["status"])).code).toBe(3);
+}, 60_000);
+
+test("the executable serves the dashboard with every asset embedded, its TypeScript modules transpiled", async () => {
+  expect((await canopy(["up", "-d"])).code).toBe(0);
+  const dashboard = Bun.spawn([exe, "dashboard", "--listen", "127.0.0.1:0"], {
+    cwd: project,
+    env: { PATH: bin, HOME: root, CANOPY_STATE_DIR: join(root, "state") },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    const url = (await new LineReader(dashboard.stdout).next(30_000)).trim();
+    const base = url.slice(0, url.indexOf("/?token="));
+    const first = await fetch(url, { redirect: "manual" });
+    expect(first.status).toBe(303);
+    const cookie = (first.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { cookie } });
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      return res.text();
+    };
+    const html = await get("/");
+    const app = await get("/assets/app.js");
+    const linked = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g), ...app.matchAll(/from "\.(\/[\w-]+\.js)"/g)].map((m) => m[1] as string);
+    expect(linked.length).toBeGreaterThanOrEqual(6);
+    for (const path of linked) {
+      const body = await get(path.startsWith("/assets/") ? path : `/assets${path}`);
+      if (path.endsWith(".js")) expect(() => new Bun.Transpiler({ loader: "js" }).scan(body)).not.toThrow();
+    }
+    const services = JSON.parse(await get("/api/services")) as { services: { name: string }[] };
+    expect(services.services.map((s) => s.name)).toEqual(["web", "ticker"]);
+    dashboard.kill("SIGINT");
+    expect(await dashboard.exited).toBe(0);
+  } finally {
+    if (dashboard.exitCode === null) dashboard.kill("SIGKILL");
+    await canopy(["down"]);
+  }
 }, 60_000);

@@ -94,6 +94,8 @@ export interface TempProject {
   printer(lines?: number): { cmd: string[] };
   /** `canopy -c <config> ARGS...` in the project folder. */
   cli(args: string[], opts?: Omit<CliOptions, "stateDir">): Promise<CliResult>;
+  /** `canopy -c <config> ARGS...` in the project folder, left running: for commands that follow or serve. */
+  spawn(args: string[]): Bun.Subprocess<"ignore", "pipe", "pipe">;
   /** `status --json`, parsed; throws with the CLI's stderr when it fails. */
   status(): Promise<StatusDocument>;
   /** `down`, then SIGKILL whatever still mentions the project folder, then remove the folders. */
@@ -130,6 +132,15 @@ export function tempProject(config: string | object = { services: {} }): TempPro
     },
     cli(args, opts = {}) {
       return runCli(["-c", configFile, ...args], { cwd: dir, ...opts, stateDir });
+    },
+    spawn(args) {
+      return Bun.spawn([BUN, MAIN, "-c", configFile, ...args], {
+        env: cliEnv({ stateDir }),
+        cwd: dir,
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
     },
     async status() {
       const r = await project.cli(["status", "--json"]);
