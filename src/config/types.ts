@@ -56,6 +56,8 @@ export interface LogsConfig {
   maxSizeBytes: number;
   /** Files kept per service, the current one included. */
   maxFiles: number;
+  /** false: the files get the bytes alone. Absent (the default) or true: each line carries its time and stream (src/logs/stamp.ts). */
+  timestamps?: boolean;
 }
 
 /** A whole config file after validation. */

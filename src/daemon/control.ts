@@ -12,7 +12,7 @@ import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
 import type { Orchestrator } from "../orchestration/orchestrator.ts";
 import type { Supervisor } from "../supervisor.ts";
 import type { Broadcast } from "./broadcast.ts";
-import { tailLogFiles } from "./log-files.ts";
+import { queryLogFiles } from "../logs/query.ts";
 import type { ResourceSampler } from "./resources.ts";
 
 export interface ControlDeps {
@@ -89,7 +89,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
     },
     logs: (name, tail) => {
       if (!find(name)) return undefined;
-      return tailLogFiles(deps.logDir, name, tail).map((text) => ({ service: name, stream: null, text, at: null }));
+      return queryLogFiles(deps.logDir, { services: [name], filter: {}, tail }).map((r) => ({ service: name, stream: r.stream, text: r.line, at: r.ts }));
     },
     subscribe: (services, onEntry, onEnd) => {
       const wanted = services && new Set(services);
