@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LogFiles } from "../../src/daemon/log-files.ts";
 import { queryLogFiles } from "../../src/logs/query.ts";
+import type { LogRecord } from "../../src/logs/record.ts";
+import type { OutputStream } from "../../src/logs/stamp-index.ts";
 import { cleanupTempDirs, tempDir } from "../daemon/helpers.ts";
 
 const open: LogFiles[] = [];
@@ -19,14 +21,14 @@ const iso = (ms: number) => new Date(T0 + ms).toISOString();
  * `web` writes reads of 3 lines every 10 ms (stdout, every third read stderr), `api` one line
  * every 15 ms, into files of 1 KiB, 4 kept: most of it is in rotated files by the end.
  */
-function writeTwoServices(): { dir: string; expected: { ts: string; service: string; stream: string; line: string }[] } {
+function writeTwoServices(): { dir: string; expected: LogRecord[] } {
   const dir = join(tempDir("canopy-query-"), "logs");
   const files = new LogFiles({ dir, maxSizeBytes: 1024, maxFiles: 4, timestamps: true });
   open.push(files);
-  const expected: { ts: string; service: string; stream: string; line: string }[] = [];
+  const expected: LogRecord[] = [];
   for (let t = 0; t < 2000; t += 5) {
     if (t % 10 === 0) {
-      const stream = (t / 10) % 3 === 2 ? "stderr" : "stdout";
+      const stream: OutputStream = (t / 10) % 3 === 2 ? "stderr" : "stdout";
       const lines = [0, 1, 2].map((k) => `web ${t} ${k} ${stream === "stderr" ? "ERROR disk" : "ok"}`);
       files.write("web", Buffer.from(lines.map((l) => `${l}\n`).join("")), { at: T0 + t, stream });
       for (const line of lines) expected.push({ ts: iso(t), service: "web", stream, line });
@@ -48,7 +50,7 @@ describe("queryLogFiles", () => {
     const all = queryLogFiles(dir, { services: ["web", "api"], filter: {} });
     // Only what the 4 files per service still hold: the newest of `expected`, per service.
     const kept = (service: string) => expected.filter((e) => e.service === service).slice(-all.filter((r) => r.service === service).length);
-    const want = [...kept("web"), ...kept("api")].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.service === b.service ? 0 : a.service === "web" ? -1 : 1));
+    const want = [...kept("web"), ...kept("api")].sort((a, b) => ((a.ts as string) < (b.ts as string) ? -1 : (a.ts as string) > (b.ts as string) ? 1 : a.service === b.service ? 0 : a.service === "web" ? -1 : 1));
     expect(all).toEqual(want);
     expect(all.filter((r) => r.service === "web").length).toBeGreaterThan(40);
   });
