@@ -144,17 +144,86 @@ function emitLines(buf: Buffer, length: number, offset: number, index: StampInde
     const skip =
       (stderrOnly === true && stream !== "stderr") ||
       (timed && (ts === null || (since !== undefined && ts < since) || (until !== undefined && ts > until)));
-    if (!skip) {
+    const literal = grep === undefined ? undefined : literalOf(grep);
+    if (!skip && literal !== undefined) {
+      for (const line of linesContaining(buf, at, end, literal)) out.push({ ts, service, stream, line });
+    } else if (!skip) {
       const text = buf.toString("utf8", at, end);
-      for (let start = 0; start < text.length; ) {
-        let nl = text.indexOf("\n", start);
-        if (nl === -1) nl = text.length;
-        const line = text.slice(start, nl);
-        if (grep === undefined || grep.test(line)) out.push({ ts, service, stream, line });
-        start = nl + 1;
+      if (grep === undefined) {
+        for (let start = 0; start < text.length; ) {
+          let nl = text.indexOf("\n", start);
+          if (nl === -1) nl = text.length;
+          out.push({ ts, service, stream, line: text.slice(start, nl) });
+          start = nl + 1;
+        }
+      } else {
+        for (const line of matchingLines(text, grep)) out.push({ ts, service, stream, line });
       }
     }
     at = end;
+  }
+}
+
+const scanners = new WeakMap<RegExp, RegExp>();
+const literals = new WeakMap<RegExp, Buffer | null>();
+
+/** The UTF-8 bytes of a pattern that is plain text (no special character, no flag), else undefined. */
+function literalOf(grep: RegExp): Buffer | undefined {
+  let bytes = literals.get(grep);
+  if (bytes === undefined) {
+    bytes = grep.flags === "" && /^[^\\^$.*+?()[\]{}|]+$/.test(grep.source) ? Buffer.from(grep.source) : null;
+    literals.set(grep, bytes);
+  }
+  return bytes ?? undefined;
+}
+
+/**
+ * The lines of `buf[from, to)` (whole lines) that contain `literal`, found in the bytes: only
+ * those lines are decoded. The literal has no newline, so no match spans two lines.
+ */
+function* linesContaining(buf: Buffer, from: number, to: number, literal: Buffer): Generator<string> {
+  for (let pos = buf.indexOf(literal, from); pos !== -1 && pos + literal.length <= to; ) {
+    const start = pos === from ? from : Math.max(from, buf.lastIndexOf(0x0a, pos - 1) + 1);
+    let end = buf.indexOf(0x0a, pos);
+    if (end === -1 || end > to) end = to;
+    yield buf.toString("utf8", start, end);
+    if (end >= to) return;
+    pos = buf.indexOf(literal, end + 1);
+  }
+}
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A copy of `line` that does not hold on to the block it was cut from: a slice keeps its
+ * whole block (about 120 KB per read in a flood) alive, and a few hundred matches kept that
+ * way made the garbage collector, not the scan, the cost of a 100 MB query.
+ */
+function detached(line: string): string {
+  return decoder.decode(encoder.encode(line));
+}
+
+/**
+ * The lines of `text` that `grep` matches. The pattern runs over the whole block (native
+ * code, no work per line that does not match); each line a match starts in is then tested
+ * alone, so a match that spans lines counts for none of them, as when every line is tested.
+ */
+function* matchingLines(text: string, grep: RegExp): Generator<string> {
+  let scan = scanners.get(grep);
+  if (scan === undefined) {
+    scan = new RegExp(grep.source, `${grep.flags.replace(/[gym]/g, "")}gm`);
+    scanners.set(grep, scan);
+  }
+  scan.lastIndex = 0;
+  for (let m = scan.exec(text); m !== null; m = scan.exec(text)) {
+    const start = m.index === 0 ? 0 : text.lastIndexOf("\n", m.index - 1) + 1;
+    let end = text.indexOf("\n", m.index);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    grep.lastIndex = 0;
+    if (grep.test(line)) yield detached(line);
+    if (end >= text.length) return;
+    scan.lastIndex = end + 1;
   }
 }
 

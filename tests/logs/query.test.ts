@@ -81,6 +81,10 @@ describe("queryLogFiles", () => {
     expect(errors).toEqual(all.filter((r) => r.stream === "stderr"));
     expect(errors.every((r) => r.line.includes("ERROR"))).toBe(true);
     expect(errors.length).toBeGreaterThan(0);
+    // Plain text is searched in the bytes, a pattern in the decoded text: the same lines either way.
+    expect(queryLogFiles(dir, { services: ["web", "api"], filter: { grep: /ERROR disk/ } })).toEqual(all.filter((r) => r.line.includes("ERROR disk")));
+    expect(queryLogFiles(dir, { services: ["web", "api"], filter: { grep: /ERROR dis[k]/ } })).toEqual(errors);
+    expect(queryLogFiles(dir, { services: ["web", "api"], filter: { grep: /web 1/ }, tail: 5 })).toEqual(all.filter((r) => r.line.includes("web 1")).slice(-5));
     expect(queryLogFiles(dir, { services: ["web", "api"], filter: {}, tail: 7 })).toEqual(all.slice(-7));
     expect(queryLogFiles(dir, { services: ["web", "api"], filter: { grep: / 1 ok$/ }, tail: 3 })).toEqual(all.filter((r) => r.line.endsWith(" 1 ok")).slice(-3));
     expect(queryLogFiles(dir, { services: ["web", "api"], filter: { since: iso(1900) }, tail: 5 })).toEqual(all.slice(-5));
@@ -101,6 +105,9 @@ describe("queryLogFiles", () => {
       expect(queryLogFiles(dir, { services: ["s"], filter: {}, tail: n })).toEqual(all.slice(-n));
     }
     expect(all[0]?.ts).toBe(iso(Math.floor((lines.length - all.length) / 100) * 100));
+    expect(all.filter((r) => r.line.includes("9 éééééééééééééééé")).length).toBeGreaterThan(10);
+    expect(queryLogFiles(dir, { services: ["s"], filter: { grep: /9 éééééééééééééééé/ } }).map((r) => r.line)).toEqual(all.map((r) => r.line).filter((l) => l.includes("9 éééééééééééééééé")));
+    expect(queryLogFiles(dir, { services: ["s"], filter: { grep: /^1\d*9 é{16}$/ } }).map((r) => r.line)).toEqual(all.map((r) => r.line).filter((l) => /^1\d*9 é{16}$/.test(l)));
   });
 
   test("timestamps off: the file is the bytes alone, no index; lines come back unstamped, and a time window finds none", () => {
