@@ -1,6 +1,6 @@
 /**
  * Per-service log files, byte-exact lines, rotated by size: `<service>.log`, `.log.1`, `.log.2`, …,
- * each with its lines' stamps beside it in `<file>.idx` (src/logs/stamp-index.ts).
+ * each with its lines' stamps beside it in `<service>.idx`, `.idx.1`, … (src/logs/stamp-index.ts).
  */
 
 import { close, closeSync, fchmodSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync, writevSync } from "node:fs";
@@ -18,7 +18,7 @@ export interface LogFilesOptions {
   maxFiles: number;
   /** Batch writes into one per tick (the daemon); otherwise each line is written at once. */
   batch?: boolean;
-  /** Keep each write's time and stream in `<file>.idx` when `write` is given them. */
+  /** Keep each write's time and stream in the stamp index (`<service>.idx`) when `write` is given them. */
   timestamps?: boolean;
 }
 

@@ -1,4 +1,4 @@
-/** Where a service's log files and their stamp indexes are: `<service>.log`, `.log.1`, … and `<file>.idx`. */
+/** Where a service's log files and their stamp indexes are: `<service>.log`, `.log.1`, … and `<service>.idx`, `.idx.1`, … */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { CanopyError } from "../errors.ts";
@@ -11,9 +11,13 @@ export function logPath(dir: string, service: string, generation: number): strin
   return join(dir, generation === 0 ? `${service}.log` : `${service}.log.${generation}`);
 }
 
-/** The stamp index of a generation: `<service>.log.idx`, `<service>.log.<k>.idx`. */
+/**
+ * The stamp index of a generation: `<service>.idx`, `<service>.idx.<k>` — beside its log file,
+ * named apart from it, so that whatever counts or globs `<service>.log*` sees only the logs.
+ */
 export function indexPath(dir: string, service: string, generation: number): string {
-  return `${logPath(dir, service, generation)}.idx`;
+  logPath(dir, service, generation); // the same check of the name
+  return join(dir, generation === 0 ? `${service}.idx` : `${service}.idx.${generation}`);
 }
 
 /** Generation numbers ≥ 1 present on disk for `service`. */

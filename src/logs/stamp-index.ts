@@ -1,9 +1,9 @@
 /**
- * The stamps of a log file, kept beside it in `<file>.idx`: one text line per read of a
- * child's output, `<byte offset> <RFC 3339 UTC, ms> <O|E>`, e.g. `40960 2026-12-05T03:12:00.123Z E`
- * — the lines of the log file from that offset up to the next entry's arrived at that time on
- * stdout (O) or stderr (E). Lines before the first entry have no stamp. The log file itself
- * stays the child's bytes, one line per line. Pure: no I/O.
+ * The stamps of a log file, kept beside it (`<service>.idx` for `<service>.log`, `.idx.1` for
+ * `.log.1`, …): one text line per read of a child's output, `<byte offset> <RFC 3339 UTC, ms> <O|E>`,
+ * e.g. `40960 2026-12-05T03:12:00.123Z E` — the lines of the log file from that offset up to
+ * the next entry's arrived at that time on stdout (O) or stderr (E). Lines before the first
+ * entry have no stamp. The log file itself stays the child's bytes, one line per line. Pure: no I/O.
  */
 
 export type OutputStream = "stdout" | "stderr";
