@@ -3,9 +3,10 @@
  * each with its lines' stamps beside it in `<service>.idx`, `.idx.1`, … (src/logs/stamp-index.ts).
  */
 
-import { close, closeSync, fchmodSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync, writevSync } from "node:fs";
+import { close, closeSync, fchmodSync, fstatSync, openSync, renameSync, rmSync, writeSync, writevSync } from "node:fs";
 import { CanopyError } from "../errors.ts";
 import { generationsOnDisk, indexPath, logPath } from "../logs/file-names.ts";
+import { queryLogFiles } from "../logs/query.ts";
 import { formatIndexEntry, type OutputStream } from "../logs/stamp-index.ts";
 
 export { generationsOnDisk, indexPath, logPath };
@@ -22,7 +23,6 @@ export interface LogFilesOptions {
   timestamps?: boolean;
 }
 
-const CHUNK = 64 * 1024;
 /**
  * A batch is written early once it holds this much: a child whose output is already
  * buffered is read without the event loop turning, so "once per tick" alone let a batch
@@ -298,50 +298,7 @@ function removeInBackground(path: string): void {
   if (fd !== undefined) close(fd, () => {});
 }
 
-/** The last `n` lines of `<dir>/<service>.log*`, oldest first; works on files alone, no daemon needed. */
+/** The text of the last `n` lines of `<dir>/<service>.log*`, oldest first; works on files alone, no daemon needed. */
 export function tailLogFiles(dir: string, service: string, n: number): string[] {
-  let lines: string[] = [];
-  for (let generation = 0; lines.length < n; generation++) {
-    const got = lastLines(logPath(dir, service, generation), n - lines.length);
-    if (got === undefined) break; // no such generation: nothing older exists
-    lines = got.concat(lines);
-  }
-  return lines;
-}
-
-/** The last `n` lines of one file, reading backwards in chunks; undefined when the file is missing. */
-function lastLines(path: string, n: number): string[] | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
-  try {
-    if (n <= 0) return [];
-    let pos = fstatSync(fd).size;
-    const chunks: Buffer[] = [];
-    let newlines = 0;
-    // n complete lines need n + 1 newlines in view (the one before the first line, the ones ending each).
-    while (pos > 0 && newlines <= n) {
-      const len = Math.min(CHUNK, pos);
-      pos -= len;
-      const chunk = Buffer.alloc(len);
-      let got = 0;
-      while (got < len) {
-        const r = readSync(fd, chunk, got, len - got, pos + got);
-        if (r === 0) break;
-        got += r;
-      }
-      chunks.unshift(chunk.subarray(0, got));
-      for (let i = 0; i < got; i++) if (chunk[i] === 0x0a) newlines++;
-    }
-    const parts = Buffer.concat(chunks).toString("utf8").split("\n");
-    if (parts[parts.length - 1] === "") parts.pop(); // the file ends with a newline
-    if (pos > 0) parts.shift(); // the first piece is the tail end of a line we did not read
-    return parts.slice(-n);
-  } finally {
-    closeSync(fd);
-  }
+  return queryLogFiles(dir, { services: [service], filter: {}, tail: Math.max(0, n) }).map((r) => r.line);
 }

@@ -12,11 +12,6 @@ export interface LogFilter {
   stderrOnly?: boolean;
 }
 
-/** True when `filter` asks for nothing, so every line passes. */
-export function isEmptyFilter(filter: LogFilter): boolean {
-  return filter.since === undefined && filter.until === undefined && filter.grep === undefined && !filter.stderrOnly;
-}
-
 /**
  * Whether `record` passes. A line without a stamp (written with `logs.timestamps: false`)
  * has no time, so a time window leaves it out; it has no stream either, so `stderrOnly` does too.
