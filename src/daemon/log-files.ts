@@ -8,9 +8,9 @@ import { CanopyError } from "../errors.ts";
 import { generationsOnDisk, indexPath, logPath } from "../logs/file-names.ts";
 import { queryLogFiles } from "../logs/query.ts";
 import { formatIndexEntry, type OutputStream } from "../logs/stamp-index.ts";
+import { ensurePrivateDir } from "./paths.ts";
 
 export { generationsOnDisk, indexPath, logPath };
-import { ensurePrivateDir } from "./paths.ts";
 
 /** Limits of one service's logs: at most `maxFiles` files (current included) of about `maxSizeBytes` each. */
 export interface LogFilesOptions {
@@ -88,18 +88,14 @@ export class LogFiles {
       // The whole lines that still fit end this file; an empty file takes at least one line.
       let fit = rest.subarray(0, Math.max(0, this.opts.maxSizeBytes - log.size)).lastIndexOf(0x0a) + 1;
       if (fit === 0 && log.size === 0) fit = rest.indexOf(0x0a) + 1 || rest.length;
-      if (fit > 0) {
-        if (stamped) this.noteStamp(log, stamped);
-        this.append(log, rest.subarray(0, fit));
-      }
+      if (fit > 0) this.append(log, rest.subarray(0, fit), stamped);
       rest = rest.subarray(fit);
       if (rest.length === 0) return;
       this.closeOne(service);
       rotate(this.opts.dir, service, this.opts.maxFiles);
       log = this.logFor(service);
     }
-    if (stamped && rest.length > 0) this.noteStamp(log, stamped);
-    this.append(log, rest);
+    if (rest.length > 0) this.append(log, rest, stamped);
   }
 
   private iso = { at: Number.NaN, text: "" };
@@ -114,16 +110,17 @@ export class LogFiles {
   }
 
   /** Writes the pending index entries; call only once the data they describe is written. */
-  private flushIndex(log: OpenLog, service: string): void {
+  private flushIndex(log: OpenLog): void {
     if (log.indexPending === "") return;
-    log.indexFd ??= openPrivate(indexPath(this.opts.dir, service, 0));
+    log.indexFd ??= openPrivate(indexPath(this.opts.dir, log.service, 0));
     writeAll(log.indexFd, Buffer.from(log.indexPending, "latin1"));
     log.indexPending = "";
   }
 
-  private append(log: OpenLog, bytes: Uint8Array): void {
-    log.size += bytes.length;
+  private append(log: OpenLog, bytes: Uint8Array, stamp: RunStamp | undefined): void {
     if (bytes.length >= DIRECT_BYTES || !this.opts.batch) {
+      if (stamp) this.noteStamp(log, stamp);
+      log.size += bytes.length;
       // The batch goes first, in the same syscall: in a flood each chunk costs one write, not two.
       // Its buffer is kept for the next chunk's straddling line; the tick's flush lets it go.
       if (log.pending !== undefined && log.pendingBytes > 0) {
@@ -131,12 +128,14 @@ export class LogFiles {
         log.pendingBytes = 0;
         writeAllOf(log.fd, [batch, bytes]);
       } else writeAll(log.fd, bytes);
-      if (!this.opts.batch || log.indexPending.length >= INDEX_PENDING_CHARS) this.flushIndex(log, log.service);
+      if (!this.opts.batch || log.indexPending.length >= INDEX_PENDING_CHARS) this.flushIndex(log);
       else if (log.indexPending !== "") this.scheduleFlush();
       return;
     }
     if (log.pendingBytes + bytes.length > BATCH_BYTES) this.flushOne(log);
-    if (log.indexPending !== "") this.scheduleFlush();
+    // Noted after that flush: its index entries must not get ahead of the bytes on disk.
+    if (stamp) this.noteStamp(log, stamp);
+    log.size += bytes.length;
     // Copied into the batch: the caller may reuse its buffer before the batch is written.
     const pending = this.roomFor(log, bytes.length);
     pending.set(bytes, log.pendingBytes);
@@ -181,7 +180,7 @@ export class LogFiles {
     log.pending = undefined;
     log.pendingBytes = 0;
     if (batch !== undefined && batch.length > 0) writeAll(log.fd, batch);
-    this.flushIndex(log, log.service);
+    this.flushIndex(log);
   }
 
   /** The last `n` lines of the service's log, oldest first, across rotated files. */
