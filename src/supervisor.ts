@@ -170,6 +170,11 @@ export class Supervisor {
     return this.entries.get(name)?.logs.snapshot(tail);
   }
 
+  /** The service's buffered lines with the time and stream of the read that brought each, oldest first; undefined if unknown. */
+  lines(name: string, tail?: number): { at: number; stream: "stdout" | "stderr"; text: string }[] | undefined {
+    return this.entries.get(name)?.logs.entries(tail);
+  }
+
   /** The CANOPY_MARK value of the service's current (or last) spawn; undefined when marking is off. */
   markOf(name: string): string | undefined {
     return this.entries.get(name)?.child?.mark;
@@ -311,9 +316,9 @@ export class Supervisor {
    * for whoever wants lines (the `output` stream, a `log` probe, `onLog`).
    */
   private recordOutput(e: Entry, stream: "stdout" | "stderr", run: Uint8Array): void {
-    e.logs.pushLines(run);
     const service = e.req.short;
     const at = this.s.now();
+    e.logs.pushLines(run, at, stream);
     this.s.onOutput?.({ service, stream, bytes: run, at });
     const health = e.child?.health;
     const probed = health?.wantsLines === true;

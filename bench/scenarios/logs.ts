@@ -8,6 +8,7 @@ import { cpuSeconds } from "../lib/proc.ts";
 import { count, median, num } from "../lib/stats.ts";
 import type { Tool } from "../tools/tool.ts";
 import { type BenchContext, interleave, reps, type Scenario, until, withCleanup } from "./common.ts";
+import { runLogQuery } from "./log-query.ts";
 
 /** Lines/s from the writer's own timing file (its elapsed time from first to last write returning). */
 function linesPerSec(file: string): number {
@@ -185,5 +186,7 @@ export const scenario: Scenario = {
     for (const [tool, xs] of cpuPerMb) {
       if (xs.length) ctx.add({ scenario: "6 daemon CPU per MB of output", tool: tool.name, unit: "ms/MB", samples: xs, note: "utime+stime of the daemon process" });
     }
+    const canopy = ctx.tools.find((t) => t.name === "canopy") as (Tool & { bin: string }) | undefined;
+    if (canopy) await runLogQuery(ctx, canopy.bin, n);
   },
 };

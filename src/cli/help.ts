@@ -29,9 +29,16 @@ export const COMMAND_HELP: Record<string, string> = {
   --all stops dependents before what they depend on.`,
   restart: `canopy restart NAME... | --all [-c FILE]
   Stop and start services again (--all: stops in reverse dependency order, starts in order).`,
-  logs: `canopy logs [NAME...] [-n N] [-f] [-c FILE]
-  Print the last N lines (default 100) of the services' logs; -f follows, merged with prefixes.
-  Works without a daemon (reads the log files); -f needs one.`,
+  logs: `canopy logs [NAME...] [-n N] [-t] [--since T] [--until T] [--grep RE] [--stderr] [--json] [-f] [-c FILE]
+  Query the services' log files (rotated ones too), merged in time order. Works without a daemon; -f needs one.
+  -n N          the last N matching lines (default 100 unless --since/--until is given)
+  -t            show each line's time (local, to the ms)
+  --since T     from T on: 10m, 2h, 1h30m back from now, or 2026-12-05T03:00 (local unless Z or ±HH:MM)
+  --until T     up to T (inclusive), same forms
+  --grep RE     only lines matching the regular expression
+  --stderr      only stderr lines
+  --json        NDJSON: {"ts","service","stream","line"} per line
+  -f            then follow new lines through the same filters`,
   events: `canopy events [-n N] [-f] [--json] [-c FILE]
   Print the last N (default 100) things that happened to the services, oldest first, one per line:
   <time> <service> <type> [pid N] [exit CODE [SIGNAL]] [in DELAY] [after N crashes] [— reason]
@@ -123,7 +130,7 @@ Commands:
   down                 stop every service and the daemon
   status [--json]      show services
   start|stop|restart   control services by NAME or --all
-  logs [-n N] [-f]     print or follow logs
+  logs [-n N] [-f]     query or follow logs
   events [-n N] [-f]   print or follow what happened (starts, exits, restarts)
   reload [--dry-run]   apply config changes to the running daemon
   reload NAME...       reload services in place (reload_signal) or restart them

@@ -16,7 +16,8 @@ export function parseDuration(input: unknown): number {
   return ms;
 }
 
-function durationToMs(input: unknown): number | undefined {
+/** The same, undefined where `parseDuration` would throw. */
+export function durationToMs(input: unknown): number | undefined {
   if (typeof input === "number") return Number.isFinite(input) && input >= 0 ? Math.round(input) : undefined;
   if (typeof input !== "string") return undefined;
   const text = input.trim();

@@ -1,5 +1,5 @@
 /** Pure validation of a parsed config file: unknown value → CanopyConfig, collecting every problem. */
-import { checkInt, checkParsed, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
+import { checkBool, checkInt, checkParsed, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
 import { validateControl } from "./control-schema.ts";
 import { validateNotify } from "./notify-schema.ts";
@@ -10,7 +10,7 @@ import type { CanopyConfig, ConfigProblem, LogsConfig } from "./types.ts";
 /** The keys allowed at the top of a config file. */
 export const TOP_LEVEL_KEYS = ["services", "logs", "control", "notify"] as const;
 /** The keys allowed under `logs:`. */
-export const LOGS_KEYS = ["max_size", "max_files"] as const;
+export const LOGS_KEYS = ["max_size", "max_files", "timestamps"] as const;
 
 /** What validation produced: the config (meaningful only when `problems` is empty) and env files still to read. */
 export interface ValidationResult {
@@ -58,7 +58,7 @@ export function validateConfig(raw: unknown, where: { file: string; dir: string 
 
 function validateLogs(raw: unknown, report: Report): LogsConfig | undefined {
   if (!isMapping(raw)) {
-    report("logs", `expected a mapping with max_size and/or max_files, got ${describe(raw)}`);
+    report("logs", `expected a mapping with max_size, max_files and/or timestamps, got ${describe(raw)}`);
     return undefined;
   }
   checkUnknownKeys(raw, LOGS_KEYS, "logs.", report);
@@ -67,5 +67,8 @@ function validateLogs(raw: unknown, report: Report): LogsConfig | undefined {
     raw.max_size === undefined ? DEFAULTS.logMaxSizeBytes : checkParsed(raw.max_size, "logs.max_size", parseSize, sizeRange, report);
   const maxFiles =
     raw.max_files === undefined ? DEFAULTS.logMaxFiles : checkInt(raw.max_files, "logs.max_files", 1, LIMITS.maxLogFiles, report);
-  return maxSizeBytes === undefined || maxFiles === undefined ? undefined : { maxSizeBytes, maxFiles };
+  const timestamps = raw.timestamps === undefined ? true : checkBool(raw.timestamps, "logs.timestamps", report);
+  if (maxSizeBytes === undefined || maxFiles === undefined || timestamps === undefined) return undefined;
+  // Only `false` is kept: stamped is the default, and a config that leaves the key out reads as before.
+  return timestamps ? { maxSizeBytes, maxFiles } : { maxSizeBytes, maxFiles, timestamps };
 }

@@ -108,6 +108,8 @@ export interface LogsConfig {
   maxSizeBytes: number;
   /** Files kept per service, the current one included. */
   maxFiles: number;
+  /** false: the files get the bytes alone. Absent (the default) or true: each line carries its time and stream (src/logs/stamp.ts). */
+  timestamps?: boolean;
 }
 
 /** What the command line chose among a foreign file's variants: foreman's base port (`up -p`), PM2's `env_<name>` (`up --env`). */

@@ -13,12 +13,12 @@ import { CanopyError } from "../errors.ts";
 import type { Orchestrator } from "../orchestration/orchestrator.ts";
 import type { Supervisor } from "../supervisor.ts";
 import type { Broadcast } from "./broadcast.ts";
-import { tailLogFiles } from "./log-files.ts";
 import { buildFamilies } from "../metrics/families.ts";
 import { renderPrometheus } from "../metrics/prometheus.ts";
 import type { ServiceCounters } from "../metrics/service-counters.ts";
 import type { Notifier } from "../notify/notifier.ts";
 import { takeMetricsSnapshot } from "./metrics-snapshot.ts";
+import { queryLogFiles } from "../logs/query.ts";
 import type { ResourceSampler } from "./resources.ts";
 
 export interface ControlDeps {
@@ -114,7 +114,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
     },
     logs: (name, tail) => {
       if (!find(name)) return undefined;
-      return tailLogFiles(deps.logDir, name, tail).map((text) => ({ service: name, stream: null, text, at: null }));
+      return queryLogFiles(deps.logDir, { services: [name], filter: {}, tail }).map((r) => ({ service: name, stream: r.stream, text: r.line, at: r.ts }));
     },
     subscribe: (services, onEntry, onEnd) => {
       const wanted = services && new Set(services);

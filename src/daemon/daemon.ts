@@ -113,7 +113,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     );
     records.flush();
     let current = config;
-    const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs, batch: true });
+    const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs, timestamps: config.logs.timestamps !== false, batch: true });
     const logs = new Broadcast<LogEntry>();
     const gc = new GcPacer();
     const events = new Broadcast<EventEntry>(EVENTS_KEPT);
@@ -132,7 +132,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const supervisor = new Supervisor({
       output: opts.output ?? null,
       onOutput: (run) => {
-        onDisk("writing a log file", () => logFiles.write(run.service, run.bytes));
+        onDisk("writing a log file", () => logFiles.write(run.service, run.bytes, run));
         counters.lines(run.service, run.stream, run.bytes);
         // Lines cut out, decoded and stamped only for someone following.
         if (logs.followed) {

@@ -1,9 +1,16 @@
-/** Per-service log files, byte-exact lines, rotated by size: `<service>.log`, `.log.1`, `.log.2`, … */
+/**
+ * Per-service log files, byte-exact lines, rotated by size: `<service>.log`, `.log.1`, `.log.2`, …,
+ * each with its lines' stamps beside it in `<service>.idx`, `.idx.1`, … (src/logs/stamp-index.ts).
+ */
 
-import { close, closeSync, fchmodSync, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync, writevSync } from "node:fs";
-import { join } from "node:path";
+import { close, closeSync, fchmodSync, fstatSync, openSync, renameSync, rmSync, writeSync, writevSync } from "node:fs";
 import { CanopyError } from "../errors.ts";
+import { generationsOnDisk, indexPath, logPath } from "../logs/file-names.ts";
+import { queryLogFiles } from "../logs/query.ts";
+import { formatIndexEntry, type OutputStream } from "../logs/stamp-index.ts";
 import { ensurePrivateDir } from "./paths.ts";
+
+export { generationsOnDisk, indexPath, logPath };
 
 /** Limits of one service's logs: at most `maxFiles` files (current included) of about `maxSizeBytes` each. */
 export interface LogFilesOptions {
@@ -12,9 +19,10 @@ export interface LogFilesOptions {
   maxFiles: number;
   /** Batch writes into one per tick (the daemon); otherwise each line is written at once. */
   batch?: boolean;
+  /** Keep each write's time and stream in the stamp index (`<service>.idx`) when `write` is given them. */
+  timestamps?: boolean;
 }
 
-const CHUNK = 64 * 1024;
 /**
  * A batch is written early once it holds this much: a child whose output is already
  * buffered is read without the event loop turning, so "once per tick" alone let a batch
@@ -25,14 +33,31 @@ const BATCH_BYTES = 256 * 1024;
 const FIRST_BATCH_BYTES = 4 * 1024;
 /** A run this long is written at once, not copied into the batch (a flood comes in chunks of 64 KiB and more). */
 const DIRECT_BYTES = 16 * 1024;
+/** Index entries are written with the tick's batch, or sooner once this many characters wait. */
+const INDEX_PENDING_CHARS = 16 * 1024;
+
+/** When and on which stream a run arrived. */
+export interface RunStamp {
+  /** epoch ms */
+  at: number;
+  stream: OutputStream;
+}
 
 interface OpenLog {
+  service: string;
   fd: number;
   /** Bytes in the file, counting what is still pending. */
   size: number;
   /** Lines accepted but not yet written (copied in): flushed once per tick or when full. */
   pending?: Buffer;
   pendingBytes: number;
+  /** The stamp index beside the file: opened at its first entry. */
+  indexFd?: number;
+  /** Entries not yet written: always after the data they describe. */
+  indexPending: string;
+  /** The stamp of the last entry: a run with the same one needs none. */
+  lastAt: number;
+  lastStream?: OutputStream;
 }
 
 /** Appends service output lines to rotating files; one open fd per service, no stat per line. */
@@ -55,26 +80,47 @@ export class LogFiles {
    * escapes intact). Small runs are batched into one write per tick; a chunk-sized run
    * (what a flood brings) is written at once, without a copy.
    */
-  write(service: string, run: Uint8Array): void {
+  write(service: string, run: Uint8Array, stamp?: RunStamp): void {
     let log = this.logFor(service);
     let rest = run;
+    const stamped = this.opts.timestamps === true ? stamp : undefined;
     while (log.size + rest.length > this.opts.maxSizeBytes) {
       // The whole lines that still fit end this file; an empty file takes at least one line.
       let fit = rest.subarray(0, Math.max(0, this.opts.maxSizeBytes - log.size)).lastIndexOf(0x0a) + 1;
       if (fit === 0 && log.size === 0) fit = rest.indexOf(0x0a) + 1 || rest.length;
-      if (fit > 0) this.append(log, rest.subarray(0, fit));
+      if (fit > 0) this.append(log, rest.subarray(0, fit), stamped);
       rest = rest.subarray(fit);
       if (rest.length === 0) return;
       this.closeOne(service);
       rotate(this.opts.dir, service, this.opts.maxFiles);
       log = this.logFor(service);
     }
-    this.append(log, rest);
+    if (rest.length > 0) this.append(log, rest, stamped);
   }
 
-  private append(log: OpenLog, bytes: Uint8Array): void {
-    log.size += bytes.length;
+  private iso = { at: Number.NaN, text: "" };
+
+  /** An index entry for the bytes about to be appended at `log.size`, unless the last entry already stamps them alike. */
+  private noteStamp(log: OpenLog, stamp: RunStamp): void {
+    if (stamp.at === log.lastAt && stamp.stream === log.lastStream) return;
+    if (this.iso.at !== stamp.at) this.iso = { at: stamp.at, text: new Date(stamp.at).toISOString() };
+    log.indexPending += formatIndexEntry(log.size, this.iso.text, stamp.stream);
+    log.lastAt = stamp.at;
+    log.lastStream = stamp.stream;
+  }
+
+  /** Writes the pending index entries; call only once the data they describe is written. */
+  private flushIndex(log: OpenLog): void {
+    if (log.indexPending === "") return;
+    log.indexFd ??= openPrivate(indexPath(this.opts.dir, log.service, 0));
+    writeAll(log.indexFd, Buffer.from(log.indexPending, "latin1"));
+    log.indexPending = "";
+  }
+
+  private append(log: OpenLog, bytes: Uint8Array, stamp: RunStamp | undefined): void {
     if (bytes.length >= DIRECT_BYTES || !this.opts.batch) {
+      if (stamp) this.noteStamp(log, stamp);
+      log.size += bytes.length;
       // The batch goes first, in the same syscall: in a flood each chunk costs one write, not two.
       // Its buffer is kept for the next chunk's straddling line; the tick's flush lets it go.
       if (log.pending !== undefined && log.pendingBytes > 0) {
@@ -82,9 +128,14 @@ export class LogFiles {
         log.pendingBytes = 0;
         writeAllOf(log.fd, [batch, bytes]);
       } else writeAll(log.fd, bytes);
+      if (!this.opts.batch || log.indexPending.length >= INDEX_PENDING_CHARS) this.flushIndex(log);
+      else if (log.indexPending !== "") this.scheduleFlush();
       return;
     }
     if (log.pendingBytes + bytes.length > BATCH_BYTES) this.flushOne(log);
+    // Noted after that flush: its index entries must not get ahead of the bytes on disk.
+    if (stamp) this.noteStamp(log, stamp);
+    log.size += bytes.length;
     // Copied into the batch: the caller may reuse its buffer before the batch is written.
     const pending = this.roomFor(log, bytes.length);
     pending.set(bytes, log.pendingBytes);
@@ -129,6 +180,7 @@ export class LogFiles {
     log.pending = undefined;
     log.pendingBytes = 0;
     if (batch !== undefined && batch.length > 0) writeAll(log.fd, batch);
+    this.flushIndex(log);
   }
 
   /** The last `n` lines of the service's log, oldest first, across rotated files. */
@@ -150,10 +202,9 @@ export class LogFiles {
       ensurePrivateDir(this.opts.dir);
       this.dirReady = true;
     }
-    const fd = openSync(logPath(this.opts.dir, service, 0), "a", 0o600);
+    const fd = openPrivate(logPath(this.opts.dir, service, 0));
     try {
-      fchmodSync(fd, 0o600);
-      const log: OpenLog = { fd, size: fstatSync(fd).size, pendingBytes: 0 };
+      const log: OpenLog = { service, fd, size: fstatSync(fd).size, pendingBytes: 0, indexPending: "", lastAt: Number.NaN };
       this.open.set(service, log);
       return log;
     } catch (e) {
@@ -168,6 +219,19 @@ export class LogFiles {
     this.flushOne(log);
     this.open.delete(service);
     closeSync(log.fd);
+    if (log.indexFd !== undefined) closeSync(log.indexFd);
+  }
+}
+
+/** Opens `path` to append, owner-only whatever its mode was. */
+function openPrivate(path: string): number {
+  const fd = openSync(path, "a", 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
   }
 }
 
@@ -187,27 +251,34 @@ function writeAllOf(fd: number, parts: Uint8Array[]): void {
   }
 }
 
-/** `<dir>/<service>.log` for generation 0, `<dir>/<service>.log.<k>` for older ones. */
-export function logPath(dir: string, service: string, generation: number): string {
-  if (service === "" || service === "." || service === ".." || /[/\\\0]/.test(service)) {
-    throw new CanopyError("internal", `service name ${JSON.stringify(service)} cannot name a log file`);
-  }
-  return join(dir, generation === 0 ? `${service}.log` : `${service}.log.${generation}`);
-}
-
-/** Shifts `.log` → `.log.1` → … keeping `maxFiles` files in all; older generations are deleted. */
+/** Shifts `.log` → `.log.1` → … (each index with its file) keeping `maxFiles` files in all; older generations are deleted. */
 export function rotate(dir: string, service: string, maxFiles: number): void {
   for (const generation of generationsOnDisk(dir, service)) {
-    if (generation >= maxFiles - 1) removeInBackground(logPath(dir, service, generation));
-  }
-  for (let g = maxFiles - 2; g >= 0; g--) {
-    try {
-      renameSync(logPath(dir, service, g), logPath(dir, service, g + 1));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    if (generation >= maxFiles - 1) {
+      removeInBackground(logPath(dir, service, generation));
+      rmSync(indexPath(dir, service, generation), { force: true });
     }
   }
-  if (maxFiles === 1) removeInBackground(logPath(dir, service, 0));
+  for (let g = maxFiles - 2; g >= 0; g--) {
+    if (!renameIfPresent(logPath(dir, service, g), logPath(dir, service, g + 1))) continue;
+    // A file without an index (written with timestamps off) must not inherit the one it replaces.
+    if (!renameIfPresent(indexPath(dir, service, g), indexPath(dir, service, g + 1))) rmSync(indexPath(dir, service, g + 1), { force: true });
+  }
+  if (maxFiles === 1) {
+    removeInBackground(logPath(dir, service, 0));
+    rmSync(indexPath(dir, service, 0), { force: true });
+  }
+}
+
+/** Renames `from` to `to`; false when `from` does not exist. */
+function renameIfPresent(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    return false;
+  }
 }
 
 /**
@@ -226,64 +297,7 @@ function removeInBackground(path: string): void {
   if (fd !== undefined) close(fd, () => {});
 }
 
-/** The last `n` lines of `<dir>/<service>.log*`, oldest first; works on files alone, no daemon needed. */
+/** The text of the last `n` lines of `<dir>/<service>.log*`, oldest first; works on files alone, no daemon needed. */
 export function tailLogFiles(dir: string, service: string, n: number): string[] {
-  let lines: string[] = [];
-  for (let generation = 0; lines.length < n; generation++) {
-    const got = lastLines(logPath(dir, service, generation), n - lines.length);
-    if (got === undefined) break; // no such generation: nothing older exists
-    lines = got.concat(lines);
-  }
-  return lines;
-}
-
-/** Generation numbers ≥ 1 present on disk for `service`. */
-function generationsOnDisk(dir: string, service: string): number[] {
-  const prefix = `${service}.log.`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((name) => name.startsWith(prefix) && /^[1-9]\d*$/.test(name.slice(prefix.length)))
-    .map((name) => Number(name.slice(prefix.length)));
-}
-
-/** The last `n` lines of one file, reading backwards in chunks; undefined when the file is missing. */
-function lastLines(path: string, n: number): string[] | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
-  try {
-    if (n <= 0) return [];
-    let pos = fstatSync(fd).size;
-    const chunks: Buffer[] = [];
-    let newlines = 0;
-    // n complete lines need n + 1 newlines in view (the one before the first line, the ones ending each).
-    while (pos > 0 && newlines <= n) {
-      const len = Math.min(CHUNK, pos);
-      pos -= len;
-      const chunk = Buffer.alloc(len);
-      let got = 0;
-      while (got < len) {
-        const r = readSync(fd, chunk, got, len - got, pos + got);
-        if (r === 0) break;
-        got += r;
-      }
-      chunks.unshift(chunk.subarray(0, got));
-      for (let i = 0; i < got; i++) if (chunk[i] === 0x0a) newlines++;
-    }
-    const parts = Buffer.concat(chunks).toString("utf8").split("\n");
-    if (parts[parts.length - 1] === "") parts.pop(); // the file ends with a newline
-    if (pos > 0) parts.shift(); // the first piece is the tail end of a line we did not read
-    return parts.slice(-n);
-  } finally {
-    closeSync(fd);
-  }
+  return queryLogFiles(dir, { services: [service], filter: {}, tail: Math.max(0, n) }).map((r) => r.line);
 }

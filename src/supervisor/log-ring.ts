@@ -31,6 +31,9 @@ const NO_BLOCK = new Uint8Array(0);
 export class LogRing {
   /** Each run as a view, oldest first from `head`. */
   private runs: Uint8Array[] = [];
+  /** When each run arrived (epoch ms; NaN when not given) and whether on stderr: a stamp per read, never per line. */
+  private ats: number[] = [];
+  private stderr: boolean[] = [];
   private head = 0;
   /** Raw bytes of the runs from `head` on. */
   private rawBytes = 0;
@@ -47,17 +50,32 @@ export class LogRing {
     this.prefixBytes = encoder.encode(prefix).length;
   }
 
-  /** Buffers a run of whole lines, each ending in "\n": a short run is copied, a long one kept as it is. */
-  pushLines(run: Uint8Array): void {
+  /**
+   * Buffers a run of whole lines, each ending in "\n": a short run is copied, a long one kept
+   * as it is. `at` and `stream` stamp every line of it.
+   */
+  pushLines(run: Uint8Array, at = Number.NaN, stream: "stdout" | "stderr" = "stdout"): void {
     if (run.length === 0) return;
     this.runs.push(run.length < COPY_BELOW_BYTES ? this.copy(run) : run);
+    this.ats.push(at);
+    this.stderr.push(stream === "stderr");
     this.rawBytes += run.length;
     this.evict();
   }
 
   /** The buffered lines as `[prefix] line\n`, oldest first; the last `n` when given. */
   snapshot(n = Number.POSITIVE_INFINITY): string[] {
-    const out: string[] = [];
+    return this.collect(n, (line) => `${this.prefix}${decoder.decode(line)}\n`);
+  }
+
+  /** The buffered lines with the time (epoch ms, NaN if not given) and stream of the read that brought each, oldest first. */
+  entries(n = Number.POSITIVE_INFINITY): { at: number; stream: "stdout" | "stderr"; text: string }[] {
+    return this.collect(n, (line, r) => ({ at: this.ats[r] as number, stream: this.stderr[r] ? "stderr" : "stdout", text: decoder.decode(line) }));
+  }
+
+  /** The last `n` lines that fit `capBytes` as shown, each made by `make` from its bytes and run, oldest first. */
+  private collect<T>(n: number, make: (line: Uint8Array, run: number) => T): T[] {
+    const out: T[] = [];
     let shown = 0;
     for (let r = this.runs.length - 1; r >= this.head && out.length < n; r--) {
       const lines: Uint8Array[] = [];
@@ -67,7 +85,7 @@ export class LogRing {
         const size = this.prefixBytes + line.length + 1;
         if (out.length > 0 && shown + size > this.capBytes) return out.reverse();
         shown += size;
-        out.push(`${this.prefix}${decoder.decode(line)}\n`);
+        out.push(make(line, r));
       }
     }
     return out.reverse();
@@ -80,6 +98,8 @@ export class LogRing {
 
   clear(): void {
     this.runs = [];
+    this.ats = [];
+    this.stderr = [];
     this.head = 0;
     this.rawBytes = 0;
     this.block = NO_BLOCK;
@@ -107,6 +127,8 @@ export class LogRing {
     }
     if (this.head >= 1024 && this.head * 2 >= this.runs.length) {
       this.runs = this.runs.slice(this.head);
+      this.ats = this.ats.slice(this.head);
+      this.stderr = this.stderr.slice(this.head);
       this.head = 0;
     }
     // Now only the oldest run may hold lines to drop: those ending at or before `excess`.

@@ -228,7 +228,7 @@ describe("validateConfig: problems", () => {
   });
 
   test("logs must be a mapping", () => {
-    expect(problemsOf({ services: {}, logs: "10MB" })).toEqual([{ field: "logs", message: 'expected a mapping with max_size and/or max_files, got "10MB"' }]);
+    expect(problemsOf({ services: {}, logs: "10MB" })).toEqual([{ field: "logs", message: 'expected a mapping with max_size, max_files and/or timestamps, got "10MB"' }]);
   });
 
   test("collects every problem across services and the top level", () => {
