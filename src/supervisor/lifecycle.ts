@@ -9,6 +9,24 @@
  *   up        spawned, not asked to stop
  *   ending    spawned, and being killed by the supervisor to restart it as a crash (`cause`)
  *   stopping  spawned, and asked to stop
+ *
+ * The rows, in short (status/child → status/child, `any` for any status: effects; events not listed for a state change nothing):
+ *   start_requested      any/none → starting/pending (restarting stays): clear logs (not a respawn's), take the
+ *                        request, cancel the respawn, reset the budget, launch
+ *                        any/pending|up|ending: joined · any/stopping: the caller awaits the stop, then asks again
+ *   restart_requested    any/none → starting/pending: reset the budget, launch (logs kept) · otherwise joined
+ *   spawn_failed         any/pending → crashed/none: start error, notice, emit start_failed
+ *   spawned              any → starting/up: emit started
+ *   gate_closed          starting/spawned → running (+ start error and notice when not ready)
+ *   ready                any/spawned → ready (starting → running): clear an unready error, emit ready
+ *   liveness_failed,
+ *   crash_forced         any/up → any/ending with the cause: notice, signal the group
+ *   stop_requested       any/up|ending → any/stopping: cancel the respawn, signal the group and the escaped
+ *                        any/none|pending → stopped/none: cancel respawn and launch, emit stopped (unless stopped)
+ *   exited               any/stopping → stopped/none: record, emit exited + stopped
+ *                        any/up|ending → the crash decision: completed | crashed (+ gave_up) |
+ *                        restarting (arm the respawn timer; emit exited + restarting)
+ *   restart_timer_fired  restarting/none → restarting/pending: launch
  */
 import type { CrashDecision } from "./crash-decision.ts";
 import type { ServiceStatus, SpawnRequest, StartError, SupervisorEvent } from "./types.ts";
