@@ -11,7 +11,8 @@
 import type { OutputPorts } from "./supervisor/output-sockets.ts";
 import { tapFeed, tapOutput } from "./supervisor/output-tap.ts";
 import { forEachLine } from "./supervisor/line-splitter.ts";
-import { decideAfterCrash } from "./supervisor/crash-decision.ts";
+import { type CrashDecision, decideAfterCrash } from "./supervisor/crash-decision.ts";
+import { type Effect, type ExitFacts, type LifeEvent, transition } from "./supervisor/lifecycle.ts";
 import { ChildHealth } from "./supervisor/health.ts";
 import { defaultPortListening } from "./supervisor/port-probe.ts";
 import { afterThisTurn, continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
@@ -75,48 +76,24 @@ export class Supervisor {
       e = newEntry(req, this.s.logBufferBytes);
       this.entries.set(req.short, e);
     }
-    // Join a launch under way, unless its child is being stopped (then start afresh below).
-    if (e.launching && !e.child?.stopRequested) return e.launching;
-    if (e.child && !e.child.stopRequested) return snapshot(e);
-    if (e.child) {
-      // A stop is under way: let it finish, then start afresh.
-      await e.child.handled;
-      if (e.launching) return e.launching;
-      if (e.child) return snapshot(e);
+    if (this.dispatch(e, { type: "start_requested", req }).some((f) => f.kind === "await_stop")) {
+      // A stop is under way: let it finish, then ask again (joining whatever started meanwhile).
+      await e.child?.handled;
+      this.dispatch(e, { type: "start_requested", req });
     }
-    if (e.status !== "restarting") e.logs.clear();
-    e.req = req;
-    this.cancelRespawn(e);
-    this.resetBudget(e);
-    return this.launch(e);
+    return e.launching ?? snapshot(e);
   }
 
   /** Stops a service's whole process group and resolves once it has exited. */
   async stop(name: string): Promise<ServiceState | undefined> {
     const e = this.entries.get(name);
     if (!e) return undefined;
-    this.cancelRespawn(e);
+    this.dispatch(e, { type: "stop_requested" });
     const child = e.child;
-    if (!child) {
-      // No live child: nothing to signal (its pid may already belong to someone else). A
-      // launch still waiting to spawn is called off.
-      e.launchToken = undefined;
-      e.launching = undefined;
-      if (e.status !== "stopped") {
-        e.status = "stopped";
-        this.emit({ type: "stopped", service: name, at: this.iso() });
-      }
-      return snapshot(e);
+    if (child) {
+      await child.terminating;
+      await child.handled;
     }
-    if (!child.stopRequested) {
-      child.stopRequested = true;
-      // Called synchronously: the stop signal is on its way before stop() yields.
-      child.terminating = this.terminate(e, child);
-      // Escaped processes get the stop signal now too; handleExit waits for them.
-      this.sweepOf(e, child)?.pass();
-    }
-    await child.terminating;
-    await child.handled;
     return snapshot(e);
   }
 
@@ -125,10 +102,8 @@ export class Supervisor {
     const e = this.entries.get(name);
     if (!e) return undefined;
     await this.stop(name);
-    if (e.launching) return e.launching;
-    if (e.child) return snapshot(e);
-    this.resetBudget(e);
-    return this.launch(e);
+    this.dispatch(e, { type: "restart_requested" });
+    return e.launching ?? snapshot(e);
   }
 
   /** Stops every service in parallel. */
@@ -141,8 +116,9 @@ export class Supervisor {
    * the group leader's pid; undefined when no child runs, or its stop is under way.
    */
   signal(name: string, signal: NodeJS.Signals): number | undefined {
-    const child = this.entries.get(name)?.child;
-    if (!child || child.stopRequested) return undefined;
+    const e = this.entries.get(name);
+    const child = e?.child;
+    if (!child || e?.life.child === "stopping") return undefined;
     this.s.killFn(child.pid, signal);
     this.notice(name, `sent ${signal} to process group ${child.pid}`);
     return child.pid;
@@ -185,19 +161,104 @@ export class Supervisor {
     return this.entries.get(name)?.req;
   }
 
+  /**
+   * Feeds `event` to the lifecycle table and carries out the effects it returns, in order;
+   * the only place a service's state changes. Returns the effects (a caller may wait on one).
+   */
+  private dispatch(e: Entry, event: LifeEvent): readonly Effect[] {
+    const { next, effects } = transition(e.life, event, {
+      service: e.req.short,
+      at: this.iso(),
+      decideCrash: (exit) => this.decideCrash(e, exit),
+    });
+    e.life = next;
+    for (const effect of effects) this.perform(e, effect);
+    return effects;
+  }
+
+  /** Carries out one effect of a transition. */
+  private perform(e: Entry, effect: Effect): void {
+    switch (effect.kind) {
+      case "set_request":
+        e.req = effect.req;
+        return;
+      case "clear_logs":
+        e.logs.clear();
+        return;
+      case "reset_budget":
+        e.budget.reset();
+        e.restartsInWindow = 0;
+        e.streak = 0;
+        e.reason = undefined;
+        e.startError = undefined;
+        return;
+      case "launch":
+        void this.launch(e);
+        return;
+      case "cancel_launch":
+        // Dropping the token calls off a launch still waiting to spawn.
+        e.launchToken = undefined;
+        e.launching = undefined;
+        return;
+      case "await_stop":
+        return; // the caller waits (start)
+      case "arm_timer":
+        this.scheduleRespawn(e, effect.delayMs);
+        return;
+      case "cancel_timer":
+        e.pendingRespawn = undefined;
+        e.nextRestartAt = undefined;
+        return;
+      case "signal_group":
+        if (e.child) e.child.terminating = this.terminate(e, e.child);
+        return;
+      case "sweep_escaped":
+        if (e.child) this.sweepOf(e, e.child)?.pass();
+        return;
+      case "set_start_error":
+        e.startError = effect.error;
+        return;
+      case "clear_unready_error": {
+        const type = e.startError?.error_type;
+        if (type === "started_but_unbound" || type === "not_ready") e.startError = undefined;
+        return;
+      }
+      case "record_exit":
+        e.child = undefined;
+        // Its launch (maybe still in the readiness gate) is over: nobody may join it any more.
+        e.launching = undefined;
+        e.lastExitCode = effect.code;
+        e.exitSignal = effect.signal;
+        return;
+      case "record_reason":
+        e.reason = effect.how;
+        return;
+      case "record_crash":
+        e.lastCrashAt = this.iso();
+        if (effect.crashes !== undefined) e.restartsInWindow = effect.crashes;
+        if (effect.streak !== undefined) e.streak = effect.streak;
+        return;
+      case "notice":
+        this.notice(e.req.short, effect.message);
+        return;
+      case "emit":
+        this.emit(effect.event);
+        return;
+    }
+  }
+
   /** Spawns and waits out the readiness gate; concurrent starts join the same promise. */
   private launch(e: Entry): Promise<ServiceState> {
     const token = ++this.launchCount;
     e.launchToken = token;
     const launching = (async (): Promise<ServiceState> => {
       let ports: OutputPorts | undefined;
-      if ((this.s.preflight || this.s.outputSockets) && !e.child) {
-        // Starting from here, not only once spawned: a status read during the check must not
-        // see a service on its way as stopped (a respawn stays `restarting`).
-        if (e.status !== "restarting") e.status = "starting";
+      if (this.s.preflight || this.s.outputSockets) {
+        // The table already reads `starting` (a respawn stays `restarting`): a status read
+        // during the check must not see a service on its way as stopped.
         const refused = await this.s.preflight?.(e.req);
         if (!refused) ports = await this.s.outputSockets?.open();
-        if (!e.child && (e.launchToken !== token || refused)) {
+        if (e.launchToken !== token || refused) {
           ports?.release();
           // Stopped while we waited (stop() drops the token): nothing to spawn. A launch
           // begun since (a restart's) is the one to wait for.
@@ -267,7 +328,6 @@ export class Supervisor {
     const child: Child = {
       proc,
       pid: proc.pid,
-      stopRequested: false,
       mark,
       notify,
       handled: Promise.resolve(),
@@ -275,8 +335,6 @@ export class Supervisor {
     };
     notify?.watch(() => child.health?.noteNotified());
     e.child = child;
-    e.status = "starting";
-    e.ready = false;
     e.startedAtMs = this.s.now();
     e.startedAt = this.iso();
     if (ports) {
@@ -290,7 +348,7 @@ export class Supervisor {
       (code) => this.handleExit(e, child, code),
       () => this.handleExit(e, child, null),
     );
-    this.emit({ type: "started", service: name, pid: child.pid, at: this.iso() });
+    this.dispatch(e, { type: "spawned", pid: child.pid });
     return child;
   }
 
@@ -304,10 +362,7 @@ export class Supervisor {
   }
 
   private failStart(e: Entry, error: StartError): void {
-    e.status = "crashed";
-    e.startError = error;
-    this.notice(e.req.short, error.error_description);
-    this.emit({ type: "start_failed", service: e.req.short, error, at: this.iso() });
+    this.dispatch(e, { type: "spawn_failed", error });
   }
 
   /**
@@ -357,9 +412,11 @@ export class Supervisor {
       probe: this.s.probe,
       // The child's environment is kept (for the life of the child) only where a probe runs a command in it.
       context: { cwd: req.cwd, env: runsCommand(req) ? env : undefined, portListening: this.s.portListening ?? defaultPortListening },
-      isCurrent: () => e.child === child() && !child().stopRequested,
+      isCurrent: () => e.child === child() && e.life.child !== "stopping",
       onReady: () => this.markReady(e, child()),
-      onLivenessFailed: (detail, failures) => this.failLiveness(e, child(), detail, failures),
+      onLivenessFailed: (detail, failures) => {
+        if (e.child === child()) this.dispatch(e, { type: "liveness_failed", detail, failures });
+      },
     });
   }
 
@@ -369,12 +426,15 @@ export class Supervisor {
     if (!health) return this.markReady(e, child);
     const ready = await health.gate(this.s.startReadyMs);
     if (e.child !== child) return;
-    this.markRunning(e, child);
-    if (ready) return;
+    this.dispatch(e, { type: "gate_closed", unready: ready ? undefined : this.unreadyError(e, health) });
+  }
+
+  /** Why a child that is past the gate is not ready; undefined when it has no readiness check. */
+  private unreadyError(e: Entry, health: ChildHealth): StartError | undefined {
     const spec = this.readySpecOf(e.req);
-    if (!spec) return;
+    if (!spec) return undefined;
     const port = spec.check.kind === "tcp" ? spec.check.port : undefined;
-    e.startError = {
+    return {
       error_type: port !== undefined ? "started_but_unbound" : "not_ready",
       error_description:
         port !== undefined
@@ -382,28 +442,10 @@ export class Supervisor {
           : `${e.req.short} is running but not ready after ${this.s.startReadyMs}ms (${health.lastDetail}); still probing`,
       at: this.iso(),
     };
-    this.notice(e.req.short, e.startError.error_description);
-  }
-
-  private markRunning(e: Entry, child: Child): void {
-    if (e.child === child && e.status === "starting") e.status = "running";
   }
 
   private markReady(e: Entry, child: Child): void {
-    if (e.child !== child) return;
-    this.markRunning(e, child);
-    e.ready = true;
-    const type = e.startError?.error_type;
-    if (type === "started_but_unbound" || type === "not_ready") e.startError = undefined;
-    this.emit({ type: "ready", service: e.req.short, pid: child.pid, at: this.iso() });
-  }
-
-  /** The liveness probe failed enough times in a row: restart the whole group as a crash. */
-  private failLiveness(e: Entry, child: Child, detail: string, failures: number): void {
-    if (e.child !== child || child.stopRequested || child.livenessFailure) return;
-    child.livenessFailure = `liveness probe failed ${failures} times in a row (${detail})`;
-    this.notice(e.req.short, `${child.livenessFailure}; restarting`);
-    void this.terminate(e, child);
+    if (e.child === child) this.dispatch(e, { type: "ready" });
   }
 
   /** The stop signal (and SIGCONT) to the child's group now, SIGKILL at the deadline; resolves on exit. */
@@ -436,24 +478,7 @@ export class Supervisor {
     if (this.s.groupAlive(child.pid)) await this.reapRemnants(e, child);
     if (sweep) await this.finishSweep(e, sweep);
     if (e.child !== child) return;
-    e.child = undefined;
-    // Its launch (maybe still in the readiness gate) is over: nobody may join it any more.
-    e.launching = undefined;
-    e.ready = false;
-    e.lastExitCode = code;
-    e.exitSignal = signal ?? undefined;
-    const name = e.req.short;
-    // The status is final before anyone hears of the exit, so listeners see where it went.
-    const followUps: SupervisorEvent[] = [];
-    if (child.stopRequested) {
-      e.status = "stopped";
-      followUps.push({ type: "stopped", service: name, at: this.iso() });
-    } else {
-      followUps.push(...this.handleCrash(e, code, signal, child.livenessFailure));
-    }
-    const forced = child.livenessFailure === undefined ? {} : { livenessFailure: child.livenessFailure };
-    this.emit({ type: "exited", service: name, pid: child.pid, exitCode: code, signal, at: this.iso(), ...forced });
-    for (const event of followUps) this.emit(event);
+    this.dispatch(e, { type: "exited", code, signal });
   }
 
   /**
@@ -469,7 +494,7 @@ export class Supervisor {
       }
     };
     // A requested stop already signalled the whole group; a crash has not.
-    if (!child.stopRequested) {
+    if (e.life.child !== "stopping") {
       send(e.req.stopSignal ?? "SIGTERM");
       if (continueAfter(e.req.stopSignal ?? "SIGTERM")) this.s.continueGroup(child.pid);
     }
@@ -479,15 +504,12 @@ export class Supervisor {
     await waitGroupGone(child.pid, this.s.groupAlive, this.killTimeoutOf(e));
   }
 
-  /** Applies the crash decision; returns the events that follow "exited". */
-  private handleCrash(e: Entry, code: number | null, signal: string | undefined, cause?: string): SupervisorEvent[] {
-    const name = e.req.short;
+  /** Counts an exit nobody asked for in the restart budget, and decides what follows it. */
+  private decideCrash(e: Entry, exit: ExitFacts): CrashDecision {
     const now = this.s.now();
-    const decision = decideAfterCrash({
+    return decideAfterCrash({
       policy: e.req.restart ?? "always",
-      code,
-      signal,
-      cause,
+      ...exit,
       now,
       ranForMs: now - (e.startedAtMs ?? now),
       ...(e.req.successExitCodes ? { successExitCodes: e.req.successExitCodes } : {}),
@@ -503,26 +525,6 @@ export class Supervisor {
       },
       random: this.s.random,
     });
-    e.reason = decision.how;
-    this.notice(name, decision.notice);
-    switch (decision.kind) {
-      case "final":
-        e.status = decision.status;
-        if (decision.status === "crashed") e.lastCrashAt = this.iso();
-        return [];
-      case "give_up":
-        e.status = "crashed";
-        e.restartsInWindow = decision.crashes;
-        e.lastCrashAt = new Date(now).toISOString();
-        return [{ type: "gave_up", service: name, crashes: decision.crashes, at: this.iso() }];
-      case "respawn":
-        e.status = "restarting";
-        e.restartsInWindow = decision.crashes;
-        e.lastCrashAt = new Date(now).toISOString();
-        e.streak = decision.streak;
-        this.scheduleRespawn(e, decision.delayMs);
-        return [{ type: "restarting", service: name, delayMs: decision.delayMs, at: this.iso() }];
-    }
   }
 
   /** Respawns after `delayMs`, unless a stop, start or restart cancelled it meanwhile. */
@@ -531,10 +533,7 @@ export class Supervisor {
     e.pendingRespawn = token;
     e.nextRestartAt = this.s.now() + delayMs;
     void this.s.sleep(delayMs).then(() => {
-      if (e.pendingRespawn !== token) return;
-      this.cancelRespawn(e);
-      if (e.child || e.launching) return;
-      void this.launch(e);
+      if (e.pendingRespawn === token) this.dispatch(e, { type: "restart_timer_fired" });
     });
   }
 
@@ -562,19 +561,6 @@ export class Supervisor {
   private async finishSweep(e: Entry, sweep: MarkedSweep): Promise<void> {
     const survivors = await sweep.finish();
     if (survivors.length > 0) this.notice(e.req.short, `escaped process(es) ${survivors.join(", ")} survived SIGKILL`);
-  }
-
-  private cancelRespawn(e: Entry): void {
-    e.pendingRespawn = undefined;
-    e.nextRestartAt = undefined;
-  }
-
-  private resetBudget(e: Entry): void {
-    e.budget.reset();
-    e.restartsInWindow = 0;
-    e.streak = 0;
-    e.reason = undefined;
-    e.startError = undefined;
   }
 
   private killTimeoutOf(e: Entry): number {

@@ -1,4 +1,5 @@
 /** The control API's JSON shapes (snake_case on the wire), shared by daemon and CLI. */
+import type { ScheduleView } from "../orchestration/scheduler.ts";
 import type { ServiceState, StartError } from "../supervisor/types.ts";
 
 /** One service as the API and `status --json` show it. Never carries env values. */
@@ -27,6 +28,8 @@ export interface ServiceView {
   user: { name: string; uid: number; group: string; gid: number } | null;
   /** While `waiting`: the dependencies it waits for (absent otherwise). */
   waiting_for?: string[];
+  /** A `schedule:` service's schedule: its next tick, its last run (absent for other services). */
+  schedule?: ScheduleView;
   /** CPU and resident memory summed over the service's process group; null when not running. */
   cpu_percent: number | null;
   memory_bytes: number | null;

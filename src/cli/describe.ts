@@ -29,6 +29,27 @@ export function describeService(s: ServiceView, ctx: ExplainContext = {}): strin
  * restart window holds, when the next restart comes, or that Canopy gave up.
  */
 export function explain(s: ServiceView, ctx: ExplainContext = {}): string | undefined {
+  const state = explainState(s, ctx);
+  return s.schedule ? join([state, scheduleNote(s.schedule)]) : state;
+}
+
+/** `schedule @hourly, next run 2026-05-04 10:00` / `schedule @daily, no next run while stopped`. */
+function scheduleNote(schedule: NonNullable<ServiceView["schedule"]>): string {
+  const next = schedule.next_run_at
+    ? `next run ${formatLocal(schedule.next_run_at)}`
+    : schedule.expression === "@reboot" ? "runs when the daemon starts" : "no next run while stopped";
+  const skipped = schedule.skipped > 0 ? `${plural(schedule.skipped, "tick", "ticks")} skipped (a run was still going)` : undefined;
+  return join([`schedule ${schedule.expression}, ${next}`, skipped]) as string;
+}
+
+/** An ISO time as the local wall clock reads it: `2026-05-04 10:05`. */
+function formatLocal(iso: string): string {
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+function explainState(s: ServiceView, ctx: ExplainContext): string | undefined {
   const now = ctx.now ?? Date.now();
   const window = ctx.config ? ` in ${formatDuration(ctx.config.restartWindowMs)}` : " in the restart window";
   const crashes = s.restarts > 0 ? `${plural(s.restarts, "crash", "crashes")}${window}` : undefined;
@@ -41,7 +62,7 @@ export function explain(s: ServiceView, ctx: ExplainContext = {}): string | unde
     case "crashed":
       if (s.start_error) return s.start_error.error_description;
       if (s.restarts > 0) return join([`gave up: ${crashes}`, last && `last ${last}`, "start it again to retry"]);
-      return join([last, ctx.config ? `restart: ${ctx.config.restart}` : "not restarted"]);
+      return join([last, s.schedule ? "not restarted (scheduled)" : ctx.config ? `restart: ${ctx.config.restart}` : "not restarted"]);
     case "restarting": {
       const at = s.next_restart_at ? Date.parse(s.next_restart_at) : Number.NaN;
       const next = Number.isNaN(at) ? "restarting soon" : `next restart in ${formatSeconds(at - now)}`;

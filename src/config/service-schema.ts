@@ -1,6 +1,7 @@
 /** Validation of one `services.<name>` entry (pure: no file system access). */
 import { resolve } from "node:path";
 import type { RestartPolicy } from "../supervisor/types.ts";
+import { parseCron } from "./cron.ts";
 import { checkArgv, checkBool, checkDuration, checkEnum, checkInt, checkString, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
 import { SERVICE_NAME_RE, SERVICE_NAME_RULE } from "./names.ts";
@@ -13,7 +14,7 @@ export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
   "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "success_exit_codes", "min_uptime", "image",
-  "reload_signal", "user", "group",
+  "reload_signal", "user", "group", "schedule",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -68,6 +69,10 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const minUptimeMs = checkDuration(raw.min_uptime, "min_uptime", 0, 0, note);
   const user = raw.user === undefined ? undefined : checkAccount(raw.user, "user", note);
   const group = raw.group === undefined ? undefined : checkAccount(raw.group, "group", note);
+  const schedule = raw.schedule === undefined ? undefined : checkSchedule(raw.schedule, note);
+  if (schedule !== undefined && raw.restart !== undefined && raw.restart !== "never") {
+    note("restart", "a scheduled service is never restarted (it runs again at its next tick); leave restart out or set it to never");
+  }
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -94,6 +99,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     ...(reloadSignal === undefined ? {} : { reloadSignal }),
     ...(user === undefined ? {} : { user }),
     ...(group === undefined ? {} : { group }),
+    ...(schedule === undefined ? {} : { schedule }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }
@@ -186,6 +192,18 @@ function checkAccount(value: unknown, field: "user" | "group", report: Report): 
   if (typeof value === "string" && /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/.test(value)) return value;
   report(field, `expected a ${field} name or a numeric id, got ${describe(value)}`);
   return undefined;
+}
+
+/** `schedule:` a cron expression (5 fields or a macro such as @daily). */
+function checkSchedule(value: unknown, report: Report): string | undefined {
+  const text = checkString(value, "schedule", report);
+  if (text === undefined) return undefined;
+  const cron = parseCron(text);
+  if ("error" in cron) {
+    report("schedule", `${cron.error} (e.g. "*/5 * * * *" or @daily)`);
+    return undefined;
+  }
+  return cron.expression;
 }
 
 function checkSignal(value: unknown, field: "stop_signal" | "reload_signal", report: Report): NodeJS.Signals | undefined {

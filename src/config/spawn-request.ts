@@ -2,14 +2,17 @@
 import type { SpawnRequest } from "../supervisor/types.ts";
 import type { ServiceConfig } from "./types.ts";
 
-/** The SpawnRequest that runs `svc` (`killTimeoutMs` is its `stopTimeoutMs`); only its `ready` gates it, never a PORT in its env. */
+/**
+ * The SpawnRequest that runs `svc` (`killTimeoutMs` is its `stopTimeoutMs`); only its `ready` gates it, never a PORT in its env.
+ * A scheduled service is never restarted: its exit, whatever it is, ends the run (the next tick runs it again).
+ */
 export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
   return {
     short: svc.name,
     cmd: [...svc.cmd],
     env: { ...svc.env },
     cwd: svc.cwd,
-    restart: svc.restart,
+    restart: svc.schedule === undefined ? svc.restart : "never",
     maxRestarts: svc.maxRestarts,
     restartWindowMs: svc.restartWindowMs,
     restartDelayMs: svc.restartDelayMs,
@@ -21,7 +24,7 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     envPortGate: false,
     ...(svc.alive ? { alive: svc.alive } : {}),
     ...(svc.successExitCodes ? { successExitCodes: [...svc.successExitCodes] } : {}),
-    ...(svc.minUptimeMs ? { minUptimeMs: svc.minUptimeMs } : {}),
+    ...(svc.minUptimeMs && svc.schedule === undefined ? { minUptimeMs: svc.minUptimeMs } : {}),
     ...(svc.runAs ? { user: { name: svc.runAs.user, uid: svc.runAs.uid, gid: svc.runAs.gid, groups: [...svc.runAs.groups] } } : {}),
   };
 }

@@ -41,6 +41,8 @@ export interface ServiceConfig {
   /** `user:` and `group:` as written (a name or an id). */
   user?: string | number;
   group?: string | number;
+  /** `schedule:` a cron expression (as written, trimmed): run on its ticks instead of being kept up; never restarted. */
+  schedule?: string;
   /** The account they resolve to when the config is loaded; its HOME, USER, LOGNAME and SHELL are in `env`. */
   runAs?: RunAs;
 }

@@ -11,6 +11,7 @@ import {
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
 import { CanopyError } from "../errors.ts";
 import type { Orchestrator } from "../orchestration/orchestrator.ts";
+import type { Scheduler } from "../orchestration/scheduler.ts";
 import type { Supervisor } from "../supervisor.ts";
 import type { Broadcast } from "./broadcast.ts";
 import { buildFamilies } from "../metrics/families.ts";
@@ -34,6 +35,8 @@ export interface ControlDeps {
   shutdown: () => Promise<void>;
   counters: ServiceCounters;
   notifier: Notifier;
+  /** The schedules of `schedule:` services (their next tick and last run). */
+  scheduler?: Scheduler;
 }
 
 /** Builds the DaemonControl the HTTP handler drives. */
@@ -50,6 +53,8 @@ export function createControl(deps: ControlDeps): DaemonControl {
       port: svc.port,
     };
     const v = toServiceView(state, svc.autostart);
+    const schedule = deps.scheduler?.view(svc.name);
+    if (schedule) v.schedule = schedule;
     if (svc.runAs) v.user = { name: svc.runAs.user, uid: svc.runAs.uid, group: svc.runAs.group, gid: svc.runAs.gid };
     const hold = orchestrator.hold(svc.name);
     if (hold && state.pid === undefined) {

@@ -7,6 +7,7 @@ import { SERVER_MAX_REQUEST_BODY_SIZE } from "../api/request-body.ts";
 import type { EventEntry, LogEntry } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
 import { Orchestrator } from "../orchestration/orchestrator.ts";
+import { realClock, type ScheduleClock, Scheduler } from "../orchestration/scheduler.ts";
 import { CanopyError } from "../errors.ts";
 import { Supervisor, type SupervisorEvent } from "../supervisor.ts";
 import { forEachLine } from "../supervisor/line-splitter.ts";
@@ -43,6 +44,8 @@ export interface DaemonOptions {
   /** The daemon's own messages. */
   log: (message: string) => void;
   version: string;
+  /** The clock `schedule:` services run by (a test seam); the real one by default. */
+  scheduleClock?: ScheduleClock;
 }
 
 export interface RunningDaemon {
@@ -150,6 +153,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         if (event.type === "restarting" || event.type === "gave_up") counters.restarted(event.service);
         // Only queues: delivery runs on its own, never in the way of the next transition.
         notifier.onEvent(event, entry);
+        scheduler.onEvent(event);
         orchestrator.onEvent(event);
       },
       preflight: (req) => checkPortFree(req),
@@ -162,6 +166,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       opts.output?.(`[${service}] ${message}\n`);
     });
 
+    const scheduler = new Scheduler({
+      clock: opts.scheduleClock ?? realClock,
+      isWanted: (name) => orchestrator.isWanted(name),
+      isRunning: (name) => supervisor.get(name)?.pid !== undefined,
+      run: (name) => orchestrator.start(name),
+      onSkip: (service, detail) => {
+        events.publish({ type: "skipped", service, at: new Date().toISOString(), reason: `skipped ${detail}` });
+        notice(service, `skipped ${detail}`);
+      },
+    });
+
     let shuttingDown: Promise<void> | undefined;
     let finish!: () => void;
     const done = new Promise<void>((r) => {
@@ -172,6 +187,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const shutdown = (): Promise<void> => {
       shuttingDown ??= (async () => {
         log("stopping every service");
+        scheduler.stop();
         stateWatch?.stop();
         await orchestrator.stopAll();
         notifier.abandon();
@@ -201,6 +217,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
           adopt: (next) => {
             current = next;
             orchestrator.setConfig(next);
+            scheduler.sync(next.services);
           },
           orchestrator,
           log,
@@ -221,6 +238,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       shutdown,
       counters,
       notifier,
+      scheduler,
     });
     const handler = createHandler(control);
     let server = serveSocket(paths.socketPath, handler);
@@ -257,6 +275,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     });
 
     orchestrator.startAutostart();
+    scheduler.sync(config.services);
+    scheduler.boot();
     return {
       done,
       shutdown,

@@ -40,7 +40,8 @@ export async function reloadConfig(deps: ReloadDeps, dryRun: boolean): Promise<R
     ...changedRunning,
     ...plan.added.filter((n) => next.services.find((s) => s.name === n)?.autostart),
   ];
-  await Promise.all(toStart.map((n) => deps.orchestrator.start(n)));
+  // A scheduled service is not run by the reload: it runs at its next tick (under its new schedule, if changed).
+  await Promise.all(toStart.map((n) => deps.orchestrator.want(n)));
   deps.log(
     `reloaded ${next.file}: ${plan.added.length} added, ${plan.removed.length} removed, ${plan.changed.length} changed, ${plan.unchanged.length} unchanged`,
   );

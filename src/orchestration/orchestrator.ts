@@ -50,7 +50,13 @@ export class Orchestrator {
 
   /** Starts every autostart service (each as its dependencies allow); does not wait. */
   startAutostart(): void {
-    for (const svc of this.config.services) if (svc.autostart) void this.start(svc.name);
+    for (const svc of this.config.services) if (svc.autostart) void this.want(svc.name);
+  }
+
+  /** Wants `name` running: a scheduled service then runs at its next tick (see scheduler.ts), any other starts now. */
+  async want(name: string): Promise<void> {
+    if (this.find(name)?.schedule === undefined) return this.start(name);
+    this.wanted.add(name);
   }
 
   /** Wants `name` running: starts its dependencies too, then it once they allow. */

@@ -3,22 +3,20 @@ import { constants as osConstants } from "node:os";
 import type { MarkedSweep } from "./escape.ts";
 import type { ChildHealth } from "./health.ts";
 import type { NotifyWatch } from "./notify-watch.ts";
+import { INITIAL, type LifeState } from "./lifecycle.ts";
 import { LogRing } from "./log-ring.ts";
 import { RestartBudget } from "./restart-budget.ts";
-import type { ServiceState, ServiceStatus, SpawnRequest, StartError, SupervisedProc } from "./types.ts";
+import type { ServiceState, SpawnRequest, StartError, SupervisedProc } from "./types.ts";
 
 /** One spawned process and what is known of its stop. */
 export interface Child {
   proc: SupervisedProc;
   pid: number;
-  stopRequested: boolean;
   terminating?: Promise<boolean>;
   /** Resolves once the exit has been handled and the service's state updated. */
   handled: Promise<void>;
   /** Its readiness and liveness checks; absent when the service has none (ready once spawned). */
   health?: ChildHealth;
-  /** Set when the liveness probe, not the child, ended this run. */
-  livenessFailure?: string;
   /** Its NOTIFY_SOCKET, for a `ready: {notify}` service. */
   notify?: NotifyWatch;
   /** This spawn's CANOPY_MARK value, when marking is on. */
@@ -30,7 +28,8 @@ export interface Child {
 /** Everything the Supervisor holds for one service name. */
 export interface Entry {
   req: SpawnRequest;
-  status: ServiceStatus;
+  /** Where the service is in its life (lifecycle.ts); only `Supervisor.dispatch` replaces it. */
+  life: LifeState;
   child?: Child;
   /** The launch under way (spawn + readiness gate); concurrent starts join it. */
   launching?: Promise<ServiceState>;
@@ -43,7 +42,6 @@ export interface Entry {
   startedAtMs?: number;
   /** Crashes in a row without a healthy run between them: the backoff exponent. */
   streak: number;
-  ready: boolean;
   /** Why the service last stopped running on its own, in words. */
   reason?: string;
   budget: RestartBudget;
@@ -59,21 +57,19 @@ export interface Entry {
 export function newEntry(req: SpawnRequest, logBufferBytes: number): Entry {
   return {
     req,
-    status: "stopped",
+    life: INITIAL,
     budget: new RestartBudget(),
     restartsInWindow: 0,
     streak: 0,
-    ready: false,
     logs: new LogRing(logBufferBytes, `[${req.short}] `),
   };
 }
 
 /** The state `start`/`get`/`list` return. */
 export function snapshot(e: Entry): ServiceState {
-
     return {
       short: e.req.short,
-      status: e.status,
+      status: e.life.status,
       pid: e.child?.pid,
       startedAt: e.startedAt,
       restartsInWindow: e.restartsInWindow,
@@ -81,7 +77,7 @@ export function snapshot(e: Entry): ServiceState {
       lastExitCode: e.lastExitCode,
       exitSignal: e.exitSignal,
       startError: e.startError,
-      ready: e.ready,
+      ready: e.life.ready,
       reason: e.reason,
       nextRestartAt: e.nextRestartAt === undefined ? undefined : new Date(e.nextRestartAt).toISOString(),
       cmd: e.req.cmd,

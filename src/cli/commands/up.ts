@@ -3,6 +3,7 @@ import { openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ServiceView, StatusDocument } from "../../api/wire.ts";
 import { startDaemon } from "../../daemon/daemon.ts";
+import { clockFromEnv } from "../../orchestration/scheduler.ts";
 import { readLockPid } from "../../daemon/lock.ts";
 import { ensurePrivateDir } from "../../daemon/paths.ts";
 import { dropDaemonRuntimeEnv, withDaemonRuntimeEnv } from "../../daemon/runtime-env.ts";
@@ -49,6 +50,7 @@ async function runInForeground(io: Io, project: Project, streamOutput: boolean):
     output,
     log: (message) => io.stderr(`canopy: ${message}\n`),
     version: versionString(),
+    scheduleClock: clockFromEnv(io.env),
   });
   const stop = () => void running.shutdown();
   const reload = () => void running.reload();
@@ -100,7 +102,8 @@ async function upDetached(io: Io, project: Project): Promise<number> {
 /** A daemon already runs: start its stopped autostart services. */
 async function startStopped(io: Io, project: Project): Promise<number> {
   const doc = await project.client.call<StatusDocument>("GET", STATUSES_ONLY);
-  const stopped = doc.services.filter((s) => s.autostart && s.status === "stopped");
+  // Not a scheduled one: it runs at its ticks, not now.
+  const stopped = doc.services.filter((s) => s.autostart && s.status === "stopped" && s.schedule === undefined);
   await Promise.all(stopped.map((s) => project.client.call("POST", `/v1/services/${s.name}/start`)));
   const after = await settled(project);
   const names = new Set(stopped.map((s) => s.name));
@@ -130,7 +133,8 @@ function report(io: Io, project: Project, services: ServiceView[], header: strin
   const configs = new Map(project.config.services.map((s) => [s.name, s]));
   let failed = 0;
   for (const s of services) {
-    const ok = s.status === "running" || s.status === "completed";
+    // A scheduled service is up when its schedule is armed, whatever its last run did.
+    const ok = s.status === "running" || s.status === "completed" || s.schedule !== undefined;
     if (!ok) failed++;
     (ok ? io.stdout : io.stderr)(`${describeService(s, { config: configs.get(s.name) })}\n`);
   }
