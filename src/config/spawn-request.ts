@@ -22,6 +22,8 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     ...(svc.alive ? { alive: svc.alive } : {}),
     ...(svc.successExitCodes ? { successExitCodes: [...svc.successExitCodes] } : {}),
     ...(svc.minUptimeMs ? { minUptimeMs: svc.minUptimeMs } : {}),
+    ...(svc.nice === undefined ? {} : { nice: svc.nice }),
+    ...(svc.limits ? { limits: structuredClone(svc.limits) } : {}),
     ...(svc.runAs ? { user: { name: svc.runAs.user, uid: svc.runAs.uid, gid: svc.runAs.gid, groups: [...svc.runAs.groups] } } : {}),
   };
 }
