@@ -148,6 +148,20 @@ export class Supervisor {
     return child.pid;
   }
 
+  /**
+   * Restarts the service's child `pid` as a crash whose reason is `restarted: <cause>` (a limit
+   * it broke), as a failed liveness probe does; false when `pid` is not its live child any more.
+   */
+  restartAsCrash(name: string, pid: number, cause: string): boolean {
+    const e = this.entries.get(name);
+    const child = e?.child;
+    if (!e || !child || child.pid !== pid || child.stopRequested || child.livenessFailure) return false;
+    child.livenessFailure = cause;
+    this.notice(name, `${cause}; restarting`);
+    void this.terminate(e, child);
+    return true;
+  }
+
   /** Stops a service and forgets it. */
   async remove(name: string): Promise<boolean> {
     if (!this.entries.has(name)) return false;

@@ -25,7 +25,8 @@ import { Broadcast } from "./broadcast.ts";
 import { createControl } from "./control.ts";
 import { toEventEntry } from "./event-entry.ts";
 import { reloadConfig } from "./reload.ts";
-import { ResourceSampler } from "./resources.ts";
+import { MemoryWatch } from "./memory-watch.ts";
+import { groupTotals, ResourceSampler } from "./resources.ts";
 import { ServiceCounters } from "../metrics/service-counters.ts";
 import { Notifier } from "../notify/notifier.ts";
 import { secretsOf } from "../notify/payload.ts";
@@ -161,6 +162,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       notice(service, message);
       opts.output?.(`[${service}] ${message}\n`);
     });
+    const memoryWatch = new MemoryWatch({
+      services: () => current.services,
+      pidOf: (name) => supervisor.get(name)?.pid,
+      memoryOf: groupTotals,
+      restart: (name, pid, cause) => supervisor.restartAsCrash(name, pid, cause),
+    });
 
     let shuttingDown: Promise<void> | undefined;
     let finish!: () => void;
@@ -173,6 +180,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       shuttingDown ??= (async () => {
         log("stopping every service");
         stateWatch?.stop();
+        memoryWatch.stop();
         await orchestrator.stopAll();
         notifier.abandon();
         if (!displaced) records.clear();
@@ -201,6 +209,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
           adopt: (next) => {
             current = next;
             orchestrator.setConfig(next);
+            memoryWatch.update();
           },
           orchestrator,
           log,
@@ -256,6 +265,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       },
     });
 
+    memoryWatch.update();
     orchestrator.startAutostart();
     return {
       done,
