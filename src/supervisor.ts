@@ -124,6 +124,17 @@ export class Supervisor {
     return child.pid;
   }
 
+  /**
+   * Restarts the service's child `pid` as a crash whose reason is `restarted: <cause>` (a limit
+   * it broke), as a failed liveness probe does; false when `pid` is not its live child any more.
+   */
+  restartAsCrash(name: string, pid: number, cause: string): boolean {
+    const e = this.entries.get(name);
+    const child = e?.child;
+    if (!e || !child || child.pid !== pid) return false;
+    return this.dispatch(e, { type: "crash_forced", cause }).length > 0;
+  }
+
   /** Stops a service and forgets it. */
   async remove(name: string): Promise<boolean> {
     if (!this.entries.has(name)) return false;

@@ -11,8 +11,9 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-/** 5242880 → "5MB"; sizes that are no whole number of KB stay a plain number of bytes. */
+/** 5242880 → "5MB", 0 → 0; sizes that are no whole number of KB stay a plain number of bytes. */
 export function formatSize(bytes: number): string | number {
+  if (bytes === 0) return 0;
   for (const [unit, size] of SIZE_UNITS) if (bytes % size === 0) return `${bytes / size}${unit}`;
   return bytes;
 }

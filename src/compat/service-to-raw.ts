@@ -3,7 +3,8 @@ import { accountEnv } from "../config/accounts.ts";
 import { DEFAULTS } from "../config/defaults.ts";
 import { defaultReadyProbe } from "../config/probe-schema.ts";
 import type { Dependency, ProbeConfig, ServiceConfig } from "../config/types.ts";
-import { formatCommand, formatDuration, formatPath } from "./raw-values.ts";
+import { LIMIT_NAMES, LIMIT_UNITS, type LimitName, type LimitValue, type ResourceLimits } from "../os/resource-limits.ts";
+import { formatCommand, formatDuration, formatPath, formatSize } from "./raw-values.ts";
 
 /** `svc`'s non-default keys, in the order the docs list them; `all` resolves default dependency conditions; `dir` is the config's folder. */
 export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: string): Record<string, unknown> {
@@ -36,6 +37,22 @@ export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: stri
   if (svc.reloadSignal !== undefined) out.reload_signal = svc.reloadSignal;
   if (svc.user !== undefined) out.user = svc.user;
   if (svc.group !== undefined) out.group = svc.group;
+  if (svc.maxMemoryBytes !== undefined) out.max_memory = formatSize(svc.maxMemoryBytes);
+  if (svc.nice !== undefined) out.nice = svc.nice;
+  if (svc.limits !== undefined) out.limits = limitsToRaw(svc.limits);
+  return out;
+}
+
+/** Each limit as one value when soft and hard agree, else `{soft, hard}`; sizes and seconds as written. */
+function limitsToRaw(limits: ResourceLimits): Record<string, unknown> {
+  const show = (name: LimitName, v: LimitValue) => (v === "unlimited" || LIMIT_UNITS[name] !== "bytes" ? v : formatSize(v));
+  const out: Record<string, unknown> = {};
+  for (const name of LIMIT_NAMES) {
+    const { soft, hard } = limits[name] ?? {};
+    if (soft === undefined && hard === undefined) continue;
+    out[name] = soft !== undefined && soft === hard ? show(name, soft)
+      : { ...(soft === undefined ? {} : { soft: show(name, soft) }), ...(hard === undefined ? {} : { hard: show(name, hard) }) };
+  }
   return out;
 }
 

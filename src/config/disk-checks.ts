@@ -1,19 +1,25 @@
-/** The checks that need the disk once a config has validated: service folders, env files, the control token file. */
+/** The checks that need the disk (or this process) once a config has validated: service folders, env files, accounts, nice and limits, the control token file. */
 import { readFileSync, statSync } from "node:fs";
 import { isCanopyError } from "../errors.ts";
 import type { AccountDb } from "../os/account-files.ts";
 import { readAccountDb } from "../os/accounts.ts";
+import { type LimitFacts, readLimitFacts } from "../os/process-limits.ts";
 import { accountEnv, resolveRunAs } from "./accounts.ts";
 import { parseDotenv } from "./dotenv.ts";
+import { limitProblems } from "./limit-checks.ts";
 import { tokenFileProblem } from "./token-file.ts";
 import type { CanopyConfig, ConfigProblem, ServiceConfig } from "./types.ts";
 
 /** Checks every service (merging env files into `env`, in place) and the control token file. */
 export function checkConfigOnDisk(config: CanopyConfig, envFiles: Record<string, string>): ConfigProblem[] {
   let accounts: AccountDb | undefined;
+  let facts: LimitFacts | undefined;
   const problems = config.services.flatMap((service) => [
     ...checkServiceOnDisk(service, envFiles[service.name]),
     ...(service.user === undefined && service.group === undefined ? [] : checkRunAs(service, (accounts ??= readAccountDb()))),
+    ...(service.nice === undefined && service.limits === undefined
+      ? []
+      : limitProblems(service, (facts ??= readLimitFacts())).map((p) => ({ service: service.name, ...p }))),
   ]);
   const token = config.control === undefined ? undefined : tokenFileProblem(config.control.tokenFile);
   if (token !== undefined) problems.push({ field: "control.token_file", message: token });

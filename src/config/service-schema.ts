@@ -4,6 +4,7 @@ import type { RestartPolicy } from "../supervisor/types.ts";
 import { parseCron } from "./cron.ts";
 import { checkArgv, checkBool, checkDuration, checkEnum, checkInt, checkString, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
+import { checkLimits, checkMaxMemory, checkNice } from "./limits-schema.ts";
 import { SERVICE_NAME_RE, SERVICE_NAME_RULE } from "./names.ts";
 import { defaultReadyProbe, validateProbe } from "./probe-schema.ts";
 import { parseSignal } from "./signal.ts";
@@ -14,7 +15,7 @@ export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
   "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "success_exit_codes", "min_uptime", "image",
-  "reload_signal", "user", "group", "schedule",
+  "reload_signal", "user", "group", "schedule", "max_memory", "nice", "limits",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -73,6 +74,9 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   if (schedule !== undefined && raw.restart !== undefined && raw.restart !== "never") {
     note("restart", "a scheduled service is never restarted (it runs again at its next tick); leave restart out or set it to never");
   }
+  const maxMemoryBytes = raw.max_memory === undefined ? undefined : checkMaxMemory(raw.max_memory, note);
+  const nice = raw.nice === undefined ? undefined : checkNice(raw.nice, note);
+  const limits = raw.limits === undefined ? undefined : checkLimits(raw.limits, note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -100,6 +104,9 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     ...(user === undefined ? {} : { user }),
     ...(group === undefined ? {} : { group }),
     ...(schedule === undefined ? {} : { schedule }),
+    ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }),
+    ...(nice === undefined ? {} : { nice }),
+    ...(limits === undefined || Object.keys(limits).length === 0 ? {} : { limits }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }

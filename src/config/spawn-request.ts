@@ -25,6 +25,8 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     ...(svc.alive ? { alive: svc.alive } : {}),
     ...(svc.successExitCodes ? { successExitCodes: [...svc.successExitCodes] } : {}),
     ...(svc.minUptimeMs && svc.schedule === undefined ? { minUptimeMs: svc.minUptimeMs } : {}),
+    ...(svc.nice === undefined ? {} : { nice: svc.nice }),
+    ...(svc.limits ? { limits: structuredClone(svc.limits) } : {}),
     ...(svc.runAs ? { user: { name: svc.runAs.user, uid: svc.runAs.uid, gid: svc.runAs.gid, groups: [...svc.runAs.groups] } } : {}),
   };
 }

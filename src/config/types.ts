@@ -1,4 +1,5 @@
 /** The validated shape of a `canopy.yaml` (or .toml / .json), as the rest of Canopy consumes it. */
+import type { ResourceLimits } from "../os/resource-limits.ts";
 import type { ProbeSpec as ProbeConfig, RestartPolicy } from "../supervisor/types.ts";
 
 /** One service after validation: defaults filled in, paths absolute, durations in ms. */
@@ -45,6 +46,12 @@ export interface ServiceConfig {
   schedule?: string;
   /** The account they resolve to when the config is loaded; its HOME, USER, LOGNAME and SHELL are in `env`. */
   runAs?: RunAs;
+  /** `max_memory` in bytes: the group's resident memory over it for a few samples in a row restarts the service as a crash. */
+  maxMemoryBytes?: number;
+  /** `nice`: the niceness the service runs at, -20…19. */
+  nice?: number;
+  /** `limits`: resource limits set on the service before its program runs (Linux). */
+  limits?: ResourceLimits;
 }
 
 /** The account a service runs as: ids from /etc/passwd and /etc/group, supplementary groups as initgroups(3) gives them. */

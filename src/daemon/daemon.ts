@@ -26,7 +26,8 @@ import { Broadcast } from "./broadcast.ts";
 import { createControl } from "./control.ts";
 import { toEventEntry } from "./event-entry.ts";
 import { reloadConfig } from "./reload.ts";
-import { ResourceSampler } from "./resources.ts";
+import { MemoryWatch } from "./memory-watch.ts";
+import { groupTotals, ResourceSampler } from "./resources.ts";
 import { ServiceCounters } from "../metrics/service-counters.ts";
 import { Notifier } from "../notify/notifier.ts";
 import { secretsOf } from "../notify/payload.ts";
@@ -165,6 +166,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       notice(service, message);
       opts.output?.(`[${service}] ${message}\n`);
     });
+    const memoryWatch = new MemoryWatch({
+      services: () => current.services,
+      pidOf: (name) => supervisor.get(name)?.pid,
+      memoryOf: groupTotals,
+      restart: (name, pid, cause) => supervisor.restartAsCrash(name, pid, cause),
+    });
 
     const scheduler = new Scheduler({
       clock: opts.scheduleClock ?? realClock,
@@ -189,6 +196,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         log("stopping every service");
         scheduler.stop();
         stateWatch?.stop();
+        memoryWatch.stop();
         await orchestrator.stopAll();
         notifier.abandon();
         if (!displaced) records.clear();
@@ -218,6 +226,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
             current = next;
             orchestrator.setConfig(next);
             scheduler.sync(next.services);
+            memoryWatch.update();
           },
           orchestrator,
           log,
@@ -274,6 +283,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       },
     });
 
+    memoryWatch.update();
     orchestrator.startAutostart();
     scheduler.sync(config.services);
     scheduler.boot();

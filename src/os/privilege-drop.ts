@@ -12,6 +12,9 @@ export interface TargetAccount {
 /** Bits of CapEff (linux/capability.h) that switching ids and groups takes. */
 export const CAP_SETGID = 6;
 export const CAP_SETUID = 7;
+/** Bits that lowering a niceness and raising a hard resource limit take. */
+export const CAP_SYS_NICE = 23;
+export const CAP_SYS_RESOURCE = 24;
 
 /** True when the `CapEff:` line of /proc/PID/status text holds every capability in `caps`. */
 export function hasEffectiveCaps(statusText: string, caps: number[]): boolean {

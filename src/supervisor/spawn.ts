@@ -1,14 +1,17 @@
 /** The real spawn seam, and the environment a child receives. */
+import { argvWithLimits } from "../os/process-limits.ts";
 import { argvAs } from "../os/privileges.ts";
 import { MARK_VAR } from "./escape.ts";
 import type { SpawnIo, SpawnRequest, SupervisedProc } from "./types.ts";
 
 /**
  * Spawns `req.cmd` as the leader of a new process group, stdin closed; stdout and stderr are
- * `io`'s, else new pipes. With `req.user`, as that account (throws PrivilegeDropError if it cannot).
+ * `io`'s, else new pipes. With `req.user`, as that account (throws PrivilegeDropError if it cannot);
+ * with `req.nice` and `req.limits`, at that niceness and with those limits (throws LimitsError if it cannot).
  */
 export function defaultSpawn(req: SpawnRequest, io?: SpawnIo): SupervisedProc {
-  return Bun.spawn(req.user ? argvAs(req.user, req.cmd) : req.cmd, {
+  const argv = argvWithLimits(req, req.user ? argvAs(req.user, req.cmd) : req.cmd);
+  return Bun.spawn(argv, {
     cwd: req.cwd,
     env: req.env,
     stdin: "ignore",

@@ -1,5 +1,6 @@
 /** Types shared by the Supervisor, its seams and everything built on it. */
 import type { TargetAccount } from "../os/privilege-drop.ts";
+import type { ResourceLimits } from "../os/resource-limits.ts";
 
 /** Lifecycle of one supervised service. `completed`: a clean exit under a non-`always` policy. */
 export type ServiceStatus = "starting" | "running" | "restarting" | "stopped" | "crashed" | "completed";
@@ -43,6 +44,10 @@ export interface SpawnRequest {
   minUptimeMs?: number;
   /** Run as this account (uid, gid, supplementary groups); the spawn fails with `privilege_drop_failed` if it cannot. */
   user?: TargetAccount;
+  /** The niceness to run at (absolute, -20…19), set by an exec prefix before `cmd` runs. */
+  nice?: number;
+  /** Resource limits set by an exec prefix (prlimit) before `cmd` runs; Linux only. */
+  limits?: ResourceLimits;
 }
 
 /** The slice of a child process the Supervisor needs (Bun's Subprocess fits). */

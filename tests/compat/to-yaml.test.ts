@@ -81,6 +81,26 @@ describe("round trips: configToYaml → write → loadConfigFile gives the same 
     expect(body(again)).toEqual(body(config));
   });
 
+  test("max_memory, nice and limits: one value where soft and hard agree, sizes written as sizes", () => {
+    const dir = tempDir({
+      "canopy.yaml": [
+        "services:",
+        "  web:",
+        "    cmd: [sleep, '600']",
+        "    max_memory: 512MB",
+        "    nice: 10",
+        "    limits: { nofile: 1024, core: 0, fsize: { soft: 64KB, hard: 1GB }, cpu: 2m, stack: { soft: 8MB } }",
+        "",
+      ].join("\n"),
+    });
+    const config = loadConfigFile(join(dir, "canopy.yaml"));
+    const { text, again } = roundTrip(config);
+    expect(again.services).toEqual(config.services);
+    expect(text).toContain(
+      "    max_memory: 512MB\n    nice: 10\n    limits:\n      nofile: 1024\n      core: 0\n      stack:\n        soft: 8MB\n      cpu: 120\n      fsize:\n        soft: 64KB\n        hard: 1GB\n",
+    );
+  });
+
   test("a process-compose file", () => {
     const dir = tempDir({ "process-compose.yaml": PC_FILE, "api/.keep": "" });
     const config = loadConfigFile(join(dir, "process-compose.yaml"));
