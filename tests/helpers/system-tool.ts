@@ -28,23 +28,51 @@ function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
-function run(argv: string[]): { ok: boolean; output: string } {
+function run(argv: string[]): { ok: boolean; code: number | null; output: string } {
   const result = Bun.spawnSync(argv, {
     stdout: "pipe",
     stderr: "pipe",
     env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
   });
-  return { ok: result.exitCode === 0, output: `${result.stdout.toString()}${result.stderr.toString()}` };
+  return { ok: result.exitCode === 0, code: result.exitCode, output: `${result.stdout.toString()}${result.stderr.toString()}` };
 }
 
-function aptInstall(debianPackage: string): void {
+function aptInstall(debianPackages: string[]): void {
+  const names = debianPackages.join(" ");
   if (!aptUpdated) {
     const update = run(["apt-get", "update", "-q"]);
-    if (!update.ok) throw new Error(`apt-get update failed (needed to install ${debianPackage}):\n${update.output.slice(-2000)}`);
+    if (!update.ok) throw new Error(`apt-get update failed (needed to install ${names}):\n${update.output.slice(-2000)}`);
     aptUpdated = true;
   }
-  const install = run(["apt-get", "install", "-y", "-q", "--no-install-recommends", debianPackage]);
-  if (!install.ok) throw new Error(`apt-get install ${debianPackage} failed:\n${install.output.slice(-2000)}`);
+  const install = run(["apt-get", "install", "-y", "-q", "--no-install-recommends", ...debianPackages]);
+  if (!install.ok) throw new Error(`apt-get install ${names} failed (exit ${install.code}):\n${install.output.slice(-2000)}`);
+}
+
+/** Every Debian program some test proves behaviour against, with the package that brings it. */
+export const TEST_TOOLS: ReadonlyArray<readonly [program: string, debianPackage: string]> = [
+  ["chromium", "chromium"],
+  ["curl", "curl"],
+  ["docker-compose", "docker-compose"],
+  ["promtool", "prometheus"],
+  ["ssh", "openssh-client"],
+  ["ssh-keygen", "openssh-client"],
+  ["sshd", "openssh-server"],
+  ["systemd-analyze", "systemd"],
+  ["tmux", "tmux"],
+];
+
+/**
+ * Installs, in one apt-get run before any test starts, every package of TEST_TOOLS whose program
+ * is missing (root with apt-get only; elsewhere each test's requireTool names what to install).
+ * Done up front because an install can take minutes, longer than one test's timeout, and bun
+ * kills a test's synchronous child when the test times out.
+ */
+export function installMissingTestTools(): void {
+  if (!isRoot() || !Bun.which("apt-get")) return;
+  const missing = [...new Set(TEST_TOOLS.filter(([program]) => findTool(program) === null).map(([, pkg]) => pkg))];
+  if (missing.length === 0) return;
+  process.stderr.write(`test set-up: installing ${missing.join(", ")} with apt-get\n`);
+  aptInstall(missing);
 }
 
 /**
@@ -60,7 +88,7 @@ export function requireTool(program: string, debianPackage: string): string {
         "or run the tests as root on a Debian machine, where they install it themselves",
     );
   }
-  aptInstall(debianPackage);
+  aptInstall([debianPackage]);
   const installed = findTool(program);
   if (!installed) throw new Error(`installed ${debianPackage}, but \`${program}\` is still not found`);
   return installed;
