@@ -3,6 +3,7 @@
  * root, as CI does (a negative niceness needs it); the refusals a non-root canopy gives are
  * checked as uid 65534 (nobody), dropped to with Bun.spawn's uid/gid. No account is added.
  */
+import { runsAs } from "../helpers/runs-as.ts";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,8 +21,7 @@ let bunForNobody = BUN;
 
 beforeAll(() => {
   expect(process.getuid?.()).toBe(0); // a niceness below 0 needs root (CI runs as root)
-  const probe = Bun.spawnSync([BUN, "--version"], { uid: NOBODY, gid: NOBODY, cwd: "/", env: { PATH: "/usr/bin:/bin" } });
-  if (probe.exitCode !== 0) {
+  if (!runsAs([BUN, "--version"], { uid: NOBODY, gid: NOBODY, cwd: "/", env: { PATH: "/usr/bin:/bin" } })) {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), "canopy-limits-bun-")));
     dirs.push(dir);
     chmodSync(dir, 0o755);

@@ -3,6 +3,7 @@
  * users; the account is the existing nobody/nogroup (65534), and the non-root daemon is that
  * same uid, dropped to with Bun.spawn's uid/gid. No account is added.
  */
+import { runsAs } from "../helpers/runs-as.ts";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,8 +29,7 @@ function tempFor(prefix: string, owner: number, mode: number): string {
 
 beforeAll(() => {
   expect(process.getuid?.()).toBe(0); // running a service as another user needs root (CI runs as root)
-  const probe = Bun.spawnSync([BUN, "--version"], { uid: NOBODY, gid: NOBODY, cwd: "/", env: { PATH: "/usr/bin:/bin" } });
-  if (probe.exitCode !== 0) {
+  if (!runsAs([BUN, "--version"], { uid: NOBODY, gid: NOBODY, cwd: "/", env: { PATH: "/usr/bin:/bin" } })) {
     bunForNobody = join(tempFor("canopy-runas-bun-", 0, 0o755), "bun");
     copyFileSync(BUN, bunForNobody);
     chmodSync(bunForNobody, 0o755);

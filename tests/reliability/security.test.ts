@@ -10,6 +10,7 @@
  * uid/gid, which also clears supplementary groups). No account is created: the machine's
  * `getent passwd` is the same after the file as before.
  */
+import { runsAs } from "../helpers/runs-as.ts";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -52,8 +53,7 @@ beforeAll(async () => {
   chownSync(home, uid, gid);
   // The other user must be able to run bun: use ours if they can reach it, else a copy they can.
   let bun = BUN;
-  const probe = Bun.spawnSync([bun, "--version"], { uid, gid, cwd: home, env: { HOME: home, PATH: "/usr/bin:/bin" } });
-  if (probe.exitCode !== 0) {
+  if (!runsAs([bun, "--version"], { uid, gid, cwd: home, env: { HOME: home, PATH: "/usr/bin:/bin" } })) {
     bun = join(home, "bun");
     copyFileSync(BUN, bun);
     chmodSync(bun, 0o755);
