@@ -3,7 +3,7 @@
  * root, as CI does (a negative niceness needs it); the refusals a non-root canopy gives are
  * checked as uid 65534 (nobody), dropped to with Bun.spawn's uid/gid. No account is added.
  */
-import { runsAs } from "../helpers/runs-as.ts";
+import { mainFor, runsAs } from "../helpers/runs-as.ts";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +18,8 @@ let project: TempProject | undefined;
 const dirs: string[] = [];
 /** A bun that uid 65534 can run: ours when it can reach it, else a copy in a folder it may read. */
 let bunForNobody = BUN;
+/** canopy's entry, readable by uid 65534 (a bundle when the checkout is private). */
+let mainForNobody = MAIN;
 
 beforeAll(() => {
   expect(process.getuid?.()).toBe(0); // a niceness below 0 needs root (CI runs as root)
@@ -29,6 +31,10 @@ beforeAll(() => {
     copyFileSync(BUN, bunForNobody);
     chmodSync(bunForNobody, 0o755);
   }
+  const mainDir = realpathSync(mkdtempSync(join(tmpdir(), "canopy-limits-main-")));
+  dirs.push(mainDir);
+  chmodSync(mainDir, 0o755);
+  mainForNobody = mainFor(MAIN, BUN, mainDir, { uid: NOBODY, gid: NOBODY });
 });
 
 afterEach(async () => {
@@ -144,7 +150,7 @@ test("a bad max_memory, nice or limits value is refused naming file, line, servi
 
 /** `canopy config` as uid/gid 65534. */
 async function configAsNobody(p: TempProject): Promise<CliResult> {
-  const proc = Bun.spawn([bunForNobody, MAIN, "-c", p.configFile, "config"], {
+  const proc = Bun.spawn([bunForNobody, mainForNobody, "-c", p.configFile, "config"], {
     uid: NOBODY,
     gid: NOBODY,
     cwd: p.dir,

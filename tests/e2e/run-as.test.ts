@@ -3,7 +3,7 @@
  * users; the account is the existing nobody/nogroup (65534), and the non-root daemon is that
  * same uid, dropped to with Bun.spawn's uid/gid. No account is added.
  */
-import { runsAs } from "../helpers/runs-as.ts";
+import { mainFor, runsAs } from "../helpers/runs-as.ts";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +18,8 @@ let project: TempProject | undefined;
 const dirs: string[] = [];
 /** A bun that uid 65534 can run: ours when it can reach it, else a copy in a folder it owns. */
 let bunForNobody = BUN;
+/** canopy's entry, readable by uid 65534 (a bundle when the checkout is private). */
+let mainForNobody = MAIN;
 
 function tempFor(prefix: string, owner: number, mode: number): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
@@ -34,6 +36,7 @@ beforeAll(() => {
     copyFileSync(BUN, bunForNobody);
     chmodSync(bunForNobody, 0o755);
   }
+  mainForNobody = mainFor(MAIN, BUN, tempFor("canopy-runas-main-", 0, 0o755), { uid: NOBODY, gid: NOBODY });
 });
 
 afterEach(async () => {
@@ -73,7 +76,7 @@ test("a root daemon runs `user: nobody` as nobody (uid, gid, groups, login varia
 
 /** The CLI as uid/gid 65534, with a state folder it owns. */
 async function cliAsNobody(p: TempProject, stateDir: string, args: string[]): Promise<CliResult> {
-  const proc = Bun.spawn([bunForNobody, MAIN, "-c", p.configFile, ...args], {
+  const proc = Bun.spawn([bunForNobody, mainForNobody, "-c", p.configFile, ...args], {
     uid: NOBODY,
     gid: NOBODY,
     cwd: p.dir,

@@ -8,3 +8,15 @@ export function runsAs(argv: string[], opts: { uid: number; gid: number; cwd: st
     return false;
   }
 }
+
+/**
+ * canopy's entry (src/main.ts) as a file uid/gid can read: the entry itself when they can, else
+ * a bundle of it written into `dir` (which they must be able to read).
+ */
+export function mainFor(main: string, bun: string, dir: string, ids: { uid: number; gid: number }): string {
+  if (runsAs(["test", "-r", main], { ...ids, cwd: "/", env: { PATH: "/usr/bin:/bin" } })) return main;
+  const out = `${dir}/canopy-main.js`;
+  const built = Bun.spawnSync([bun, "build", main, "--target=bun", `--outfile=${out}`], { stdout: "pipe", stderr: "pipe" });
+  if (built.exitCode !== 0) throw new Error(`bundling ${main} for uid ${ids.uid} failed: ${built.stderr.toString()}`);
+  return out;
+}
