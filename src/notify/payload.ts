@@ -3,20 +3,10 @@ import type { EventEntry } from "../api/wire.ts";
 import type { NotifyEventName } from "../config/types.ts";
 import type { SupervisorEvent } from "../supervisor/types.ts";
 
-/** The JSON a command reads on stdin and a webhook receives. */
-export interface NotifyPayload {
+/** The JSON a command reads on stdin and a webhook receives: the event as `canopy events --json` shows it, and which one it is. */
+export interface NotifyPayload extends EventEntry {
   /** The name `notify.events` matches. */
   event: NotifyEventName | "test";
-  /** The event as `canopy events --json` shows it. */
-  type: string;
-  service: string;
-  at: string;
-  pid?: number;
-  exit_code?: number | null;
-  signal?: string | null;
-  delay_ms?: number;
-  crashes?: number;
-  reason?: string;
   daemon: { pid: number; config_file: string; hostname: string };
 }
 

@@ -3,38 +3,27 @@
  * root, as CI does (a negative niceness needs it); the refusals a non-root canopy gives are
  * checked as uid 65534 (nobody), dropped to with Bun.spawn's uid/gid. No account is added.
  */
-import { mainFor, runsAs } from "../helpers/runs-as.ts";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readProcStat } from "../../src/os/proc-info.ts";
-import { BUN, type CliResult, MAIN, type TempProject, tempProject } from "../helpers/cli.ts";
+import { type CliResult, type TempProject, tempProject } from "../helpers/cli.ts";
 import { pidAlive, waitFor } from "../helpers/net.ts";
+import { canopyCommandFor, runCanopyAs } from "../helpers/runs-as.ts";
 import { eventsOf, indexOf, serviceOf, waitForService } from "./orchestration-fixtures.ts";
 
 const NOBODY = 65534;
 let project: TempProject | undefined;
 const dirs: string[] = [];
-/** A bun that uid 65534 can run: ours when it can reach it, else a copy in a folder it may read. */
-let bunForNobody = BUN;
-/** canopy's entry, readable by uid 65534 (a bundle when the checkout is private). */
-let mainForNobody = MAIN;
+/** `[bun, main.ts]` that uid 65534 can run. */
+let canopyForNobody: string[] = [];
 
 beforeAll(() => {
   expect(process.getuid?.()).toBe(0); // a niceness below 0 needs root (CI runs as root)
-  if (!runsAs([BUN, "--version"], { uid: NOBODY, gid: NOBODY, cwd: "/", env: { PATH: "/usr/bin:/bin" } })) {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), "canopy-limits-bun-")));
-    dirs.push(dir);
-    chmodSync(dir, 0o755);
-    bunForNobody = join(dir, "bun");
-    copyFileSync(BUN, bunForNobody);
-    chmodSync(bunForNobody, 0o755);
-  }
-  const mainDir = realpathSync(mkdtempSync(join(tmpdir(), "canopy-limits-main-")));
-  dirs.push(mainDir);
-  chmodSync(mainDir, 0o755);
-  mainForNobody = mainFor(MAIN, BUN, mainDir, { uid: NOBODY, gid: NOBODY });
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "canopy-limits-bin-")));
+  dirs.push(dir);
+  canopyForNobody = canopyCommandFor({ uid: NOBODY, gid: NOBODY }, dir);
 });
 
 afterEach(async () => {
@@ -150,18 +139,7 @@ test("a bad max_memory, nice or limits value is refused naming file, line, servi
 
 /** `canopy config` as uid/gid 65534. */
 async function configAsNobody(p: TempProject): Promise<CliResult> {
-  const proc = Bun.spawn([bunForNobody, mainForNobody, "-c", p.configFile, "config"], {
-    uid: NOBODY,
-    gid: NOBODY,
-    cwd: p.dir,
-    env: { PATH: "/usr/bin:/bin", HOME: p.dir },
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: 90_000,
-    killSignal: "SIGKILL",
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
+  return runCanopyAs(canopyForNobody, { uid: NOBODY, gid: NOBODY }, ["-c", p.configFile, "config"], { cwd: p.dir, env: { PATH: "/usr/bin:/bin", HOME: p.dir } });
 }
 
 test("a canopy that is not root may not lower a niceness below its own nor raise a hard limit above its own: config errors naming the field", async () => {

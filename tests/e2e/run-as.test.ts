@@ -3,23 +3,21 @@
  * users; the account is the existing nobody/nogroup (65534), and the non-root daemon is that
  * same uid, dropped to with Bun.spawn's uid/gid. No account is added.
  */
-import { mainFor, runsAs } from "../helpers/runs-as.ts";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StatusDocument } from "../../src/api/wire.ts";
-import { BUN, type CliResult, MAIN, type TempProject, tempProject } from "../helpers/cli.ts";
+import { type CliResult, type TempProject, tempProject } from "../helpers/cli.ts";
 import { killMarked, waitFor } from "../helpers/net.ts";
+import { canopyCommandFor, runCanopyAs } from "../helpers/runs-as.ts";
 import { pidRunning } from "../helpers/proc.ts";
 
 const NOBODY = 65534;
 let project: TempProject | undefined;
 const dirs: string[] = [];
-/** A bun that uid 65534 can run: ours when it can reach it, else a copy in a folder it owns. */
-let bunForNobody = BUN;
-/** canopy's entry, readable by uid 65534 (a bundle when the checkout is private). */
-let mainForNobody = MAIN;
+/** `[bun, main.ts]` that uid 65534 can run. */
+let canopyForNobody: string[] = [];
 
 function tempFor(prefix: string, owner: number, mode: number): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
@@ -31,12 +29,7 @@ function tempFor(prefix: string, owner: number, mode: number): string {
 
 beforeAll(() => {
   expect(process.getuid?.()).toBe(0); // running a service as another user needs root (CI runs as root)
-  if (!runsAs([BUN, "--version"], { uid: NOBODY, gid: NOBODY, cwd: "/", env: { PATH: "/usr/bin:/bin" } })) {
-    bunForNobody = join(tempFor("canopy-runas-bun-", 0, 0o755), "bun");
-    copyFileSync(BUN, bunForNobody);
-    chmodSync(bunForNobody, 0o755);
-  }
-  mainForNobody = mainFor(MAIN, BUN, tempFor("canopy-runas-main-", 0, 0o755), { uid: NOBODY, gid: NOBODY });
+  canopyForNobody = canopyCommandFor({ uid: NOBODY, gid: NOBODY }, tempFor("canopy-runas-bin-", 0, 0o755));
 });
 
 afterEach(async () => {
@@ -76,18 +69,8 @@ test("a root daemon runs `user: nobody` as nobody (uid, gid, groups, login varia
 
 /** The CLI as uid/gid 65534, with a state folder it owns. */
 async function cliAsNobody(p: TempProject, stateDir: string, args: string[]): Promise<CliResult> {
-  const proc = Bun.spawn([bunForNobody, mainForNobody, "-c", p.configFile, ...args], {
-    uid: NOBODY,
-    gid: NOBODY,
-    cwd: p.dir,
-    env: { PATH: "/usr/bin:/bin", HOME: stateDir, CANOPY_STATE_DIR: join(stateDir, "state") },
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: 90_000,
-    killSignal: "SIGKILL",
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
+  const env = { PATH: "/usr/bin:/bin", HOME: stateDir, CANOPY_STATE_DIR: join(stateDir, "state") };
+  return runCanopyAs(canopyForNobody, { uid: NOBODY, gid: NOBODY }, ["-c", p.configFile, ...args], { cwd: p.dir, env });
 }
 
 test("a daemon that is not root refuses a service that names another user, naming file, service and field; its own user is fine", async () => {
