@@ -322,7 +322,8 @@ export class Supervisor {
     try {
       notify = this.openNotify(req, mark ?? `${name}-${++this.spawnCount}`);
       if (notify) env.NOTIFY_SOCKET = notify.path;
-      proc = this.s.spawnFn({ ...req, env }, ports && { stdout: ports.fds[0], stderr: ports.fds[1] });
+      const cgroupProcs = this.s.containment?.prepare(name, req.cgroupLimits ?? {});
+      proc = this.s.spawnFn({ ...req, env, ...(cgroupProcs === undefined ? {} : { cgroupProcs }) }, ports && { stdout: ports.fds[0], stderr: ports.fds[1] });
     } catch (err) {
       notify?.close();
       const code = (err as NodeJS.ErrnoException).code;
@@ -488,8 +489,14 @@ export class Supervisor {
     }
     if (this.s.groupAlive(child.pid)) await this.reapRemnants(e, child);
     if (sweep) await this.finishSweep(e, sweep);
+    // Whatever is left in the service's cgroup, wherever it went (setsid, `env -i`): a stop ends only once it is empty.
+    const kernel = (await this.s.containment?.drain(e.req.short, {
+      signal: e.req.stopSignal ?? "SIGTERM",
+      timeoutMs: this.killTimeoutOf(e),
+      notice: (message) => this.notice(e.req.short, message),
+    }))?.kernel;
     if (e.child !== child) return;
-    this.dispatch(e, { type: "exited", code, signal });
+    this.dispatch(e, { type: "exited", code, signal, ...(kernel === undefined ? {} : { kernel }) });
   }
 
   /**

@@ -68,6 +68,21 @@ export interface DaemonInfo {
   version: string;
   started_at: string;
   config_file: string;
+  /** How the daemon keeps each service's processes together and stops them all (absent from daemons before it). */
+  containment?: ContainmentView;
+}
+
+/** `cgroup`: a cgroup v2 per service; `process-group+mark`: process groups and an environment mark (no cgroup may be made here). */
+export interface ContainmentView {
+  mode: "cgroup" | "process-group+mark";
+  /** Why this mode, in words. */
+  reason: string;
+  /** The daemon's cgroup subtree (cgroup mode). */
+  cgroup?: string;
+  /** The limit controllers enabled for the services (cgroup mode). */
+  controllers?: string[];
+  /** Each limit controller that is not, and why (cgroup mode). */
+  missing_controllers?: Record<string, string>;
 }
 
 /** GET /v1/services and `status --json`. */

@@ -40,6 +40,9 @@ export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: stri
   if (svc.maxMemoryBytes !== undefined) out.max_memory = formatSize(svc.maxMemoryBytes);
   if (svc.nice !== undefined) out.nice = svc.nice;
   if (svc.limits !== undefined) out.limits = limitsToRaw(svc.limits);
+  if (svc.cgroupLimits?.memoryMaxBytes !== undefined) out.memory_max = formatSize(svc.cgroupLimits.memoryMaxBytes);
+  if (svc.cgroupLimits?.cpus !== undefined) out.cpus = svc.cgroupLimits.cpus;
+  if (svc.cgroupLimits?.pidsMax !== undefined) out.pids_max = svc.cgroupLimits.pidsMax;
   return out;
 }
 

@@ -7,6 +7,8 @@ import { type LimitFacts, readLimitFacts } from "../os/process-limits.ts";
 import { accountEnv, resolveRunAs } from "./accounts.ts";
 import { parseDotenv } from "./dotenv.ts";
 import { limitProblems } from "./limit-checks.ts";
+import { cgroupLimitProblems } from "./cgroup-checks.ts";
+import { containmentFacts } from "../os/cgroup/facts.ts";
 import { tokenFileProblem } from "./token-file.ts";
 import type { CanopyConfig, ConfigProblem, ServiceConfig } from "./types.ts";
 
@@ -20,6 +22,7 @@ export function checkConfigOnDisk(config: CanopyConfig, envFiles: Record<string,
     ...(service.nice === undefined && service.limits === undefined
       ? []
       : limitProblems(service, (facts ??= readLimitFacts())).map((p) => ({ service: service.name, ...p }))),
+    ...(service.cgroupLimits === undefined ? [] : cgroupLimitProblems(service.cgroupLimits, containmentFacts()).map((p) => ({ service: service.name, ...p }))),
   ]);
   const token = config.control === undefined ? undefined : tokenFileProblem(config.control.tokenFile);
   if (token !== undefined) problems.push({ field: "control.token_file", message: token });

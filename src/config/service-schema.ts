@@ -5,6 +5,7 @@ import { parseCron } from "./cron.ts";
 import { checkArgv, checkBool, checkDuration, checkEnum, checkInt, checkString, checkUnknownKeys, describe, isMapping, type Report } from "./checks.ts";
 import { DEFAULTS, LIMITS } from "./defaults.ts";
 import { checkLimits, checkMaxMemory, checkNice } from "./limits-schema.ts";
+import { checkCgroupLimits } from "./cgroup-schema.ts";
 import { SERVICE_NAME_RE, SERVICE_NAME_RULE } from "./names.ts";
 import { defaultReadyProbe, validateProbe } from "./probe-schema.ts";
 import { parseSignal } from "./signal.ts";
@@ -16,6 +17,7 @@ export const SERVICE_KEYS = [
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
   "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "success_exit_codes", "min_uptime", "image",
   "reload_signal", "user", "group", "schedule", "max_memory", "nice", "limits",
+  "memory_max", "cpus", "pids_max",
 ] as const;
 
 /** Restart policies accepted by `restart:`. */
@@ -77,6 +79,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const maxMemoryBytes = raw.max_memory === undefined ? undefined : checkMaxMemory(raw.max_memory, note);
   const nice = raw.nice === undefined ? undefined : checkNice(raw.nice, note);
   const limits = raw.limits === undefined ? undefined : checkLimits(raw.limits, note);
+  const cgroupLimits = checkCgroupLimits(raw, note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
     note("env.PORT", `conflicts with port: ${port}; set one of them`);
@@ -107,6 +110,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }),
     ...(nice === undefined ? {} : { nice }),
     ...(limits === undefined || Object.keys(limits).length === 0 ? {} : { limits }),
+    ...(cgroupLimits === undefined ? {} : { cgroupLimits }),
   };
   return envFile === undefined ? { service } : { service, envFile };
 }

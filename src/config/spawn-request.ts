@@ -27,6 +27,7 @@ export function toSpawnRequest(svc: ServiceConfig): SpawnRequest {
     ...(svc.minUptimeMs && svc.schedule === undefined ? { minUptimeMs: svc.minUptimeMs } : {}),
     ...(svc.nice === undefined ? {} : { nice: svc.nice }),
     ...(svc.limits ? { limits: structuredClone(svc.limits) } : {}),
+    ...(svc.cgroupLimits ? { cgroupLimits: { ...svc.cgroupLimits } } : {}),
     ...(svc.runAs ? { user: { name: svc.runAs.user, uid: svc.runAs.uid, gid: svc.runAs.gid, groups: [...svc.runAs.groups] } } : {}),
   };
 }

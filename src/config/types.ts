@@ -1,4 +1,5 @@
 /** The validated shape of a `canopy.yaml` (or .toml / .json), as the rest of Canopy consumes it. */
+import type { CgroupLimits } from "../os/cgroup/files.ts";
 import type { ResourceLimits } from "../os/resource-limits.ts";
 import type { ProbeSpec as ProbeConfig, RestartPolicy } from "../supervisor/types.ts";
 
@@ -52,6 +53,11 @@ export interface ServiceConfig {
   nice?: number;
   /** `limits`: resource limits set on the service before its program runs (Linux). */
   limits?: ResourceLimits;
+  /**
+   * `memory_max`, `cpus`, `pids_max`: written to the service's cgroup, enforced by the kernel (cgroup mode only).
+   * Unlike `max_memory` (sampled RSS, a restart by canopy), `memory_max` is a hard ceiling: the kernel OOM-kills at it.
+   */
+  cgroupLimits?: CgroupLimits;
 }
 
 /** The account a service runs as: ids from /etc/passwd and /etc/group, supplementary groups as initgroups(3) gives them. */

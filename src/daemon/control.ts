@@ -21,6 +21,7 @@ import type { Notifier } from "../notify/notifier.ts";
 import { takeMetricsSnapshot } from "./metrics-snapshot.ts";
 import { queryLogFiles } from "../logs/query.ts";
 import type { ResourceSampler } from "./resources.ts";
+import type { KernelUsage } from "./kernel-usage.ts";
 
 export interface ControlDeps {
   config: () => CanopyConfig;
@@ -29,6 +30,8 @@ export interface ControlDeps {
   logs: Broadcast<LogEntry>;
   events: Broadcast<EventEntry>;
   resources: ResourceSampler;
+  /** cgroup mode: CPU (and memory, with the memory controller) from each service's cgroup instead of the process-group walk. */
+  kernelUsage?: KernelUsage;
   logDir: string;
   info: DaemonInfo;
   reload: (dryRun: boolean) => Promise<ReloadResult>;
@@ -73,6 +76,11 @@ export function createControl(deps: ControlDeps): DaemonControl {
       if (u) {
         v.cpu_percent = u.cpuPercent;
         v.memory_bytes = u.memoryBytes;
+      }
+      const k = v.pid === null ? undefined : deps.kernelUsage?.sample(v.name, v.started_at === null ? undefined : Date.parse(v.started_at));
+      if (k) {
+        v.cpu_percent = k.cpuPercent;
+        if (k.memoryBytes !== undefined) v.memory_bytes = k.memoryBytes;
       }
     }
     return list;
@@ -138,6 +146,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
             views: () => views(deps.config().services, false),
             counters: deps.counters,
             notify: () => deps.notifier.counts(),
+            ...(deps.kernelUsage ? { kernelUsage: deps.kernelUsage } : {}),
           }),
         ),
       ),

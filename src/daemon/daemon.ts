@@ -27,6 +27,8 @@ import { createControl } from "./control.ts";
 import { toEventEntry } from "./event-entry.ts";
 import { reloadConfig } from "./reload.ts";
 import { MemoryWatch } from "./memory-watch.ts";
+import { type DaemonContainment, reapLeftoverCgroups, setupContainment } from "./containment.ts";
+import { KernelUsage } from "./kernel-usage.ts";
 import { groupTotals, ResourceSampler } from "./resources.ts";
 import { ServiceCounters } from "../metrics/service-counters.ts";
 import { Notifier } from "../notify/notifier.ts";
@@ -83,6 +85,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   // Another daemon took this config over (see state-watch.ts): the services we ran, to hand
   // over to it once stopped; its files are left alone.
   let displaced: string[] | undefined;
+  let contained: DaemonContainment | undefined;
   /** A state or log file write failed (its directory deleted?): restore the state directory, then retry once. */
   const onDisk = (what: string, write: () => void) => {
     try {
@@ -93,6 +96,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     }
   };
   try {
+    // Before any spawn: the daemon moves into its own leaf, and its services' cgroups go beside it.
+    contained = setupContainment(paths.stateDir, process.env);
+    log(`containment: ${contained.view.mode} (${contained.view.reason})`);
     const previous = readStateFile(paths.stateFile);
     if (previous) {
       const reaped = await reapRecordedGroups(previous, { killTimeoutMs: longestStopTimeout(config), log });
@@ -102,6 +108,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const tokenFile = join(paths.stateDir, "daemon.token");
     const previousToken = readDaemonToken(tokenFile);
     if (previousToken) await reapByDaemonToken(previousToken, { timeoutMs: longestStopTimeout(config), log });
+    // What a killed predecessor left in its cgroups, wherever it went (setsid, `env -i`): found by the cgroup, not by records.
+    const leftovers = await reapLeftoverCgroups(contained, longestStopTimeout(config), log);
+    if (leftovers.length > 0) log(`reaped leftover cgroups of a previous daemon: ${leftovers.join(", ")}`);
     const daemonToken = newDaemonToken();
     writeDaemonToken(tokenFile, daemonToken);
     const records = new ServiceRecords(paths.stateFile, config.file, (write) =>
@@ -125,7 +134,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
     const childBase = { ...process.env, [DAEMON_VAR]: daemonToken };
     const counters = new ServiceCounters();
-    const info = { pid: process.pid, version: opts.version, started_at: new Date().toISOString(), config_file: config.file };
+    const info = {
+      pid: process.pid,
+      version: opts.version,
+      started_at: new Date().toISOString(),
+      config_file: config.file,
+      containment: contained.view,
+    };
     const notifier = new Notifier({
       config: () => current.notify,
       cwd: () => current.dir,
@@ -161,6 +176,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       outputSocket: paths.outputSocketPath,
       // Made once: nothing changes the daemon's environment after start, and each spawn copies it anyway.
       baseEnv: () => childBase,
+      ...(contained.containment ? { containment: contained.containment } : {}),
     });
     const orchestrator = new Orchestrator(supervisor, config, (service, message) => {
       notice(service, message);
@@ -198,6 +214,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         stateWatch?.stop();
         memoryWatch.stop();
         await orchestrator.stopAll();
+        // Every service is stopped and its cgroup removed: nothing of ours is left under the subtree.
+        if (contained?.subtree && !displaced && !contained.subtree.teardown()) log(`could not remove the cgroup ${contained.subtree.root}; the next daemon will`);
         notifier.abandon();
         if (!displaced) records.clear();
         logs.endAll();
@@ -241,6 +259,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       logs,
       events,
       resources: new ResourceSampler(),
+      ...(contained.subtree ? { kernelUsage: new KernelUsage(contained.subtree) } : {}),
       logDir: paths.logDir,
       info,
       reload,
@@ -300,6 +319,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       },
     };
   } catch (err) {
+    contained?.subtree?.teardown();
     stateWatch?.stop();
     void tcp?.stop(true);
     lock.release();

@@ -1,4 +1,5 @@
 /** `max_memory`: deciding that a service stayed over its limit for long enough (pure: samples are taken in memory-watch.ts). */
+import { megabytes } from "../os/bytes.ts";
 
 /** Samples in a row over the limit that restart a service: one spike (a GC's peak) is not enough. */
 export const SAMPLES_OVER = 2;
@@ -29,10 +30,4 @@ export class MemoryOverruns {
 /** `memory 530 MB over max_memory 512 MB` (MB of 1024², as max_memory is read). */
 export function memoryCause(memoryBytes: number, limitBytes: number): string {
   return `memory ${megabytes(memoryBytes)} over max_memory ${megabytes(limitBytes)}`;
-}
-
-/** Whole MB; one decimal below 10 MB, so 1.5 MB does not read as 2. */
-function megabytes(bytes: number): string {
-  const mb = bytes / 1024 ** 2;
-  return `${mb < 10 ? Math.round(mb * 10) / 10 : Math.round(mb)} MB`;
 }

@@ -12,6 +12,8 @@ export interface SnapshotSources {
   views: () => ServiceView[];
   counters: ServiceCounters;
   notify: () => NotifySnapshot;
+  /** cgroup mode: CPU seconds (and memory) from each service's cgroup. */
+  kernelUsage?: { sample(service: string, startedAtMs: number | undefined): { cpuSeconds: number; memoryBytes?: number } | undefined };
 }
 
 export function takeMetricsSnapshot(src: SnapshotSources): MetricsSnapshot {
@@ -29,7 +31,9 @@ export function takeMetricsSnapshot(src: SnapshotSources): MetricsSnapshot {
     },
     services: views.map((v) => {
       const counts = src.counters.get(v.name);
-      const usage = v.pid === null ? undefined : totals.get(v.pid);
+      const walked = v.pid === null ? undefined : totals.get(v.pid);
+      const kernel = v.pid === null ? undefined : src.kernelUsage?.sample(v.name, undefined);
+      const usage = kernel ? { cpuSeconds: kernel.cpuSeconds, memoryBytes: kernel.memoryBytes ?? walked?.memoryBytes } : walked;
       const started = v.pid !== null && v.started_at !== null ? Date.parse(v.started_at) / 1000 : undefined;
       return {
         name: v.name,

@@ -9,6 +9,8 @@ export interface CrashInput {
   signal: string | undefined;
   /** Why the run ended when the child did not end it (a liveness failure). */
   cause?: string;
+  /** Why the kernel ended the run (an OOM kill in its cgroup): `out of memory (memory_max 256 MB)`. */
+  kernel?: string;
   now: number;
   /** How long the run that just ended lasted. */
   ranForMs: number;
@@ -42,6 +44,7 @@ export function decideAfterCrash(input: CrashInput): CrashDecision {
   const failedStart = input.cause === undefined && input.minUptimeMs !== undefined && input.ranForMs < input.minUptimeMs;
   const exit = describeExit(input.code, input.signal);
   const how = input.cause ? `restarted: ${input.cause}`
+    : input.kernel ? `killed by the kernel: ${input.kernel}`
     : failedStart ? `${exit} after ${input.ranForMs}ms, before min_uptime ${input.minUptimeMs}ms: a failed start`
     : exit;
   const clean = input.code !== null && input.signal === undefined && (input.successExitCodes ?? [0]).includes(input.code);

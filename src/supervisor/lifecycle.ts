@@ -61,7 +61,7 @@ export type LifeEvent =
   | { type: "crash_forced"; cause: string }
   | { type: "stop_requested" }
   /** The child's leader exited and what it left in its group is gone. */
-  | { type: "exited"; code: number | null; signal?: string }
+  | { type: "exited"; code: number | null; signal?: string; kernel?: string }
   | { type: "restart_timer_fired" };
 
 export type Effect =
@@ -98,6 +98,8 @@ export interface ExitFacts {
   code: number | null;
   signal: string | undefined;
   cause: string | undefined;
+  /** Why the kernel ended the run, when it did (an OOM kill in the service's cgroup). */
+  kernel?: string;
 }
 
 export interface LifeContext {
@@ -150,7 +152,7 @@ export function transition(state: LifeState, event: LifeEvent, ctx: LifeContext)
     case "stop_requested":
       return onStop(state, ctx);
     case "exited":
-      return onExit(state, event.code, event.signal, ctx);
+      return onExit(state, event.code, event.signal, ctx, event.kernel);
     case "restart_timer_fired":
       if (state.status !== "restarting" || state.child !== "none") return same(state);
       return { next: { ...state, child: "pending" }, effects: [{ kind: "cancel_timer" }, { kind: "launch" }] };
@@ -254,7 +256,7 @@ function onStop(state: LifeState, ctx: LifeContext): Transition {
  * The status is final before anyone hears of the exit, so listeners see where it went:
  * `exited` is emitted after the state is recorded, and what follows it after that.
  */
-function onExit(state: LifeState, code: number | null, signal: string | undefined, ctx: LifeContext): Transition {
+function onExit(state: LifeState, code: number | null, signal: string | undefined, ctx: LifeContext, kernel?: string): Transition {
   if (state.child === "none" || state.child === "pending" || state.pid === undefined) return same(state);
   const { service, at } = ctx;
   const exited: SupervisorEvent = {
@@ -273,7 +275,7 @@ function onExit(state: LifeState, code: number | null, signal: string | undefine
       effects: [record, { kind: "emit", event: exited }, { kind: "emit", event: { type: "stopped", service, at } }],
     };
   }
-  const decision = ctx.decideCrash({ code, signal, cause: state.cause });
+  const decision = ctx.decideCrash({ code, signal, cause: state.cause, ...(kernel === undefined ? {} : { kernel }) });
   const notice: Effect = { kind: "notice", message: decision.notice };
   switch (decision.kind) {
     case "final":

@@ -6,6 +6,7 @@ import { defaultContinueGroup, defaultGroupAlive, defaultKillGroup } from "./pro
 import { defaultSpawn } from "./spawn.ts";
 import { defaultNotifyDir } from "./notify-watch.ts";
 import { OutputSockets } from "./output-sockets.ts";
+import type { Containment } from "./containment.ts";
 import type {
   GroupAliveFn,
   KillFn,
@@ -81,6 +82,8 @@ export interface SupervisorOptions {
    * injected spawnFn, in a fresh directory under the temp dir.
    */
   outputSocket?: string | null;
+  /** A cgroup per service (see containment.ts); without it, process groups and marks alone. */
+  containment?: Containment;
 }
 
 export const DEFAULTS = {
@@ -129,6 +132,7 @@ export interface Settings {
   readonly findMarked?: FindMarkedFn;
   readonly signalPid: SignalPidFn;
   readonly continueGroup: (pid: number) => void;
+  readonly containment?: Containment;
 }
 
 /**
@@ -171,5 +175,6 @@ export function resolveSettings(opts: SupervisorOptions): Settings {
     preflight: opts.preflight,
     notifyDir: opts.notifyDir ?? (real ? defaultNotifyDir() : undefined),
     outputSockets: real && opts.outputSocket !== null ? new OutputSockets(opts.outputSocket) : undefined,
+    containment: opts.containment,
   };
 }

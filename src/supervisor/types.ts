@@ -1,5 +1,6 @@
 /** Types shared by the Supervisor, its seams and everything built on it. */
 import type { TargetAccount } from "../os/privilege-drop.ts";
+import type { CgroupLimits } from "../os/cgroup/files.ts";
 import type { ResourceLimits } from "../os/resource-limits.ts";
 
 /** Lifecycle of one supervised service. `completed`: a clean exit under a non-`always` policy. */
@@ -48,6 +49,10 @@ export interface SpawnRequest {
   nice?: number;
   /** Resource limits set by an exec prefix (prlimit) before `cmd` runs; Linux only. */
   limits?: ResourceLimits;
+  /** `memory_max`, `cpus`, `pids_max`: written to the service's cgroup (needs a Containment). */
+  cgroupLimits?: CgroupLimits;
+  /** Set by the Supervisor under cgroup containment: the cgroup.procs the first process writes itself into before it execs `cmd`. */
+  cgroupProcs?: string;
 }
 
 /** The slice of a child process the Supervisor needs (Bun's Subprocess fits). */

@@ -14,8 +14,8 @@ export async function status(io: Io, args: ParsedArgs): Promise<number> {
   const doc = await project.client.call<StatusDocument>("GET", "/v1/services");
   const services = pick(doc.services, args.positionals);
   if (json) {
-    const { pid, version, started_at } = doc.daemon;
-    io.stdout(`${JSON.stringify({ daemon: { pid, version, started_at }, services })}\n`);
+    const { pid, version, started_at, containment } = doc.daemon;
+    io.stdout(`${JSON.stringify({ daemon: { pid, version, started_at, ...(containment ? { containment } : {}) }, services })}\n`);
     return 0;
   }
   const c = makeColors(colorEnabled({ isTTY: io.stdoutTty }, io.env));

@@ -1,0 +1,58 @@
+/** The cgroup v2 interface files canopy reads and writes, as pure parsers and formatters. */
+
+/** `populated 1` in cgroup.events: some live process is in the cgroup or below it. */
+export function parsePopulated(eventsText: string): boolean {
+  return /^populated 1$/m.test(eventsText);
+}
+
+/** The pids in a cgroup.procs text. */
+export function parseProcs(text: string): number[] {
+  return text.split("\n").flatMap((line) => (/^\d+$/.test(line) ? [Number(line)] : []));
+}
+
+/** One `key value` line's number in a flat-keyed file (cpu.stat, memory.events); undefined when absent. */
+export function flatKey(text: string, key: string): number | undefined {
+  const m = new RegExp(`^${key} (\\d+)$`, "m").exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The limits a service may set through its cgroup. */
+export interface CgroupLimits {
+  /** `memory_max`: bytes, enforced by the kernel (memory.max). */
+  memoryMaxBytes?: number;
+  /** `cpus`: cores, as a share of each period (cpu.max). */
+  cpus?: number;
+  /** `pids_max`: processes and threads (pids.max). */
+  pidsMax?: number;
+}
+
+/** The period cpu.max is written with: 100 ms, the kernel's default. */
+export const CPU_PERIOD_US = 100_000;
+
+/** The files and values that apply `limits`, in a fixed order; the controller each needs. */
+export function limitWrites(limits: CgroupLimits): { controller: "cpu" | "memory" | "pids"; file: string; value: string }[] {
+  const writes: { controller: "cpu" | "memory" | "pids"; file: string; value: string }[] = [];
+  if (limits.memoryMaxBytes !== undefined) {
+    writes.push({ controller: "memory", file: "memory.max", value: String(limits.memoryMaxBytes) });
+    // Without this, the kernel would push the service to swap rather than end it at the limit.
+    writes.push({ controller: "memory", file: "memory.swap.max", value: "0" });
+  }
+  if (limits.cpus !== undefined) writes.push({ controller: "cpu", file: "cpu.max", value: `${Math.max(1000, Math.round(limits.cpus * CPU_PERIOD_US))} ${CPU_PERIOD_US}` });
+  if (limits.pidsMax !== undefined) writes.push({ controller: "pids", file: "pids.max", value: String(limits.pidsMax) });
+  return writes;
+}
+
+/** True when any limit is set. */
+export function hasCgroupLimits(limits: CgroupLimits): boolean {
+  return limits.memoryMaxBytes !== undefined || limits.cpus !== undefined || limits.pidsMax !== undefined;
+}
+
+/**
+ * The exec prefix that puts a child in its cgroup before it runs anything of the user's: `sh`
+ * writes its own pid ($$) to cgroup.procs and then execs the rest of argv in the same process
+ * (same pid, same process group). The path is passed as $0 and argv as "$@", never spliced into
+ * the script, so no quoting can go wrong. A failed write stops there: nothing runs unconfined.
+ */
+export function trampolineArgv(procsPath: string, argv: string[]): string[] {
+  return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', procsPath, ...argv];
+}

@@ -1,0 +1,187 @@
+/**
+ * One daemon's cgroup subtree (the I/O edge): `<own cgroup>/canopy-<id>/` holding the daemon's
+ * own leaf `daemon` (cgroup v2's "no internal processes" rule: a cgroup with controllers for its
+ * children holds no process itself) and one `svc-<name>` per service. The id is derived from the
+ * daemon's state folder, so two daemons never share a subtree, and the next daemon of the same
+ * config finds what a killed one left.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import type { LimitController } from "./detect.ts";
+import { type CgroupLimits, flatKey, limitWrites, parsePopulated, parseProcs } from "./files.ts";
+
+const SERVICE_PREFIX = "svc-";
+const DAEMON_LEAF = "daemon";
+
+/** The name of the subtree of the daemon whose state lives in `stateDir`. */
+export function subtreeName(stateDir: string): string {
+  return `canopy-${Bun.hash(stateDir).toString(16).padStart(16, "0").slice(0, 12)}`;
+}
+
+/** The kernel's account of one service cgroup. */
+export interface CgroupUsage {
+  /** cpu.stat usage_usec: every process that ever ran in it, the exited ones included. */
+  cpuUsec?: number;
+  /** memory.current (memory controller only). */
+  memoryBytes?: number;
+  /** memory.events oom_kill (memory controller only). */
+  oomKills?: number;
+}
+
+export class CgroupSubtree {
+  readonly root: string;
+  /** The limit controllers enabled for the service cgroups. */
+  enabled: LimitController[] = [];
+
+  constructor(
+    readonly parent: string,
+    name: string,
+  ) {
+    this.root = `${parent}/${name}`;
+  }
+
+  /**
+   * Makes the subtree, moves this process into its leaf, and enables the `wanted` controllers for
+   * the services (each one that cannot be enabled is returned with the reason). Throws when the
+   * subtree cannot be made or joined.
+   */
+  setup(wanted: LimitController[]): Partial<Record<LimitController, string>> {
+    mkdirSync(`${this.root}/${DAEMON_LEAF}`, { recursive: true });
+    writeFileSync(`${this.root}/${DAEMON_LEAF}/cgroup.procs`, `${process.pid}\n`);
+    const failed: Partial<Record<LimitController, string>> = {};
+    for (const c of wanted) {
+      try {
+        enable(this.parent, c);
+        enable(this.root, c);
+        this.enabled.push(c);
+      } catch (err) {
+        failed[c] = `could not enable the ${c} controller: ${(err as Error).message}`;
+      }
+    }
+    return failed;
+  }
+
+  /** The services that have a cgroup in the subtree (a killed daemon's included). */
+  services(): string[] {
+    try {
+      return readdirSync(this.root, { withFileTypes: true }).flatMap((d) =>
+        d.isDirectory() && d.name.startsWith(SERVICE_PREFIX) ? [d.name.slice(SERVICE_PREFIX.length)] : [],
+      );
+    } catch {
+      return [];
+    }
+  }
+
+  dirOf(service: string): string {
+    return `${this.root}/${SERVICE_PREFIX}${service}`;
+  }
+
+  /** Makes the service's cgroup (or reuses an empty one) with `limits`; returns its cgroup.procs path. */
+  create(service: string, limits: CgroupLimits): string {
+    const dir = this.dirOf(service);
+    mkdirSync(dir, { recursive: true });
+    for (const w of limitWrites(limits)) {
+      try {
+        writeFileSync(`${dir}/${w.file}`, w.value);
+      } catch (err) {
+        // memory.swap.max exists only with swap accounting; without swap there is nothing to cap.
+        if (w.file === "memory.swap.max" && (err as NodeJS.ErrnoException).code === "ENOENT") continue;
+        throw new Error(`could not write ${w.value} to ${dir}/${w.file}: ${(err as Error).message}`);
+      }
+    }
+    return `${dir}/cgroup.procs`;
+  }
+
+  /** The pids in the service's cgroup ([] when it has none). */
+  pids(service: string): number[] {
+    return parseProcs(readOr(`${this.dirOf(service)}/cgroup.procs`, ""));
+  }
+
+  /** True while a live process is in the service's cgroup. */
+  populated(service: string): boolean {
+    return parsePopulated(readOr(`${this.dirOf(service)}/cgroup.events`, ""));
+  }
+
+  /** Sends `signal` to every process in the service's cgroup. */
+  signal(service: string, signal: NodeJS.Signals): number[] {
+    const pids = this.pids(service);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // exited between the read and the signal
+      }
+    }
+    return pids;
+  }
+
+  /** SIGKILL to the whole cgroup at once: cgroup.kill (Linux ≥ 5.14), else to each pid in it. */
+  kill(service: string): void {
+    const file = `${this.dirOf(service)}/cgroup.kill`;
+    if (existsSync(file)) {
+      try {
+        writeFileSync(file, "1");
+        return;
+      } catch {
+        // fall through to the pids
+      }
+    }
+    this.signal(service, "SIGKILL");
+  }
+
+  usage(service: string): CgroupUsage {
+    const dir = this.dirOf(service);
+    const cpu = flatKey(readOr(`${dir}/cpu.stat`, ""), "usage_usec");
+    const memory = readOr(`${dir}/memory.current`, "").trim();
+    const oom = flatKey(readOr(`${dir}/memory.events`, ""), "oom_kill");
+    return {
+      ...(cpu === undefined ? {} : { cpuUsec: cpu }),
+      ...(/^\d+$/.test(memory) ? { memoryBytes: Number(memory) } : {}),
+      ...(oom === undefined ? {} : { oomKills: oom }),
+    };
+  }
+
+  /** Removes the service's cgroup; false when it still holds a process (or could not be removed). */
+  remove(service: string): boolean {
+    return rmdirQuietly(this.dirOf(service));
+  }
+
+  /**
+   * Removes every (empty) service cgroup, moves this process back to the cgroup it came from and
+   * removes its leaf and the subtree. A parent that may not hold processes again (it now has
+   * controllers for children, and is not the root) keeps the daemon in its leaf: the subtree is
+   * then removed by the next daemon, or by systemd with the unit.
+   */
+  teardown(): boolean {
+    for (const s of this.services()) this.remove(s);
+    try {
+      writeFileSync(`${this.parent}/cgroup.procs`, `${process.pid}\n`);
+    } catch {
+      return false;
+    }
+    rmdirQuietly(`${this.root}/${DAEMON_LEAF}`);
+    return rmdirQuietly(this.root);
+  }
+}
+
+/** Enables controller `c` for the children of `dir` (a no-op when it already is). */
+function enable(dir: string, c: string): void {
+  if (readOr(`${dir}/cgroup.subtree_control`, "").split(/\s+/).includes(c)) return;
+  writeFileSync(`${dir}/cgroup.subtree_control`, `+${c}`);
+}
+
+function rmdirQuietly(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ENOENT";
+  }
+}
+
+function readOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Containment by cgroup: each spawn goes into its service's own cgroup before its program runs
+ * (see trampolineArgv), and once the leader has exited everything still in that cgroup — whatever
+ * group, session or environment it took on — is stopped: the stop signal (and SIGCONT), then at the
+ * deadline SIGKILL to the whole cgroup, repeated until it is empty. Then the cgroup is removed.
+ */
+import { megabytes } from "../os/bytes.ts";
+import type { CgroupLimits } from "../os/cgroup/files.ts";
+import type { CgroupUsage } from "../os/cgroup/subtree.ts";
+import { continueAfter } from "./escape.ts";
+
+/** The Supervisor's seam: where a spawn goes, and how what it left is stopped. */
+export interface Containment {
+  /** Makes the service's cgroup with its limits; returns the cgroup.procs path the first process writes itself into. Throws when it cannot. */
+  prepare(service: string, limits: CgroupLimits): string;
+  /** Stops everything left in the service's cgroup and removes it; resolves once it is empty, with the kernel's reason when it killed the run (OOM). */
+  drain(service: string, opts: DrainOptions): Promise<{ kernel?: string }>;
+}
+
+export interface DrainOptions {
+  signal: NodeJS.Signals;
+  timeoutMs: number;
+  notice: (message: string) => void;
+}
+
+/** What CgroupContainment needs of a subtree (CgroupSubtree; a fake in tests). */
+export interface CgroupTree {
+  create(service: string, limits: CgroupLimits): string;
+  populated(service: string): boolean;
+  signal(service: string, signal: NodeJS.Signals): number[];
+  kill(service: string): void;
+  usage(service: string): CgroupUsage;
+  remove(service: string): boolean;
+}
+
+/** How often the cgroup is checked while it empties, and how long SIGKILL may take before giving up the wait. */
+const POLL_MS = 20;
+const KILL_WAIT_MS = 30_000;
+
+export class CgroupContainment implements Containment {
+  private readonly spawned = new Map<string, { oomKills: number; limits: CgroupLimits }>();
+
+  constructor(private readonly tree: CgroupTree) {}
+
+  prepare(service: string, limits: CgroupLimits): string {
+    const procs = this.tree.create(service, limits);
+    this.spawned.set(service, { oomKills: this.tree.usage(service).oomKills ?? 0, limits });
+    return procs;
+  }
+
+  async drain(service: string, opts: DrainOptions): Promise<{ kernel?: string }> {
+    if (this.tree.populated(service)) {
+      const pids = this.tree.signal(service, opts.signal);
+      if (continueAfter(opts.signal)) this.tree.signal(service, "SIGCONT");
+      if (pids.length > 0) opts.notice(`stopping ${pids.length} process(es) left in the service's cgroup (${pids.join(", ")})`);
+      if (!(await this.waitEmpty(service, opts.timeoutMs))) {
+        opts.notice(`processes still in the service's cgroup ${opts.timeoutMs}ms after ${opts.signal}; killing the cgroup`);
+        if (!(await this.killUntilEmpty(service))) opts.notice(`the service's cgroup is still not empty ${KILL_WAIT_MS}ms after SIGKILL`);
+      }
+    }
+    const kernel = this.oomOf(service);
+    this.tree.remove(service);
+    this.spawned.delete(service);
+    return kernel === undefined ? {} : { kernel };
+  }
+
+  /** `out of memory (memory_max 256 MB)` when the kernel OOM-killed in the cgroup since the spawn. */
+  private oomOf(service: string): string | undefined {
+    const before = this.spawned.get(service);
+    const now = this.tree.usage(service).oomKills;
+    if (before === undefined || now === undefined || now <= before.oomKills) return undefined;
+    const limit = before.limits.memoryMaxBytes;
+    return `out of memory${limit === undefined ? "" : ` (memory_max ${megabytes(limit)})`}`;
+  }
+
+  private async waitEmpty(service: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.tree.populated(service)) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    return true;
+  }
+
+  /** cgroup.kill again and again (a fork may land between two): a stop returns only on an empty cgroup. */
+  private async killUntilEmpty(service: string): Promise<boolean> {
+    const deadline = Date.now() + KILL_WAIT_MS;
+    while (this.tree.populated(service)) {
+      if (Date.now() >= deadline) return false;
+      this.tree.kill(service);
+      await this.waitEmpty(service, 200);
+    }
+    return true;
+  }
+}
