@@ -1,6 +1,6 @@
 /** Runs every doctor check for one config, in order: config, daemon, commands, ports, folders. */
 import { dirname } from "node:path";
-import type { ServiceView, StatusDocument } from "../api/wire.ts";
+import type { ContainmentView, ServiceView, StatusDocument } from "../api/wire.ts";
 import { DaemonClient } from "../cli/client.ts";
 import { loadConfigWithWarnings, type SourceChoice } from "../config/index.ts";
 import { resolvePaths } from "../daemon/paths.ts";
@@ -9,6 +9,8 @@ import type { Check } from "./check.ts";
 import { dirCheck } from "./dirs.ts";
 import { portCheck, portHolder, sharedPortChecks } from "./ports.ts";
 import { programCheck } from "./program.ts";
+import { containmentCheck } from "./containment.ts";
+import { readContainmentFacts } from "../os/cgroup/facts.ts";
 
 /** Where to look: as for every command, -c FILE, $CANOPY_CONFIG or canopy.* in `cwd`; `version` is this CLI's. */
 export interface DoctorOptions {
@@ -44,7 +46,8 @@ export async function runDoctor(opts: DoctorOptions, emit: (check: Check) => voi
   else for (const w of warnings) add({ status: "warn", what: `config: ${w}` });
 
   const paths = resolvePaths({ configFile: config.file, env: opts.env });
-  const ours = await daemonCheck(new DaemonClient(paths.socketPath, config.file), opts.version, add);
+  const { services: ours, containment } = await daemonCheck(new DaemonClient(paths.socketPath, config.file), opts.version, add);
+  add(containmentCheck(containment, () => readContainmentFacts(opts.env)));
   for (const svc of config.services) add(programCheck(svc, opts.env.PATH ?? ""));
   for (const c of sharedPortChecks(config.services)) add(c);
   for (const svc of config.services) {
@@ -57,17 +60,21 @@ export async function runDoctor(opts: DoctorOptions, emit: (check: Check) => voi
 }
 
 /** Whether this config's daemon runs (and which version); returns its services, [] without one. */
-async function daemonCheck(client: DaemonClient, version: string, add: (c: Check) => void): Promise<ServiceView[]> {
+async function daemonCheck(
+  client: DaemonClient,
+  version: string,
+  add: (c: Check) => void,
+): Promise<{ services: ServiceView[]; containment?: ContainmentView }> {
   let doc: StatusDocument;
   try {
     doc = await client.call<StatusDocument>("GET", "/v1/services");
   } catch {
     add({ status: "ok", what: "daemon: not running (start it with `canopy up -d`)" });
-    return [];
+    return { services: [] };
   }
   add({ status: "ok", what: `daemon: running (pid ${doc.daemon.pid}, ${doc.daemon.version})` });
   if (doc.daemon.version !== version) {
     add({ status: "warn", what: `daemon: it runs ${doc.daemon.version} but this is ${version}; \`canopy down && canopy up -d\` switches it over` });
   }
-  return doc.services;
+  return { services: doc.services, ...(doc.daemon.containment ? { containment: doc.daemon.containment } : {}) };
 }

@@ -10,6 +10,7 @@ export function systemdUnitName(id: string): string {
  * The unit text: Type=simple with `up` in the foreground, restarted on failure; SIGTERM goes to
  * canopy alone (KillMode=mixed) so it stops its own process groups, SIGKILL to leftovers after
  * TimeoutStopSec; `systemctl reload` sends SIGHUP, on which the daemon re-reads its config.
+ * Delegate=yes hands canopy its cgroup, so even a user unit gets a cgroup per service.
  */
 export function systemdUnit(spec: ServiceSpec): string {
   const system = spec.scope === "system";
@@ -29,6 +30,8 @@ export function systemdUnit(spec: ServiceSpec): string {
     "RestartSec=2",
     "KillMode=mixed",
     "KillSignal=SIGTERM",
+    // The daemon's cgroup is its own to divide: a cgroup per service (see src/os/cgroup/).
+    "Delegate=yes",
     `TimeoutStopSec=${spec.stopTimeoutSec}`,
     "",
     "[Install]",

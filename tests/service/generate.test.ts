@@ -53,6 +53,7 @@ describe("systemd unit", () => {
       "RestartSec=2",
       "KillMode=mixed",
       "KillSignal=SIGTERM",
+      "Delegate=yes",
       "TimeoutStopSec=24",
     ]);
     expect(section(unit, "Install")).toEqual(["WantedBy=default.target"]);
