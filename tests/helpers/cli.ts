@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { StatusDocument } from "../../src/api/wire.ts";
 import { resolvePaths } from "../../src/daemon/paths.ts";
 import { killMarked } from "./net.ts";
+import { removeSubtree } from "./cgroup.ts";
 
 /** The bun binary running the tests; fixtures and the CLI run under it. */
 export const BUN = process.execPath;
@@ -152,6 +153,8 @@ export function tempProject(config: string | object = { services: {} }): TempPro
         await project.cli(["down"], { timeoutMs: 30_000 });
       } finally {
         await killMarked(dir);
+        // A daemon the test SIGKILLed leaves its cgroups: the machine is left as the test found it.
+        await removeSubtree(stateDir);
         rmSync(dir, { recursive: true, force: true });
         rmSync(stateRoot, { recursive: true, force: true });
       }

@@ -50,10 +50,12 @@ function aptInstall(debianPackages: string[]): void {
 
 /** Every Debian program some test proves behaviour against, with the package that brings it. */
 export const TEST_TOOLS: ReadonlyArray<readonly [program: string, debianPackage: string]> = [
+  ["bash", "bash"],
   ["chromium", "chromium"],
   ["curl", "curl"],
   ["docker-compose", "docker-compose"],
   ["promtool", "prometheus"],
+  ["setsid", "util-linux"],
   ["ssh", "openssh-client"],
   ["ssh-keygen", "openssh-client"],
   ["sshd", "openssh-server"],
