@@ -1,0 +1,53 @@
+/** The cgroup interface files as parsed and written, and the trampoline, run for real. */
+import { expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { flatKey, limitWrites, parsePopulated, parseProcs, trampolineArgv } from "../../../src/os/cgroup/files.ts";
+
+test("cgroup.events, cgroup.procs, cpu.stat and memory.events as the kernel writes them", () => {
+  expect(parsePopulated("populated 1\nfrozen 0\n")).toBe(true);
+  expect(parsePopulated("populated 0\nfrozen 0\n")).toBe(false);
+  expect(parseProcs("12\n345\n")).toEqual([12, 345]);
+  expect(parseProcs("")).toEqual([]);
+  const cpu = "usage_usec 6695208\nuser_usec 3790472\nsystem_usec 2904736\n";
+  expect(flatKey(cpu, "usage_usec")).toBe(6695208);
+  expect(flatKey("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n", "oom_kill")).toBe(1);
+  expect(flatKey("oom 1\n", "oom_kill")).toBeUndefined();
+});
+
+test("memory_max, cpus and pids_max become memory.max (no swap), cpu.max over a 100 ms period, pids.max", () => {
+  expect(limitWrites({ memoryMaxBytes: 256 * 1024 ** 2, cpus: 0.5, pidsMax: 20 })).toEqual([
+    { controller: "memory", file: "memory.max", value: "268435456" },
+    { controller: "memory", file: "memory.swap.max", value: "0" },
+    { controller: "cpu", file: "cpu.max", value: "50000 100000" },
+    { controller: "pids", file: "pids.max", value: "20" },
+  ]);
+  expect(limitWrites({ cpus: 2 })).toEqual([{ controller: "cpu", file: "cpu.max", value: "200000 100000" }]);
+  expect(limitWrites({})).toEqual([]);
+});
+
+test("the trampoline writes its own pid, then execs argv untouched in the same process (spaces, quotes, $, globs)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "canopy-trampoline-"));
+  try {
+    const target = join(dir, "a dir $HOME", "procs");
+    await Bun.$`mkdir -p ${join(dir, "a dir $HOME")}`;
+    const args = ["it's", '"quoted"', "$HOME", "*", "-n", ""];
+    const p = Bun.spawn(trampolineArgv(target, ["/bin/sh", "-c", 'echo $$; for a in "$@"; do printf "[%s]" "$a"; done', "sh", ...args]), { stdout: "pipe" });
+    const [out] = await Promise.all([new Response(p.stdout).text(), p.exited]);
+    const [pid, printed] = out.split("\n");
+    expect(Number(pid)).toBe(p.pid);
+    expect(readFileSync(target, "utf8")).toBe(`${p.pid}\n`);
+    expect(printed).toBe(`[it's]["quoted"][$HOME][*][-n][]`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a trampoline that cannot write its cgroup runs nothing", async () => {
+  const p = Bun.spawn(trampolineArgv("/nonexistent/cgroup.procs", ["/bin/echo", "ran"]), { stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  expect(out).toBe("");
+  expect(err).toContain("/nonexistent/cgroup.procs");
+  expect(code).not.toBe(0);
+});
