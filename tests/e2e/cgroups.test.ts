@@ -159,9 +159,9 @@ test("a SIGKILLed daemon's services, escapee included, are found by their cgroup
   const log = readFileSync(`${p.stateDir}/daemon.log`, "utf8");
   expect(log).toContain("reaped leftover cgroups of a previous daemon: esc");
   const second = await p.status();
-  const escapee2 = await waitFor(async () => {
+  const escapee2: number = await waitFor(async () => {
     const pid = await escapeeOf(p);
-    return pid !== escapee && pid;
+    return pid !== escapee ? pid : undefined;
   }, "the new run's escapee");
   strays.push(escapee2);
   expect(second.daemon.pid).not.toBe(first.daemon.pid);
