@@ -46,7 +46,7 @@ exec sleep 1000
 
 async function escapeeOf(p: TempProject): Promise<number> {
   const file = `${p.dir}/escapee.pid`;
-  const pid = await waitFor(() => existsSync(file) && Number(readFileSync(file, "utf8").trim()), "the escapee to write its pid");
+  const pid: number = await waitFor(() => (existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : undefined), "the escapee to write its pid");
   await waitFor(() => readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("innocent"), "the escapee to exec");
   return pid;
 }
@@ -110,9 +110,9 @@ test("a burst of forks, each in a session of its own, is contained in the cgroup
   const dir = `${subtreeOf(p.stateDir)}/svc-bomb`;
   // With pids_max 20 the forks past it fail; without it, all 40 and the shell are in.
   const expected = pidsMax ? 20 : 41;
-  const pids = await waitFor(() => {
+  const pids: number[] = await waitFor(() => {
     const now = cgroupPids(dir);
-    return now.length >= expected && now;
+    return now.length >= expected ? now : undefined;
   }, `${expected} processes in the service's cgroup`);
   strays.push(...pids);
   if (pidsMax) expect(Number(readFileSync(`${dir}/pids.current`, "utf8"))).toBeLessThanOrEqual(20);
