@@ -322,8 +322,8 @@ export class Supervisor {
     try {
       notify = this.openNotify(req, mark ?? `${name}-${++this.spawnCount}`);
       if (notify) env.NOTIFY_SOCKET = notify.path;
-      const cgroupProcs = this.s.containment?.prepare(name, req.cgroupLimits ?? {});
-      proc = this.s.spawnFn({ ...req, env, ...(cgroupProcs === undefined ? {} : { cgroupProcs }) }, ports && { stdout: ports.fds[0], stderr: ports.fds[1] });
+      const cgroup = this.s.containment?.prepare(name, req.cgroupLimits ?? {});
+      proc = this.s.spawnFn({ ...req, env, ...(cgroup === undefined ? {} : { cgroup }) }, ports && { stdout: ports.fds[0], stderr: ports.fds[1] });
     } catch (err) {
       notify?.close();
       const code = (err as NodeJS.ErrnoException).code;

@@ -1,6 +1,7 @@
 // Canopy, the compiled standalone executable (dist/canopy).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { removeSubtree } from "../../tests/helpers/cgroup.ts";
 import { type Context, type Service, type ServiceState, Tool } from "./tool.ts";
 
 type StatusJson = {
@@ -20,6 +21,12 @@ export class Canopy extends Tool {
     this.env.CANOPY_STATE_DIR = join(this.dir, "state");
     delete this.env.CANOPY_CONFIG;
     this.env.NO_COLOR = "1";
+  }
+
+  /** A SIGKILLed daemon leaves its cgroup subtree: removed with the rest (see Containment in the README). */
+  override async cleanup(): Promise<void> {
+    await super.cleanup();
+    await removeSubtree(this.env.CANOPY_STATE_DIR as string);
   }
 
   async version(): Promise<string> {

@@ -1,18 +1,19 @@
 /**
- * Containment by cgroup: each spawn goes into its service's own cgroup before its program runs
- * (see trampolineArgv), and once the leader has exited everything still in that cgroup — whatever
+ * Containment by cgroup: each spawn is forked inside its service's own cgroup (see
+ * os/cgroup/placement.ts), and once the leader has exited everything still in that cgroup — whatever
  * group, session or environment it took on — is stopped: the stop signal (and SIGCONT), then at the
  * deadline SIGKILL to the whole cgroup, repeated until it is empty. Then the cgroup is removed.
  */
 import { megabytes } from "../os/bytes.ts";
 import type { CgroupLimits } from "../os/cgroup/files.ts";
 import type { CgroupUsage } from "../os/cgroup/subtree.ts";
+import type { CgroupPlacement } from "../os/cgroup/placement.ts";
 import { continueAfter } from "./escape.ts";
 
 /** The Supervisor's seam: where a spawn goes, and how what it left is stopped. */
 export interface Containment {
-  /** Makes the service's cgroup with its limits; returns the cgroup.procs path the first process writes itself into. Throws when it cannot. */
-  prepare(service: string, limits: CgroupLimits): string;
+  /** Makes the service's cgroup with its limits; returns where its child is forked. Throws when it cannot. */
+  prepare(service: string, limits: CgroupLimits): CgroupPlacement;
   /** Stops everything left in the service's cgroup and removes it; resolves once it is empty, with the kernel's reason when it killed the run (OOM). */
   drain(service: string, opts: DrainOptions): Promise<{ kernel?: string }>;
 }
@@ -26,6 +27,8 @@ export interface DrainOptions {
 /** What CgroupContainment needs of a subtree (CgroupSubtree; a fake in tests). */
 export interface CgroupTree {
   create(service: string, limits: CgroupLimits): string;
+  /** The daemon's own leaf's cgroup.procs. */
+  readonly home: string;
   populated(service: string): boolean;
   signal(service: string, signal: NodeJS.Signals): number[];
   kill(service: string): void;
@@ -42,10 +45,10 @@ export class CgroupContainment implements Containment {
 
   constructor(private readonly tree: CgroupTree) {}
 
-  prepare(service: string, limits: CgroupLimits): string {
+  prepare(service: string, limits: CgroupLimits): CgroupPlacement {
     const procs = this.tree.create(service, limits);
     this.spawned.set(service, { oomKills: this.tree.usage(service).oomKills ?? 0, limits });
-    return procs;
+    return { procs, home: this.tree.home };
   }
 
   async drain(service: string, opts: DrainOptions): Promise<{ kernel?: string }> {

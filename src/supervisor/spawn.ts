@@ -1,5 +1,5 @@
 /** The real spawn seam, and the environment a child receives. */
-import { trampolineArgv } from "../os/cgroup/files.ts";
+import { spawnInside } from "../os/cgroup/placement.ts";
 import { argvWithLimits } from "../os/process-limits.ts";
 import { argvAs } from "../os/privileges.ts";
 import { MARK_VAR } from "./escape.ts";
@@ -9,20 +9,20 @@ import type { SpawnIo, SpawnRequest, SupervisedProc } from "./types.ts";
  * Spawns `req.cmd` as the leader of a new process group, stdin closed; stdout and stderr are
  * `io`'s, else new pipes. With `req.user`, as that account (throws PrivilegeDropError if it cannot);
  * with `req.nice` and `req.limits`, at that niceness and with those limits (throws LimitsError if it cannot);
- * with `req.cgroupProcs`, in that cgroup before anything else runs.
+ * with `req.cgroup`, forked inside that cgroup (see placement.ts).
  */
 export function defaultSpawn(req: SpawnRequest, io?: SpawnIo): SupervisedProc {
-  const limited = argvWithLimits(req, req.user ? argvAs(req.user, req.cmd) : req.cmd);
-  // The cgroup first: prlimit, nice and setpriv then run inside it, and the write needs the daemon's own rights.
-  const argv = req.cgroupProcs === undefined ? limited : trampolineArgv(req.cgroupProcs, limited);
-  return Bun.spawn(argv, {
-    cwd: req.cwd,
-    env: req.env,
-    stdin: "ignore",
-    stdout: io?.stdout ?? "pipe",
-    stderr: io?.stderr ?? "pipe",
-    detached: true,
-  });
+  const argv = argvWithLimits(req, req.user ? argvAs(req.user, req.cmd) : req.cmd);
+  const spawn = () =>
+    Bun.spawn(argv, {
+      cwd: req.cwd,
+      env: req.env,
+      stdin: "ignore",
+      stdout: io?.stdout ?? "pipe",
+      stderr: io?.stderr ?? "pipe",
+      detached: true,
+    });
+  return req.cgroup === undefined ? spawn() : spawnInside(req.cgroup, spawn);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Types shared by the Supervisor, its seams and everything built on it. */
 import type { TargetAccount } from "../os/privilege-drop.ts";
 import type { CgroupLimits } from "../os/cgroup/files.ts";
+import type { CgroupPlacement } from "../os/cgroup/placement.ts";
 import type { ResourceLimits } from "../os/resource-limits.ts";
 
 /** Lifecycle of one supervised service. `completed`: a clean exit under a non-`always` policy. */
@@ -51,8 +52,8 @@ export interface SpawnRequest {
   limits?: ResourceLimits;
   /** `memory_max`, `cpus`, `pids_max`: written to the service's cgroup (needs a Containment). */
   cgroupLimits?: CgroupLimits;
-  /** Set by the Supervisor under cgroup containment: the cgroup.procs the first process writes itself into before it execs `cmd`. */
-  cgroupProcs?: string;
+  /** Set by the Supervisor under cgroup containment: the cgroup the child is forked in (see os/cgroup/placement.ts). */
+  cgroup?: CgroupPlacement;
 }
 
 /** The slice of a child process the Supervisor needs (Bun's Subprocess fits). */

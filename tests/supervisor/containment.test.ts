@@ -10,6 +10,7 @@ function fakeTree(pids: number[], leaveOn: (signal: string) => boolean) {
   let oomKills = 0;
   const tree: CgroupTree & { calls: string[]; oom(): void } = {
     calls,
+    home: "/cg/daemon/cgroup.procs",
     oom: () => {
       oomKills++;
     },
@@ -40,7 +41,7 @@ function fakeTree(pids: number[], leaveOn: (signal: string) => boolean) {
 test("a drain signals what is left with the stop signal and SIGCONT, then removes the cgroup", async () => {
   const tree = fakeTree([7, 8], (s) => s === "SIGTERM");
   const c = new CgroupContainment(tree);
-  expect(c.prepare("web", { pidsMax: 20 })).toBe("/cg/svc-web/cgroup.procs");
+  expect(c.prepare("web", { pidsMax: 20 })).toEqual({ procs: "/cg/svc-web/cgroup.procs", home: "/cg/daemon/cgroup.procs" });
   const notices: string[] = [];
   expect(await c.drain("web", { signal: "SIGTERM", timeoutMs: 1000, notice: (m) => notices.push(m) })).toEqual({});
   expect(tree.calls).toEqual(['create web {"pidsMax":20}', "signal SIGTERM", "signal SIGCONT", "remove web"]);

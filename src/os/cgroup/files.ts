@@ -47,12 +47,3 @@ export function hasCgroupLimits(limits: CgroupLimits): boolean {
   return limits.memoryMaxBytes !== undefined || limits.cpus !== undefined || limits.pidsMax !== undefined;
 }
 
-/**
- * The exec prefix that puts a child in its cgroup before it runs anything of the user's: `sh`
- * writes its own pid ($$) to cgroup.procs and then execs the rest of argv in the same process
- * (same pid, same process group). The path is passed as $0 and argv as "$@", never spliced into
- * the script, so no quoting can go wrong. A failed write stops there: nothing runs unconfined.
- */
-export function trampolineArgv(procsPath: string, argv: string[]): string[] {
-  return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', procsPath, ...argv];
-}

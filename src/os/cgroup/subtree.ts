@@ -29,6 +29,8 @@ export interface CgroupUsage {
 
 export class CgroupSubtree {
   readonly root: string;
+  /** The cgroup.procs of the daemon's own leaf. */
+  readonly home: string;
   /** The limit controllers enabled for the service cgroups. */
   enabled: LimitController[] = [];
 
@@ -37,6 +39,7 @@ export class CgroupSubtree {
     name: string,
   ) {
     this.root = `${parent}/${name}`;
+    this.home = `${this.root}/${DAEMON_LEAF}/cgroup.procs`;
   }
 
   /**
@@ -46,7 +49,7 @@ export class CgroupSubtree {
    */
   setup(wanted: LimitController[]): Partial<Record<LimitController, string>> {
     mkdirSync(`${this.root}/${DAEMON_LEAF}`, { recursive: true });
-    writeFileSync(`${this.root}/${DAEMON_LEAF}/cgroup.procs`, `${process.pid}\n`);
+    writeFileSync(this.home, `${process.pid}\n`);
     const failed: Partial<Record<LimitController, string>> = {};
     for (const c of wanted) {
       try {
@@ -103,7 +106,8 @@ export class CgroupSubtree {
 
   /** Sends `signal` to every process in the service's cgroup. */
   signal(service: string, signal: NodeJS.Signals): number[] {
-    const pids = this.pids(service);
+    // The daemon is in a service's cgroup only for the instant of a spawn (placement.ts); never a target.
+    const pids = this.pids(service).filter((pid) => pid !== process.pid);
     for (const pid of pids) {
       try {
         process.kill(pid, signal);
@@ -117,7 +121,7 @@ export class CgroupSubtree {
   /** SIGKILL to the whole cgroup at once: cgroup.kill (Linux ≥ 5.14), else to each pid in it. */
   kill(service: string): void {
     const file = `${this.dirOf(service)}/cgroup.kill`;
-    if (existsSync(file)) {
+    if (existsSync(file) && !this.pids(service).includes(process.pid)) {
       try {
         writeFileSync(file, "1");
         return;
