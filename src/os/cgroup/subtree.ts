@@ -94,9 +94,9 @@ export class CgroupSubtree {
     return `${dir}/cgroup.procs`;
   }
 
-  /** The pids in the service's cgroup ([] when it has none). */
+  /** The pids in the service's cgroup and the cgroups under it (a canopy run as a service makes its own) — [] when none. */
   pids(service: string): number[] {
-    return parseProcs(readOr(`${this.dirOf(service)}/cgroup.procs`, ""));
+    return cgroupsUnder(this.dirOf(service)).flatMap((dir) => parseProcs(readOr(`${dir}/cgroup.procs`, "")));
   }
 
   /** True while a live process is in the service's cgroup. */
@@ -144,9 +144,12 @@ export class CgroupSubtree {
     };
   }
 
-  /** Removes the service's cgroup; false when it still holds a process (or could not be removed). */
+  /** Removes the service's cgroup (and the empty ones under it, deepest first); false when one still holds a process. */
   remove(service: string): boolean {
-    return rmdirQuietly(this.dirOf(service));
+    return cgroupsUnder(this.dirOf(service))
+      .reverse()
+      .map(rmdirQuietly)
+      .every(Boolean);
   }
 
   /**
@@ -165,6 +168,17 @@ export class CgroupSubtree {
     rmdirQuietly(`${this.root}/${DAEMON_LEAF}`);
     return rmdirQuietly(this.root);
   }
+}
+
+/** `dir` and every cgroup below it, parents before children ([] when `dir` is gone). */
+function cgroupsUnder(dir: string): string[] {
+  let children: string[];
+  try {
+    children = readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? [`${dir}/${d.name}`] : []));
+  } catch {
+    return [];
+  }
+  return [dir, ...children.flatMap(cgroupsUnder)];
 }
 
 /** Enables controller `c` for the children of `dir` (a no-op when it already is). */
