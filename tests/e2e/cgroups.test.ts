@@ -7,18 +7,26 @@
  * refused with the reason. With cgroups off (CANOPY_CGROUPS=off) the daemon says why, and the
  * escapee shows what process groups and marks cannot reach.
  */
-import { afterEach, beforeAll, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { EventEntry, StatusDocument } from "../../src/api/wire.ts";
 import { CGROUP_FACTS, cgroupOf, cgroupPids, childCgroups, subtreeOf } from "../helpers/cgroup.ts";
 import { type TempProject, tempProject } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/net.ts";
 import { pidRunning } from "../helpers/proc.ts";
 import { requireTool } from "../helpers/system-tool.ts";
+import { canopyCommandFor, runCanopyAs } from "../helpers/runs-as.ts";
 
 let project: TempProject | undefined;
 let bash = "";
 const strays: number[] = [];
+const dirs: string[] = [];
+
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 beforeAll(() => {
   bash = requireTool("bash", "bash");
@@ -185,4 +193,23 @@ test("with cgroups off the daemon says why, in status --json and doctor, makes n
   expect((await p.cli(["stop", "esc"])).code).toBe(0);
   // What issue 18 is for: today's method cannot find it.
   expect(pidRunning(escapee)).toBe(true);
+}, 60_000);
+
+test("a canopy that may not write the cgroup hierarchy (uid 65534) runs without cgroups: doctor says why, and pids_max is refused with that reason", async () => {
+  const nobody = { uid: 65534, gid: 65534 };
+  const bin = realpathSync(mkdtempSync(join(tmpdir(), "canopy-cgroups-bin-")));
+  dirs.push(bin);
+  const canopy = canopyCommandFor(nobody, bin);
+  const p = (project = tempProject());
+  chmodSync(p.dir, 0o755);
+  p.writeConfig("services:\n  web:\n    cmd: [sleep, '600']\n");
+  const as = (args: string[]) => runCanopyAs(canopy, nobody, ["-c", p.configFile, ...args], { cwd: p.dir, env: { PATH: "/usr/bin:/bin", HOME: p.dir, CANOPY_STATE_DIR: join(p.dir, "nobody-state") } });
+  const dir = CGROUP_FACTS.mode === "cgroup" ? CGROUP_FACTS.dir : "";
+  const why = `cannot create cgroups under ${dir} (EACCES: owned by uid 0, this is uid 65534); run canopy as root, or under systemd with Delegate=yes`;
+  const doctor = await as(["doctor"]);
+  expect(doctor.stdout).toContain(`warn  containment: a daemon started here would use process groups and marks, not cgroups: ${why}`);
+  p.writeConfig("services:\n  web:\n    cmd: [sleep, '600']\n    pids_max: 20\n");
+  const refused = await as(["config"]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain(`canopy.yaml:4: service "web", field "pids_max": needs a cgroup, and canopy runs without cgroups here (${why})`);
 }, 60_000);
