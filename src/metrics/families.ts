@@ -69,8 +69,8 @@ export function buildFamilies(snap: MetricsSnapshot): MetricFamily[] {
       per((s) => s.restartsTotal),
     ),
     gauge("canopy_service_start_time_seconds", "Start time of the running process, in unix seconds.", per((s) => s.startTimeSeconds)),
-    counter("canopy_service_cpu_seconds_total", "User and system CPU time of the live processes in the service's process group.", per((s) => s.cpuSeconds)),
-    gauge("canopy_service_memory_bytes", "Resident memory of the processes in the service's process group.", per((s) => s.memoryBytes)),
+    counter("canopy_service_cpu_seconds_total", "User and system CPU time of the service: its cgroup's (every process that ran in it) with cgroup containment, else the live processes in its process group.", per((s) => s.cpuSeconds)),
+    gauge("canopy_service_memory_bytes", "Memory of the service: its cgroup's memory.current with the memory controller, else the resident memory of its process group.", per((s) => s.memoryBytes)),
     counter(
       "canopy_service_log_lines_total",
       "Output lines received from the service since the daemon started, by stream.",
