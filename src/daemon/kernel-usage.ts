@@ -44,9 +44,4 @@ export class KernelUsage {
       ...(u.memoryBytes === undefined ? {} : { memoryBytes: u.memoryBytes }),
     };
   }
-
-  /** Forgets a service's baseline (its cgroup was removed). */
-  forget(service: string): void {
-    this.previous.delete(service);
-  }
 }
