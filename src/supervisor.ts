@@ -221,7 +221,12 @@ export class Supervisor {
         e.nextRestartAt = undefined;
         return;
       case "signal_group":
-        if (e.child) e.child.terminating = this.terminate(e, e.child);
+        if (e.child) {
+          e.child.terminating = this.terminate(e, e.child);
+          e.child.signalledAt = this.s.now();
+          // What left the group but not the cgroup gets the stop signal now too, not once the leader is gone.
+          this.s.containment?.signalStrays(e.req.short, e.child.pid, e.req.stopSignal ?? "SIGTERM");
+        }
         return;
       case "sweep_escaped":
         if (e.child) this.sweepOf(e, e.child)?.pass();
@@ -490,9 +495,11 @@ export class Supervisor {
     if (this.s.groupAlive(child.pid)) await this.reapRemnants(e, child);
     if (sweep) await this.finishSweep(e, sweep);
     // Whatever is left in the service's cgroup, wherever it went (setsid, `env -i`): a stop ends only once it is empty.
+    const since = child.signalledAt === undefined ? 0 : this.s.now() - child.signalledAt;
     const kernel = (await this.s.containment?.drain(e.req.short, {
+      pgid: child.pid,
       signal: e.req.stopSignal ?? "SIGTERM",
-      timeoutMs: this.killTimeoutOf(e),
+      timeoutMs: Math.max(0, this.killTimeoutOf(e) - since),
       notice: (message) => this.notice(e.req.short, message),
     }))?.kernel;
     if (e.child !== child) return;

@@ -41,7 +41,8 @@ export async function reapLeftoverCgroups(c: DaemonContainment, timeoutMs: numbe
   await Promise.all(
     subtree.services().map(async (service) => {
       if (subtree.populated(service)) reaped.push(service);
-      await containment.drain(service, { signal: "SIGTERM", timeoutMs, notice: (m) => log(`leftover ${service}: ${m}`) });
+      // No group signal went out (pgid 0 is no process of ours): everything in it gets the stop signal.
+      await containment.drain(service, { pgid: 0, signal: "SIGTERM", timeoutMs, notice: (m) => log(`leftover ${service}: ${m}`) });
     }),
   );
   return reaped;

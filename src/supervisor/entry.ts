@@ -23,6 +23,8 @@ export interface Child {
   mark?: string;
   /** Its escaped processes being stopped (from the stop request, or the leader's exit). */
   sweep?: MarkedSweep;
+  /** When its stop signal went out (epoch ms): the stop deadline of what is left in its cgroup counts from it. */
+  signalledAt?: number;
 }
 
 /** Everything the Supervisor holds for one service name. */

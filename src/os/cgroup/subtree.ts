@@ -104,20 +104,6 @@ export class CgroupSubtree {
     return parsePopulated(readOr(`${this.dirOf(service)}/cgroup.events`, ""));
   }
 
-  /** Sends `signal` to every process in the service's cgroup. */
-  signal(service: string, signal: NodeJS.Signals): number[] {
-    // The daemon is in a service's cgroup only for the instant of a spawn (placement.ts); never a target.
-    const pids = this.pids(service).filter((pid) => pid !== process.pid);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // exited between the read and the signal
-      }
-    }
-    return pids;
-  }
-
   /** SIGKILL to the whole cgroup at once: cgroup.kill (Linux ≥ 5.14), else to each pid in it. */
   kill(service: string): void {
     const file = `${this.dirOf(service)}/cgroup.kill`;
@@ -129,7 +115,14 @@ export class CgroupSubtree {
         // fall through to the pids
       }
     }
-    this.signal(service, "SIGKILL");
+    for (const pid of this.pids(service)) {
+      try {
+        // The daemon is in a service's cgroup only for the instant of a spawn (placement.ts); never a target.
+        if (pid !== process.pid) process.kill(pid, "SIGKILL");
+      } catch {
+        // exited between the read and the signal
+      }
+    }
   }
 
   usage(service: string): CgroupUsage {

@@ -31,6 +31,7 @@ test("setup, a service with a nested cgroup, kill, remove, teardown: the process
   expect(tree.services()).toEqual(["web"]);
   expect(tree.pids("web").sort()).toEqual([leader.pid, inner.pid].sort());
   expect(tree.populated("web")).toBe(true);
+  expect(tree.pids("web")).not.toContain(process.pid);
   expect(tree.usage("web").cpuUsec).toBeNumber();
 
   tree.kill("web");
