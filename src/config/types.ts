@@ -88,9 +88,12 @@ export interface ControlConfig {
   allowNonLoopback: boolean;
 }
 
-/** The events `notify:` can name: the supervisor's, and `liveness_failed` (an exit forced by a failed liveness check). */
+/**
+ * The events `notify:` can name: the supervisor's, `liveness_failed` (an exit forced by a failed
+ * liveness check) and `memory_exceeded` (one forced by `max_memory`).
+ */
 export const NOTIFY_EVENTS = [
-  "started", "ready", "exited", "restarting", "gave_up", "stopped", "start_failed", "liveness_failed",
+  "started", "ready", "exited", "restarting", "gave_up", "stopped", "start_failed", "liveness_failed", "memory_exceeded",
 ] as const;
 
 export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];

@@ -170,7 +170,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       services: () => current.services,
       pidOf: (name) => supervisor.get(name)?.pid,
       memoryOf: groupTotals,
-      restart: (name, pid, cause) => supervisor.restartAsCrash(name, pid, cause),
+      restart: (name, pid, cause) => supervisor.restartAsCrash(name, pid, cause, "max_memory"),
     });
 
     const scheduler = new Scheduler({
