@@ -71,6 +71,16 @@ function fakeControl(): Fake {
       if (s.pid === null) throw new CanopyError("not_running", `${name} is not running`);
       return { ...s };
     },
+    restartRolling: async (name) => {
+      calls.push(`rolling:${name}`);
+      const s = services.get(name);
+      return s && { name, services: [{ ...s }], restarted: [name], failed: null };
+    },
+    scale: async (name, count) => {
+      calls.push(`scale:${name}:${count}`);
+      const s = services.get(name);
+      return s && { name, services: [{ ...s }], from: 1, to: count, stopped: [], started: [] };
+    },
     reloadService: async (name) => {
       calls.push(`reload:${name}`);
       const s = services.get(name);
