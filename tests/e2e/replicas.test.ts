@@ -173,7 +173,7 @@ test("reload applies a changed replicas by difference (the kept replicas keep th
   expect(grown).toMatchObject({ code: 0, stdout: "~ web\n= 0 unchanged\n" });
   const three = await waitFor(async () => {
     const now = await pids(p);
-    return now.size === 3 && now;
+    return now.size === 3 ? now : undefined;
   }, "web.3 to run");
   expect(three.get("web.1")).toBe(two.get("web.1") as number);
   expect(three.get("web.2")).toBe(two.get("web.2") as number);
@@ -182,7 +182,7 @@ test("reload applies a changed replicas by difference (the kept replicas keep th
   expect((await p.cli(["reload"])).code).toBe(0);
   const one = await waitFor(async () => {
     const now = await pids(p);
-    return now.size === 1 && now.has("web") && now;
+    return now.size === 1 && now.has("web") ? now : undefined;
   }, "the plain web to run");
   for (const pid of three.values()) expect(pidAlive(pid)).toBe(false);
   expect(await body(base)).toBe(`replica undefined pid ${one.get("web")}`);
