@@ -90,7 +90,7 @@ export function moveProbe(probe: ProbeConfig, from: number | undefined, to: numb
 }
 
 /**
- * Services whose replica ports (`port` … `port + replicas - 1`) take a port another service listens on: one problem
+ * Services whose replica ports (`port + 1` … `port + replicas - 1`) take a port another service listens on: one problem
  * per clash, on the service with replicas, naming the other.
  */
 export function replicaPortClashes(services: readonly ServiceConfig[]): { service: string; message: string }[] {
@@ -100,6 +100,8 @@ export function replicaPortClashes(services: readonly ServiceConfig[]): { servic
   for (const svc of services) {
     if ((svc.replicas ?? 1) <= 1 || svc.port === undefined) continue;
     for (const [i, port] of replicaPorts(svc.port, svc.replicas ?? 1).entries()) {
+      // The service's own port is not a replica's: a clash on it is the other side's to report.
+      if (i === 0) continue;
       const other = ownerOf(services, owner, port, svc.name);
       if (other !== undefined) {
         clashes.push({ service: svc.name, message: `replica ${i + 1} would listen on port ${port}, which ${other} uses; move port or lower replicas` });
