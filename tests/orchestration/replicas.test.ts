@@ -50,7 +50,7 @@ test("NAME starts every replica; a dependent waits until all of them are ready",
   await waitFor(() => t.orch.hold("api")?.status === "waiting", "api to wait");
   t.ready.add("1");
   t.ready.add("2");
-  await waitFor(() => t.sup.get("web.2")?.ready, "web.2 to be ready");
+  await waitFor(() => t.sup.get("web.2")?.ready === true, "web.2 to be ready");
   expect(t.spawned()).not.toContain("api");
   t.ready.add("3");
   await waitFor(() => t.spawned().includes("api"), "api to start once web.3 is ready too");
