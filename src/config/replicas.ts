@@ -122,3 +122,21 @@ function ownerOf(services: readonly ServiceConfig[], owner: Map<number, string>,
   }
   return undefined;
 }
+
+/**
+ * Why `name` cannot run `count` copies now (`canopy scale`), or undefined when it can: the checks the config's
+ * `replicas:` gets (schedule, ports past 65535, ports another service uses), against the counts running now.
+ */
+export function scaleProblem(
+  services: readonly ServiceConfig[],
+  name: string,
+  count: number,
+  countOf: (svc: ServiceConfig) => number,
+): string | undefined {
+  const svc = services.find((s) => s.name === name);
+  if (!svc) return undefined;
+  if (svc.schedule !== undefined && count > 1) return `${name} runs on a schedule: one process per tick, so it cannot have replicas`;
+  if (svc.port !== undefined && svc.port + count - 1 > 65_535) return `replica ${count} would get port ${svc.port + count - 1}, past 65535`;
+  const now = services.map((s) => ({ ...s, replicas: s.name === name ? count : countOf(s) }));
+  return replicaPortClashes(now).find((c) => c.service === name)?.message.replace(/; move port or lower replicas$/, "");
+}

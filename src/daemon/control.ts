@@ -11,7 +11,7 @@ import {
   toServiceView,
 } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
-import { belongsTo } from "../config/replicas.ts";
+import { belongsTo, scaleProblem } from "../config/replicas.ts";
 import { CanopyError } from "../errors.ts";
 import type { Orchestrator } from "../orchestration/orchestrator.ts";
 import type { Scheduler } from "../orchestration/scheduler.ts";
@@ -114,6 +114,8 @@ export function createControl(deps: ControlDeps): DaemonControl {
     },
     scale: async (name, count) => {
       if (find(name).length === 0) return undefined;
+      const problem = scaleProblem(orchestrator.services, name, count, (s) => orchestrator.countOf(s));
+      if (problem !== undefined) throw new CanopyError("bad_request", `cannot scale ${name} to ${count}: ${problem}`, { service: name, field: "replicas" });
       const plan = await orchestrator.scale(name, count);
       if (!plan) throw new CanopyError("bad_request", `scale takes a service's name, not one replica's: canopy scale ${name.replace(/\.\d+$/, "")}=${count}`, { service: name });
       return { name, services: views(find(name), false), from: plan.from, to: plan.to, stopped: plan.stop, started: plan.start };

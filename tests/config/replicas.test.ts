@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { validateConfig } from "../../src/config/index.ts";
 import {
-  belongsTo, expandService, instanceNames, moveProbe, parseReplicaName, replicaPortClashes, replicaPorts, serviceOf,
+  belongsTo, expandService, instanceNames, moveProbe, parseReplicaName, replicaPortClashes, replicaPorts, scaleProblem, serviceOf,
 } from "../../src/config/replicas.ts";
 import type { ProbeConfig } from "../../src/config/types.ts";
 import { serviceConfig } from "../helpers/service-config.ts";
@@ -113,5 +113,32 @@ describe("the replicas key", () => {
     expect(check({ replicas: 2, schedule: "@daily" }).problems.map((p) => [p.service, p.field])).toEqual([["web", "replicas"]]);
     expect(check({ replicas: 3, port: 65_534 }).problems.map((p) => p.message)).toEqual(["replica 3 would get port 65536, past 65535; lower port or replicas"]);
     expect(check({ replicas: 2, port: 8000 }, { api: { cmd: "sleep 60", port: 8001 } }).problems.map((p) => [p.service, p.field])).toEqual([["web", "replicas"]]);
+  });
+});
+
+describe("scaleProblem", () => {
+  const services = [
+    serviceConfig("web", { port: 8000, replicas: 2 }),
+    serviceConfig("api", { port: 8004 }),
+    serviceConfig("admin", { port: 9000 }),
+    serviceConfig("cron", { schedule: "@hourly" }),
+  ];
+  const configured = (s: (typeof services)[number]) => s.replicas ?? 1;
+
+  test("a count whose ports are free is fine; one that reaches another service's port is refused naming it", () => {
+    expect(scaleProblem(services, "web", 4, configured)).toBeUndefined();
+    expect(scaleProblem(services, "web", 5, configured)).toBe('replica 5 would listen on port 8004, which "api" uses');
+  });
+
+  test("the other services' counts are the running ones (scaled), not the config's", () => {
+    expect(scaleProblem(services, "admin", 2, configured)).toBeUndefined();
+    expect(scaleProblem(services, "web", 3, (s) => (s.name === "api" ? 1 : s.name === "web" ? 2 : 1))).toBeUndefined();
+    const scaledAdmin = [...services.slice(0, 2), serviceConfig("admin", { port: 7999 }), services[3] as (typeof services)[number]];
+    expect(scaleProblem(scaledAdmin, "admin", 2, configured)).toBe('replica 2 would listen on port 8000, which "web" uses');
+  });
+
+  test("a scheduled service cannot have replicas; ports past 65535 are refused", () => {
+    expect(scaleProblem(services, "cron", 2, configured)).toBe("cron runs on a schedule: one process per tick, so it cannot have replicas");
+    expect(scaleProblem([serviceConfig("hi", { port: 65_535 })], "hi", 2, configured)).toBe("replica 2 would get port 65536, past 65535");
   });
 });

@@ -159,6 +159,12 @@ test("restart --rolling restarts one replica at a time: a client polling every r
   expect(ticks.length).toBeGreaterThan(3);
   expect(ticks.some((n) => n < 3)).toBe(true);
   expect(ticks.filter((n) => n === 0)).toEqual([]);
+
+  // Bad scales change nothing: an unknown service, a replica's name, a count out of range.
+  expect(await p.cli(["scale", "nope=2"])).toMatchObject({ code: 1, stderr: 'canopy: no service named "nope" in this config\n' });
+  expect((await p.cli(["scale", "web.2=2"])).stderr).toContain("scale takes a service's name, not one replica's");
+  expect((await p.cli(["scale", "web=0"])).code).toBe(2);
+  expect(await pids(p)).toEqual(after);
 }, 120_000);
 
 test("reload applies a changed replicas by difference (the kept replicas keep their pids); 3 → 1 gives back the plain name", async () => {
