@@ -47,6 +47,8 @@ export function replicaPorts(port: number | undefined, count: number): number[] 
  * check that port moved to `P+i-1`. `replicas` is left out of each: a copy's settings do not change with the count.
  */
 export function expandService(svc: ServiceConfig, count = svc.replicas ?? 1): ServiceConfig[] {
+  // Most services: no copy made (status and every supervisor event expand the whole config).
+  if (count <= 1 && svc.replicas === undefined) return [svc];
   const { replicas: _count, ...base } = svc;
   if (count <= 1) return [base];
   return Array.from({ length: count }, (_, i) => replicaOf(base, i + 1));
