@@ -52,6 +52,10 @@ export interface ServiceConfig {
   nice?: number;
   /** `limits`: resource limits set on the service before its program runs (Linux). */
   limits?: ResourceLimits;
+  /** `replicas`: how many copies run (`NAME.1` … `NAME.N`); absent when 1. */
+  replicas?: number;
+  /** Set on one replica's settings (see replicas.ts): the service it is a copy of, and which copy (1-based). */
+  replica?: { of: string; index: number };
 }
 
 /** The account a service runs as: ids from /etc/passwd and /etc/group, supplementary groups as initgroups(3) gives them. */
