@@ -12,7 +12,7 @@ import type { OutputPorts } from "./supervisor/output-sockets.ts";
 import { tapFeed, tapOutput } from "./supervisor/output-tap.ts";
 import { forEachLine } from "./supervisor/line-splitter.ts";
 import { type CrashDecision, decideAfterCrash } from "./supervisor/crash-decision.ts";
-import { type Effect, type ExitFacts, type LifeEvent, transition } from "./supervisor/lifecycle.ts";
+import { type Effect, type ExitFacts, type ForcedBy, type LifeEvent, transition } from "./supervisor/lifecycle.ts";
 import { ChildHealth } from "./supervisor/health.ts";
 import { defaultPortListening } from "./supervisor/port-probe.ts";
 import { afterThisTurn, continueAfter, MarkedSweep, markOf, newMarkToken } from "./supervisor/escape.ts";
@@ -126,13 +126,13 @@ export class Supervisor {
 
   /**
    * Restarts the service's child `pid` as a crash whose reason is `restarted: <cause>` (a limit
-   * it broke), as a failed liveness probe does; false when `pid` is not its live child any more.
+   * it broke, found by the check `by`), as a failed liveness probe does; false when `pid` is not its live child any more.
    */
-  restartAsCrash(name: string, pid: number, cause: string): boolean {
+  restartAsCrash(name: string, pid: number, cause: string, by: ForcedBy): boolean {
     const e = this.entries.get(name);
     const child = e?.child;
     if (!e || !child || child.pid !== pid) return false;
-    return this.dispatch(e, { type: "crash_forced", cause }).length > 0;
+    return this.dispatch(e, { type: "crash_forced", cause, by }).length > 0;
   }
 
   /** Stops a service and forgets it. */

@@ -1,5 +1,7 @@
 /** What the control API needs from a running daemon; the handler depends on nothing else. */
-import type { DaemonInfo, EventEntry, LogEntry, NotifyTestResult, ReloadResult, ServiceReloadResult, ServiceView } from "./wire.ts";
+import type {
+  DaemonInfo, EventEntry, GroupReloadResult, LogEntry, NotifyTestResult, ReloadResult, RollingView, ScaleView, ServiceReloadResult, ServiceResult, ServiceView,
+} from "./wire.ts";
 
 export interface DaemonControl {
   info(): DaemonInfo;
@@ -8,15 +10,20 @@ export interface DaemonControl {
    * scan of /proc they take: for callers that only poll statuses.
    */
   list(usage?: boolean): ServiceView[];
-  get(name: string, usage?: boolean): ServiceView | undefined;
+  /** A name is a service or one replica (`web.2`); a service with replicas answers a GroupView of them all. */
+  get(name: string, usage?: boolean): ServiceResult | undefined;
   /** Resolve undefined for an unknown service. */
-  start(name: string): Promise<ServiceView | undefined>;
-  stop(name: string): Promise<ServiceView | undefined>;
-  restart(name: string): Promise<ServiceView | undefined>;
+  start(name: string): Promise<ServiceResult | undefined>;
+  stop(name: string): Promise<ServiceResult | undefined>;
+  restart(name: string): Promise<ServiceResult | undefined>;
+  /** Restarts the replicas one at a time, each once the one before is ready again. */
+  restartRolling(name: string): Promise<RollingView | undefined>;
+  /** Runs `count` copies of the service from now on; undefined for an unknown service (or a replica's name). */
+  scale(name: string, count: number): Promise<ScaleView | undefined>;
   /** Sends `signal` to the service's process group; throws CanopyError("not_running") when none runs. */
-  signal(name: string, signal: NodeJS.Signals): Promise<ServiceView | undefined>;
+  signal(name: string, signal: NodeJS.Signals): Promise<ServiceResult | undefined>;
   /** Sends a running service its `reload_signal` (same pid); restarts one without (or not running). */
-  reloadService(name: string): Promise<ServiceReloadResult | undefined>;
+  reloadService(name: string): Promise<ServiceReloadResult | GroupReloadResult | undefined>;
   /** The last `tail` lines of a service; undefined for an unknown service. */
   logs(name: string, tail: number): LogEntry[] | undefined;
   /** Calls `onEntry` for each new line of the named services (all when undefined), `onEnd` when the daemon stops. */

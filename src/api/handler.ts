@@ -1,5 +1,6 @@
 /** The control API as a `(Request) → Response` function over a DaemonControl: no socket needed to test it. */
 import { SERVICE_NAME_RE } from "../config/names.ts";
+import { MAX_REPLICAS, parseReplicaName } from "../config/replicas.ts";
 import { parseSignal } from "../config/signal.ts";
 import { CanopyError, isCanopyError } from "../errors.ts";
 import type { DaemonControl } from "./control.ts";
@@ -54,9 +55,17 @@ async function route(control: DaemonControl, req: Request): Promise<Response> {
       if (!control.get(name, false)) throw unknownService(name);
       return logsResponse(control, [name], url, req.signal);
     }
+    if (action === "restart" && flag(url.searchParams.get("rolling"))) {
+      allow(req, "POST");
+      return json(found(name, await control.restartRolling(name)));
+    }
     if (action === "start" || action === "stop" || action === "restart") {
       allow(req, "POST");
       return json(found(name, await control[action satisfies Action](name)));
+    }
+    if (action === "scale") {
+      allow(req, "POST");
+      return json(found(name, await control.scale(name, replicasParam(url.searchParams.get("replicas")))));
     }
     if (action === "signal") {
       allow(req, "POST");
@@ -128,8 +137,20 @@ function serviceName(raw: string): string {
   } catch {
     throw new CanopyError("bad_request", "service name is not valid URL encoding");
   }
-  if (!SERVICE_NAME_RE.test(name)) throw unknownService(name);
+  const service = parseReplicaName(name)?.service ?? name;
+  if (!SERVICE_NAME_RE.test(service)) throw unknownService(name);
   return name;
+}
+
+/** `?replicas=N` of a scale: a whole number from 1 to MAX_REPLICAS. */
+function replicasParam(raw: string | null): number {
+  const n = raw !== null && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPLICAS) {
+    throw new CanopyError("bad_request", `replicas must be a whole number from 1 to ${MAX_REPLICAS}, got ${raw === null ? "nothing" : `"${raw}"`}`, {
+      field: "replicas",
+    });
+  }
+  return n;
 }
 
 function found<T>(name: string, value: T | undefined): T {

@@ -30,9 +30,43 @@ export interface ServiceView {
   waiting_for?: string[];
   /** A `schedule:` service's schedule: its next tick, its last run (absent for other services). */
   schedule?: ScheduleView;
+  /** One copy of a service with `replicas:` (`name` is `web.2`): the service and which copy (absent for a plain service). */
+  replica?: { service: string; index: number };
   /** CPU and resident memory summed over the service's process group; null when not running. */
   cpu_percent: number | null;
   memory_bytes: number | null;
+}
+
+/**
+ * What a route on one name answers when the name is a service with replicas (`web`, not `web.2`): every replica's
+ * view. A plain service, or one replica, answers its ServiceView.
+ */
+export interface GroupView {
+  name: string;
+  services: ServiceView[];
+}
+
+/** A single service's view, or its replicas' (see GroupView). */
+export type ServiceResult = ServiceView | GroupView;
+
+/** The views a ServiceResult holds, one per process. */
+export function viewsOf(result: ServiceResult): ServiceView[] {
+  return "services" in result ? result.services : [result];
+}
+
+/** `POST /v1/services/NAME/restart?rolling=1`: the replicas as they are after it, and how far it got. */
+export interface RollingView extends GroupView {
+  restarted: string[];
+  /** The replica not ready again after its restart; those after it were not restarted. */
+  failed: string | null;
+}
+
+/** `POST /v1/services/NAME/scale?replicas=N`: the count before and after, what stopped and started, the replicas now. */
+export interface ScaleView extends GroupView {
+  from: number;
+  to: number;
+  stopped: string[];
+  started: string[];
 }
 
 /** One supervisor event on the wire (`events` and its NDJSON follow stream). */
@@ -53,6 +87,12 @@ export interface ReloadResult {
   applied: boolean;
   plan: { added: string[]; removed: string[]; changed: string[]; unchanged: string[] };
   warnings: string[];
+}
+
+/** What `reload NAME` did to each replica of a service with replicas. */
+export interface GroupReloadResult {
+  name: string;
+  results: ServiceReloadResult[];
 }
 
 /** What `reload NAME` did to one service: sent its reload_signal, or restarted it. */

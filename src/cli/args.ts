@@ -20,7 +20,8 @@ export const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   status: { json: { type: "boolean" } },
   start: { all: { type: "boolean" } },
   stop: { all: { type: "boolean" } },
-  restart: { all: { type: "boolean" } },
+  restart: { all: { type: "boolean" }, rolling: { type: "boolean" } },
+  scale: {},
   signal: {},
   config: { json: { type: "boolean" } },
   logs: {

@@ -23,12 +23,20 @@ export const COMMAND_HELP: Record<string, string> = {
   --json prints {"daemon":{...},"services":[...]}, with ready, cpu_percent, memory_bytes and reason.`,
   start: `canopy start NAME... | --all [-c FILE]
   Start services (a fresh start clears a crashed service's restart budget), and what they
-  depend on. A service whose dependencies are not up yet is "waiting" and starts once they are.`,
+  depend on. A service whose dependencies are not up yet is "waiting" and starts once they are.
+  A service with replicas: NAME is every replica, NAME.2 the second alone (as for stop and restart).`,
   stop: `canopy stop NAME... | --all [-c FILE]
   Stop services: the stop signal to the whole group, SIGKILL after stop_timeout.
   --all stops dependents before what they depend on.`,
-  restart: `canopy restart NAME... | --all [-c FILE]
-  Stop and start services again (--all: stops in reverse dependency order, starts in order).`,
+  restart: `canopy restart NAME... | --all [--rolling] [-c FILE]
+  Stop and start services again (--all: stops in reverse dependency order, starts in order).
+  --rolling     a service's replicas one at a time, lowest first, each once the one before is
+                ready again (its readiness check), so some replica always serves; stops at a
+                replica that is not ready after its restart (exit 1).`,
+  scale: `canopy scale NAME=N... [-c FILE]
+  Run N replicas of a service from now on (NAME.1 … NAME.N; one runs as plain NAME): new ones start
+  (if the service is running), the highest-numbered stop first, the others keep their pids. The
+  count holds until a reload that changes the service's replicas:, or the daemon stops.`,
   logs: `canopy logs [NAME...] [-n N] [-t] [--since T] [--until T] [--grep RE] [--stderr] [--json] [-f] [-c FILE]
   Query the services' log files (rotated ones too), merged in time order. Works without a daemon; -f needs one.
   -n N          the last N matching lines (default 100 unless --since/--until is given)
@@ -129,7 +137,9 @@ Commands:
   up [-d]              start the daemon and the services (foreground, or -d in background)
   down                 stop every service and the daemon
   status [--json]      show services
-  start|stop|restart   control services by NAME or --all
+  start|stop|restart   control services by NAME (NAME.2: one replica) or --all
+  restart --rolling    restart a service's replicas one at a time, each once the last is ready
+  scale NAME=N         run N replicas of a service from now on
   logs [-n N] [-f]     query or follow logs
   events [-n N] [-f]   print or follow what happened (starts, exits, restarts)
   reload [--dry-run]   apply config changes to the running daemon

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   events: async () => (await import("./commands/events.ts")).events,
   reload: async () => (await import("./commands/reload.ts")).reload,
   signal: async () => (await import("./commands/signal.ts")).signal,
+  scale: async () => (await import("./commands/scale.ts")).scale,
   config: async () => (await import("./commands/config.ts")).config,
   convert: async () => (await import("./commands/convert.ts")).convert,
   export: async () => (await import("./commands/export.ts")).exportCommand,

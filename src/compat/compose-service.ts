@@ -4,7 +4,7 @@ import { type ConvertReport, ignoreOthers, within } from "./convert-report.ts";
 
 /** The per-service keys read; everything else (build, volumes, networks, …) is named in the warning. */
 export const COMPOSE_SERVICE_KEYS = [
-  "image", "command", "environment", "env_file", "ports", "depends_on", "healthcheck", "restart", "stop_signal", "stop_grace_period", "profiles",
+  "image", "command", "environment", "env_file", "ports", "depends_on", "healthcheck", "restart", "stop_signal", "stop_grace_period", "profiles", "deploy",
 ] as const;
 
 const CONDITIONS: Readonly<Record<string, string>> = {
@@ -35,7 +35,22 @@ export function convertComposeService(value: unknown, report: ConvertReport): Re
     report.note("profiles", "a service in a profile is read as autostart: false");
   }
   if (value.image !== undefined) out.image = value.image;
+  if (value.deploy !== undefined) out.replicas = deployReplicas(value.deploy, within(report, "deploy"));
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+/** `deploy.replicas` → `replicas`; the rest of `deploy` (resources, placement, update_config, …) is named in the warning. */
+function deployReplicas(value: unknown, report: ConvertReport): number | undefined {
+  if (!isMapping(value)) {
+    report.problem("", `expected a mapping, got ${describe(value)}`);
+    return undefined;
+  }
+  ignoreOthers(value, ["replicas"], report);
+  const n = value.replicas;
+  if (n === undefined || n === 1) return undefined;
+  if (typeof n === "number" && Number.isInteger(n) && n > 1) return n;
+  report.problem("replicas", `expected a whole number of at least 1, got ${describe(n)}`);
+  return undefined;
 }
 
 /** compose's `$$` is a literal `$`; a single `$NAME` would be interpolated by compose from the shell, and is kept as written. */

@@ -43,7 +43,7 @@ export function convertProcess(value: unknown, report: ConvertReport, sharedEnv:
   if (value.liveness_probe !== undefined) out.alive = convertProbe(value.liveness_probe, true, within(report, "liveness_probe"));
   Object.assign(out, availability(value.availability, within(report, "availability")));
   if (value.shutdown !== undefined) Object.assign(out, shutdown(value.shutdown, within(report, "shutdown")));
-  if (typeof value.replicas === "number" && value.replicas > 1) report.note("replicas", `${value.replicas} read as 1 process: canopy has no replicas yet`);
+  if (typeof value.replicas === "number" && Number.isInteger(value.replicas) && value.replicas > 1) out.replicas = value.replicas;
   else if (value.replicas !== undefined && value.replicas !== 1) report.problem("replicas", `expected a whole number of at least 1, got ${describe(value.replicas)}`);
   if (value.log_location !== undefined) report.note("log_location", PC_LOG_NOTE);
   if (value.disabled === true) out.autostart = false;

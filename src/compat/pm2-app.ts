@@ -1,6 +1,7 @@
 /** One PM2 app (`apps[i]` of an ecosystem file) → a canopy service's raw settings (pure). */
 import { basename, extname } from "node:path";
 import { describe, isMapping } from "../config/checks.ts";
+import { MAX_REPLICAS } from "../config/replicas.ts";
 import type { ConvertReport } from "./convert-report.ts";
 import { splitWords } from "./shell-words.ts";
 
@@ -44,7 +45,7 @@ export function pm2AppName(app: Record<string, unknown>): string | undefined {
 
 /** Converts `app` with `envName`'s `env_<name>` laid over `env` (as `pm2 start --env <name>`). */
 export function convertApp(app: Record<string, unknown>, envName: string | undefined, report: ConvertReport): Record<string, unknown> {
-  instances(app, report);
+  const replicas = instances(app, report);
   for (const key of Object.keys(app)) {
     if ((PM2_APP_KEYS as readonly string[]).includes(key) || key.startsWith("env_")) continue;
     const why = UNSUPPORTED[key];
@@ -58,6 +59,7 @@ export function convertApp(app: Record<string, unknown>, envName: string | undef
   const env = environment(app, envName, report);
   if (env !== undefined) out.env = env;
   Object.assign(out, restarts(app, report));
+  if (replicas !== undefined) out.replicas = replicas;
   out.stop_timeout = app.kill_timeout ?? PM2_KILL_TIMEOUT_MS;
   return out;
 }
@@ -107,14 +109,27 @@ function environment(app: Record<string, unknown>, envName: string | undefined, 
   return Object.keys(merged).length === 0 ? undefined : merged;
 }
 
-/** `instances` / cluster mode: one process (canopy has no replicas yet), said in the warning. */
-function instances(app: Record<string, unknown>, report: ConvertReport): void {
+/**
+ * `instances: N` → `replicas: N` (each copy gets CANOPY_REPLICA; PM2's NODE_APP_INSTANCE counts from 0). `max`, 0 and -1
+ * (one per CPU, or all but one) read as the CPUs of the machine converting, said in the warning. Cluster mode has no
+ * equivalent: the copies are separate processes, each needing its own port (`port:` gives them P, P+1, …).
+ */
+function instances(app: Record<string, unknown>, report: ConvertReport): number | undefined {
   const n = app.instances;
-  const many = n === "max" || n === -1 || n === 0 || (typeof n === "number" && n > 1) || (typeof n === "string" && Number(n) > 1);
-  if (many) report.note("instances", `${JSON.stringify(n)} read as 1 process: canopy has no replicas yet`);
+  const cpus = navigator.hardwareConcurrency;
+  let count: number | undefined;
+  if (n === "max" || n === 0 || n === "0") {
+    count = cpus;
+    report.note("instances", `${JSON.stringify(n)} read as replicas: ${count} (the CPUs of the machine converting)`);
+  } else if (n === -1 || n === "-1") {
+    count = Math.max(1, cpus - 1);
+    report.note("instances", `${JSON.stringify(n)} read as replicas: ${count} (the CPUs of the machine converting, less one)`);
+  } else if (typeof n === "number" && Number.isInteger(n) && n > 1) count = n;
+  else if (typeof n === "string" && /^\d+$/.test(n) && Number(n) > 1) count = Number(n);
   if (app.exec_mode === "cluster" || app.exec_mode === "cluster_mode") {
-    report.note("exec_mode", "cluster read as one process started directly: canopy has no Node cluster load balancer");
+    report.note("exec_mode", "cluster read as separate processes started directly (replicas): canopy has no Node cluster load balancer, so each needs its own port");
   }
+  return count !== undefined && count > 1 ? Math.min(count, MAX_REPLICAS) : undefined;
 }
 
 /** autorestart, stop_exit_codes, max_restarts, min_uptime, restart_delay / exp_backoff_restart_delay. */

@@ -16,6 +16,7 @@ export function serviceToRaw(svc: ServiceConfig, all: ServiceConfig[], dir: stri
   );
   if (env.length > 0) out.env = Object.fromEntries(env);
   if (svc.port !== undefined) out.port = svc.port;
+  if (svc.replicas !== undefined) out.replicas = svc.replicas;
   if (svc.dependsOn.length > 0) out.depends_on = dependsOnToRaw(svc.dependsOn, all);
   if (svc.ready !== undefined && !isDefaultReady(svc)) out.ready = probeToRaw(svc.ready, "ready");
   if (svc.alive !== undefined) out.alive = probeToRaw(svc.alive, "alive");

@@ -18,3 +18,4 @@ export { formatProblem } from "./format.ts";
 export { dependentsOf, findCycle, startOrder, stopOrder } from "./dag.ts";
 export { defaultReadyProbe } from "./probe-schema.ts";
 export { isLoopbackHost, parseListen, type ListenAddress } from "./listen.ts";
+export { belongsTo, expandService, expandServices, instanceNames, MAX_REPLICAS, parseReplicaName, replicaName, serviceOf } from "./replicas.ts";

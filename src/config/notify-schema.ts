@@ -8,7 +8,7 @@ export const NOTIFY_KEYS = ["events", "command", "webhook", "timeout", "retries"
 
 /** What `notify:` means when a key is left out. */
 export const NOTIFY_DEFAULTS = {
-  events: ["gave_up", "start_failed", "liveness_failed"] as NotifyEventName[],
+  events: ["gave_up", "start_failed", "liveness_failed", "memory_exceeded"] as NotifyEventName[],
   timeoutMs: 5_000,
   retries: 3,
   retryDelayMs: 1_000,

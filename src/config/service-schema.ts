@@ -8,6 +8,7 @@ import { checkLimits, checkMaxMemory, checkNice } from "./limits-schema.ts";
 import { checkCgroupLimits } from "./cgroup-schema.ts";
 import { SERVICE_NAME_RE, SERVICE_NAME_RULE } from "./names.ts";
 import { defaultReadyProbe, validateProbe } from "./probe-schema.ts";
+import { MAX_REPLICAS } from "./replicas.ts";
 import { parseSignal } from "./signal.ts";
 import type { ProbeConfig, ServiceConfig } from "./types.ts";
 
@@ -16,7 +17,7 @@ export const SERVICE_KEYS = [
   "cmd", "cwd", "env", "env_file", "port", "restart", "max_restarts",
   "restart_window", "restart_delay", "stop_signal", "stop_timeout", "autostart",
   "depends_on", "ready", "alive", "restart_max_delay", "restart_reset_after", "success_exit_codes", "min_uptime", "image",
-  "reload_signal", "user", "group", "schedule", "max_memory", "nice", "limits",
+  "reload_signal", "user", "group", "schedule", "max_memory", "nice", "limits", "replicas",
   "memory_max", "cpus", "pids_max",
 ] as const;
 
@@ -79,6 +80,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
   const maxMemoryBytes = raw.max_memory === undefined ? undefined : checkMaxMemory(raw.max_memory, note);
   const nice = raw.nice === undefined ? undefined : checkNice(raw.nice, note);
   const limits = raw.limits === undefined ? undefined : checkLimits(raw.limits, note);
+  const replicas = raw.replicas === undefined ? 1 : checkReplicas(raw.replicas, port, schedule !== undefined, note);
   const cgroupLimits = checkCgroupLimits(raw, note);
 
   if (port !== undefined && env !== undefined && env.PORT !== undefined && env.PORT !== String(port)) {
@@ -88,7 +90,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     !ok || cmd === undefined || cwd === undefined || env === undefined || restart === undefined ||
     maxRestarts === undefined || restartWindowMs === undefined || restartDelayMs === undefined ||
     stopTimeoutMs === undefined || stopSignal === undefined || autostart === undefined ||
-    restartMaxDelayMs === undefined || restartResetAfterMs === undefined || minUptimeMs === undefined
+    restartMaxDelayMs === undefined || restartResetAfterMs === undefined || minUptimeMs === undefined || replicas === undefined
   ) {
     return undefined;
   }
@@ -110,6 +112,7 @@ export function validateService(name: string, raw: unknown, dir: string, report:
     ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }),
     ...(nice === undefined ? {} : { nice }),
     ...(limits === undefined || Object.keys(limits).length === 0 ? {} : { limits }),
+    ...(replicas === 1 ? {} : { replicas }),
     ...(cgroupLimits === undefined ? {} : { cgroupLimits }),
   };
   return envFile === undefined ? { service } : { service, envFile };
@@ -215,6 +218,24 @@ function checkSchedule(value: unknown, report: Report): string | undefined {
     return undefined;
   }
   return cron.expression;
+}
+
+/**
+ * `replicas:` a whole number of copies, 1 to MAX_REPLICAS; refused with `schedule:` (a cron job runs once per tick,
+ * not N times), and when `port` + N - 1 would pass 65535.
+ */
+function checkReplicas(value: unknown, port: number | undefined, scheduled: boolean, report: Report): number | undefined {
+  const n = checkInt(value, "replicas", 1, MAX_REPLICAS, report);
+  if (n === undefined) return undefined;
+  if (scheduled && n > 1) {
+    report("replicas", "a scheduled service runs one process per tick; remove replicas or schedule");
+    return undefined;
+  }
+  if (port !== undefined && port + n - 1 > 65_535) {
+    report("replicas", `replica ${n} would get port ${port + n - 1}, past 65535; lower port or replicas`);
+    return undefined;
+  }
+  return n;
 }
 
 function checkSignal(value: unknown, field: "stop_signal" | "reload_signal", report: Report): NodeJS.Signals | undefined {

@@ -3,6 +3,7 @@ import { isMapping } from "./checks.ts";
 import { resolveDependencies, type DependencyTarget } from "./dependencies.ts";
 import { parseDependsOn, type DeclaredDependency } from "./depends-schema.ts";
 import { caseClashes } from "./names.ts";
+import { replicaPortClashes } from "./replicas.ts";
 import { validateService } from "./service-schema.ts";
 import type { ConfigProblem, ServiceConfig } from "./types.ts";
 
@@ -28,6 +29,7 @@ export function validateServices(
   for (const { name, earlier } of caseClashes(Object.keys(raw))) {
     problems.push({ service: name, field: "", message: `differs from "${earlier}" only in case; rename one (their log files would be one file on a case-insensitive disk)` });
   }
+  for (const { service, message } of replicaPortClashes(services)) problems.push({ service, field: "replicas", message });
   const resolved = resolveDependencies(declared, targets, (service, field, message) => problems.push({ service, field, message }));
   for (const service of services) service.dependsOn = resolved.get(service.name) ?? [];
   return { services, envFiles };

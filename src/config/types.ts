@@ -53,6 +53,10 @@ export interface ServiceConfig {
   nice?: number;
   /** `limits`: resource limits set on the service before its program runs (Linux). */
   limits?: ResourceLimits;
+  /** `replicas`: how many copies run (`NAME.1` … `NAME.N`); absent when 1. */
+  replicas?: number;
+  /** Set on one replica's settings (see replicas.ts): the service it is a copy of, and which copy (1-based). */
+  replica?: { of: string; index: number };
   /**
    * `memory_max`, `cpus`, `pids_max`: written to the service's cgroup, enforced by the kernel (cgroup mode only).
    * Unlike `max_memory` (sampled RSS, a restart by canopy), `memory_max` is a hard ceiling: the kernel OOM-kills at it.
@@ -94,9 +98,12 @@ export interface ControlConfig {
   allowNonLoopback: boolean;
 }
 
-/** The events `notify:` can name: the supervisor's, and `liveness_failed` (an exit forced by a failed liveness check). */
+/**
+ * The events `notify:` can name: the supervisor's, `liveness_failed` (an exit forced by a failed
+ * liveness check) and `memory_exceeded` (one forced by `max_memory`).
+ */
 export const NOTIFY_EVENTS = [
-  "started", "ready", "exited", "restarting", "gave_up", "stopped", "start_failed", "liveness_failed",
+  "started", "ready", "exited", "restarting", "gave_up", "stopped", "start_failed", "liveness_failed", "memory_exceeded",
 ] as const;
 
 export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];

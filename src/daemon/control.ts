@@ -5,10 +5,13 @@ import {
   type EventEntry,
   type LogEntry,
   type ReloadResult,
+  type ServiceReloadResult,
+  type ServiceResult,
   type ServiceView,
   toServiceView,
 } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
+import { belongsTo, scaleProblem } from "../config/replicas.ts";
 import { CanopyError } from "../errors.ts";
 import type { Orchestrator } from "../orchestration/orchestrator.ts";
 import type { Scheduler } from "../orchestration/scheduler.ts";
@@ -45,7 +48,8 @@ export interface ControlDeps {
 /** Builds the DaemonControl the HTTP handler drives. */
 export function createControl(deps: ControlDeps): DaemonControl {
   const { supervisor, orchestrator } = deps;
-  const find = (name: string) => deps.config().services.find((s) => s.name === name);
+  /** The processes a name stands for: a service's replicas (one for a plain service), or one replica. */
+  const find = (name: string) => orchestrator.resolve(name);
   const view = (svc: ServiceConfig): ServiceView => {
     const state = supervisor.get(svc.name) ?? {
       short: svc.name,
@@ -59,6 +63,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
     const schedule = deps.scheduler?.view(svc.name);
     if (schedule) v.schedule = schedule;
     if (svc.runAs) v.user = { name: svc.runAs.user, uid: svc.runAs.uid, group: svc.runAs.group, gid: svc.runAs.gid };
+    if (svc.replica) v.replica = { service: svc.replica.of, index: svc.replica.index };
     const hold = orchestrator.hold(svc.name);
     if (hold && state.pid === undefined) {
       v.status = hold.status;
@@ -85,54 +90,80 @@ export function createControl(deps: ControlDeps): DaemonControl {
     }
     return list;
   };
-  const act = async (name: string, action: (n: string) => Promise<void>): Promise<ServiceView | undefined> => {
-    const svc = find(name);
-    if (!svc) return undefined;
+  /** A plain service's (or one replica's) view; a GroupView of every replica for a service with replicas. */
+  const result = (name: string, withUsage = false): ServiceResult | undefined => {
+    const procs = find(name);
+    if (procs.length === 0) return undefined;
+    const list = views(procs, withUsage);
+    return list.length === 1 && list[0]?.name === name ? list[0] : { name, services: list };
+  };
+  const act = async (name: string, action: (n: string) => Promise<void>): Promise<ServiceResult | undefined> => {
+    if (find(name).length === 0) return undefined;
     await action(name);
-    return view(svc);
+    return result(name);
+  };
+  const reloadOne = async (svc: ServiceConfig): Promise<ServiceReloadResult> => {
+    const signal = svc.reloadSignal;
+    if (signal !== undefined && supervisor.signal(svc.name, signal) !== undefined) return { action: "signal", signal, service: view(svc) };
+    await orchestrator.restart(svc.name);
+    return { action: "restart", signal: null, service: view(svc) };
   };
   return {
     info: () => deps.info,
-    list: (usage) => views(deps.config().services, usage),
-    get: (name, usage) => {
-      const svc = find(name);
-      return svc && views([svc], usage)[0];
-    },
+    list: (usage) => views(orchestrator.instances(), usage),
+    get: (name, usage = true) => result(name, usage),
     start: (name) => act(name, (n) => orchestrator.start(n)),
     stop: (name) => act(name, (n) => orchestrator.stop(n)),
     restart: (name) => act(name, (n) => orchestrator.restart(n)),
+    restartRolling: async (name) => {
+      if (find(name).length === 0) return undefined;
+      const rolling = await orchestrator.restartRolling(name);
+      return { name, services: views(find(name), false), restarted: rolling.restarted, failed: rolling.failed ?? null };
+    },
+    scale: async (name, count) => {
+      if (find(name).length === 0) return undefined;
+      const problem = scaleProblem(orchestrator.services, name, count, (s) => orchestrator.countOf(s));
+      if (problem !== undefined) throw new CanopyError("bad_request", `cannot scale ${name} to ${count}: ${problem}`, { service: name, field: "replicas" });
+      const plan = await orchestrator.scale(name, count);
+      if (!plan) throw new CanopyError("bad_request", `scale takes a service's name, not one replica's: canopy scale ${name.replace(/\.\d+$/, "")}=${count}`, { service: name });
+      return { name, services: views(find(name), false), from: plan.from, to: plan.to, stopped: plan.stop, started: plan.start };
+    },
     signal: async (name, signal) => {
-      const svc = find(name);
-      if (!svc) return undefined;
-      if (supervisor.signal(name, signal) === undefined) {
+      const procs = find(name);
+      if (procs.length === 0) return undefined;
+      const sent = procs.filter((p) => supervisor.signal(p.name, signal) !== undefined);
+      if (sent.length === 0) {
         throw new CanopyError("not_running", `${name} is not running: no process group to send ${signal} to`, { service: name });
       }
-      return view(svc);
+      return result(name);
     },
     reloadService: async (name) => {
-      const svc = find(name);
-      if (!svc) return undefined;
-      const signal = svc.reloadSignal;
-      if (signal !== undefined && supervisor.signal(name, signal) !== undefined) return { action: "signal", signal, service: view(svc) };
-      await orchestrator.restart(name);
-      return { action: "restart", signal: null, service: view(svc) };
+      const procs = find(name);
+      if (procs.length === 0) return undefined;
+      const results = await Promise.all(procs.map(reloadOne));
+      return results.length === 1 && procs[0]?.name === name ? results[0] : { name, results };
     },
     all: async (action) => {
-      const services = deps.config().services;
+      const services = orchestrator.services;
       // A restart of everything is a stop of everything (dependents first) and a start in
       // dependency order: restarting each in place would bring dependents back before what they need.
       if (action === "stop" || action === "restart") await orchestrator.stopAll();
       if (action !== "stop") await Promise.all(services.map((s) => orchestrator.start(s.name)));
-      return views(services);
+      return views(orchestrator.instances());
     },
     logs: (name, tail) => {
-      if (!find(name)) return undefined;
-      return queryLogFiles(deps.logDir, { services: [name], filter: {}, tail }).map((r) => ({ service: name, stream: r.stream, text: r.line, at: r.ts }));
+      const procs = find(name);
+      if (procs.length === 0) return undefined;
+      return queryLogFiles(deps.logDir, { services: procs.map((p) => p.name), filter: {}, tail }).map((r) => ({
+        service: r.service,
+        stream: r.stream,
+        text: r.line,
+        at: r.ts,
+      }));
     },
     subscribe: (services, onEntry, onEnd) => {
-      const wanted = services && new Set(services);
       return deps.logs.subscribe((entry) => {
-        if (!wanted || wanted.has(entry.service)) onEntry(entry);
+        if (!services || services.some((q) => belongsTo(entry.service, q))) onEntry(entry);
       }, onEnd);
     },
     events: (tail) => deps.events.tail(tail),
@@ -143,7 +174,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
         buildFamilies(
           takeMetricsSnapshot({
             info: deps.info,
-            views: () => views(deps.config().services, false),
+            views: () => views(orchestrator.instances(), false),
             counters: deps.counters,
             notify: () => deps.notifier.counts(),
             ...(deps.kernelUsage ? { kernelUsage: deps.kernelUsage } : {}),

@@ -6,6 +6,7 @@ import { createHandler } from "../api/handler.ts";
 import { SERVER_MAX_REQUEST_BODY_SIZE } from "../api/request-body.ts";
 import type { EventEntry, LogEntry } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
+import { serviceOf } from "../config/replicas.ts";
 import { Orchestrator } from "../orchestration/orchestrator.ts";
 import { realClock, type ScheduleClock, Scheduler } from "../orchestration/scheduler.ts";
 import { CanopyError } from "../errors.ts";
@@ -145,7 +146,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       config: () => current.notify,
       cwd: () => current.dir,
       daemon: { pid: info.pid, config_file: info.config_file, hostname: hostname() },
-      secrets: (name) => secretsOf(current.services.find((s) => s.name === name)?.env ?? {}),
+      secrets: (name) => secretsOf(current.services.find((s) => s.name === serviceOf(name))?.env ?? {}),
       log,
     });
     const supervisor = new Supervisor({
@@ -183,10 +184,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       opts.output?.(`[${service}] ${message}\n`);
     });
     const memoryWatch = new MemoryWatch({
-      services: () => current.services,
+      services: () => orchestrator.instances(),
       pidOf: (name) => supervisor.get(name)?.pid,
       memoryOf: groupTotals,
-      restart: (name, pid, cause) => supervisor.restartAsCrash(name, pid, cause),
+      restart: (name, pid, cause) => supervisor.restartAsCrash(name, pid, cause, "max_memory"),
     });
 
     const scheduler = new Scheduler({

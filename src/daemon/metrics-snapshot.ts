@@ -37,6 +37,7 @@ export function takeMetricsSnapshot(src: SnapshotSources): MetricsSnapshot {
       const started = v.pid !== null && v.started_at !== null ? Date.parse(v.started_at) / 1000 : undefined;
       return {
         name: v.name,
+        ...(v.replica && { replica: v.replica }),
         up: v.pid !== null,
         ...(v.pid !== null && { pid: v.pid }),
         ready: v.ready,

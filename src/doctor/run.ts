@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type { ContainmentView, ServiceView, StatusDocument } from "../api/wire.ts";
 import { DaemonClient } from "../cli/client.ts";
 import { loadConfigWithWarnings, type SourceChoice } from "../config/index.ts";
+import { expandServices } from "../config/replicas.ts";
 import { resolvePaths } from "../daemon/paths.ts";
 import { isCanopyError } from "../errors.ts";
 import type { Check } from "./check.ts";
@@ -50,7 +51,8 @@ export async function runDoctor(opts: DoctorOptions, emit: (check: Check) => voi
   add(containmentCheck(containment, () => readContainmentFacts(opts.env)));
   for (const svc of config.services) add(programCheck(svc, opts.env.PATH ?? ""));
   for (const c of sharedPortChecks(config.services)) add(c);
-  for (const svc of config.services) {
+  // Each replica's own port (P, P+1, …), held by that replica under our daemon or free.
+  for (const svc of expandServices(config.services)) {
     if (svc.port !== undefined) add(portCheck({ ...svc, port: svc.port }, await portHolder(svc.port, ours)));
   }
   const uid = process.getuid?.();

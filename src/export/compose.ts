@@ -16,7 +16,7 @@ const RESTART = { always: "always", "on-failure": "on-failure", never: "no" } as
  * One `compose.yaml`: each service's image, command, environment (env_file by reference),
  * published port, depends_on with its condition, a healthcheck from its ready probe (else its
  * alive probe), restart policy, stop signal and grace period; `autostart: false` puts it in
- * the `manual` profile. `$` is doubled so compose does not interpolate it.
+ * the `manual` profile; `replicas` is deploy.replicas. `$` is doubled so compose does not interpolate it.
  */
 export function toCompose(input: ExportInput): ExportResult {
   const { config } = input;
@@ -38,7 +38,16 @@ function entry(svc: ServiceConfig, image: string, checked: Set<string>, gaps: Ga
   if (svc.envFile !== undefined) out.env_file = [svc.envFile.path];
   if (env.length > 0) out.environment = Object.fromEntries(env.map(([k, v]) => [k, literal(v)]));
   // The long form: a short "80:30" would be read by YAML 1.1 readers as a base-60 number.
-  if (svc.port !== undefined) out.ports = [{ target: svc.port, published: svc.port, protocol: "tcp" }];
+  // Replicas publish P … P+N-1 as canopy gives them, a range docker hands out one port each; the long form
+  // takes no range in every compose, the short one quoted does.
+  const count = svc.replicas ?? 1;
+  if (svc.port !== undefined) {
+    out.ports = count > 1 ? [`${svc.port}-${svc.port + count - 1}:${svc.port}/tcp`] : [{ target: svc.port, published: svc.port, protocol: "tcp" }];
+  }
+  if (count > 1) {
+    out.deploy = { replicas: count };
+    gaps.add("containers are alike: each listens on port itself; none gets CANOPY_REPLICA", `${svc.name}.replicas`);
+  }
   if (svc.dependsOn.length > 0) {
     out.depends_on = Object.fromEntries(
       svc.dependsOn.map((d) => {

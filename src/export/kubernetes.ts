@@ -10,7 +10,7 @@ type Gaps = ReturnType<typeof createGaps>;
 type Manifest = Record<string, unknown>;
 
 /**
- * `<name>.yaml` per service: its Deployment (replicas 0 when `autostart: false`) and, with a
+ * `<name>.yaml` per service: its Deployment (`replicas:`, 0 when `autostart: false`) and, with a
  * port, a ClusterIP Service. ready/alive become readiness/liveness probes of the same kind
  * (tcp → tcpSocket, http → httpGet, exec → exec); `log` and `notify` have none. Ordering
  * (depends_on), restart policies other than always, the restart budget, env_file values and
@@ -48,7 +48,7 @@ function deployment(svc: ServiceConfig, name: string, labels: () => Record<strin
     kind: "Deployment",
     metadata: { name, labels: labels() },
     spec: {
-      replicas: svc.autostart ? 1 : 0,
+      replicas: svc.autostart ? svc.replicas ?? 1 : 0,
       selector: { matchLabels: labels() },
       template: {
         metadata: { labels: labels() },
@@ -104,6 +104,9 @@ function httpGet(url: string): Manifest {
 }
 
 function noteGaps(svc: ServiceConfig, dir: string, gaps: Gaps): void {
+  if ((svc.replicas ?? 1) > 1) {
+    gaps.add("pods are alike: each has its own address and listens on port itself; none gets CANOPY_REPLICA", `${svc.name}.replicas`);
+  }
   for (const dep of svc.dependsOn) gaps.add("Kubernetes starts every Deployment at once", `${svc.name}.depends_on.${dep.service}`);
   if (svc.restart !== "always") gaps.add("a Deployment always restarts its pods", `${svc.name}.restart: ${svc.restart}`);
   if (svc.stopSignal !== "SIGTERM") gaps.add("the kubelet sends SIGTERM, or the image's STOPSIGNAL", `${svc.name}.stop_signal`);

@@ -1,5 +1,6 @@
 /** A config → systemd units: one service unit per service and a target that wants them (pure). */
 import { formatDuration as duration } from "../compat/raw-values.ts";
+import { expandServices, instanceNames, serviceOf } from "../config/replicas.ts";
 import type { ServiceConfig } from "../config/types.ts";
 import { quoteExecArg, quoteValue } from "../service/systemd.ts";
 import { ownEnv } from "./env.ts";
@@ -9,6 +10,9 @@ import { createGaps, type ExportInput, type ExportResult } from "./types.ts";
 /**
  * `<stack>-<service>.service` per service and `<stack>.target`, which wants every autostart
  * service; `systemctl start <stack>.target` starts the stack, stopping it stops them all (PartOf).
+ * A service with `replicas: N` is N units, `<stack>-<service>.<i>.service`, each with its own
+ * CANOPY_REPLICA and PORT as canopy runs them (a template unit could not add i-1 to the port);
+ * a dependent Requires= and waits After= every one of them.
  * depends_on becomes Requires= + After=; a dependency others wait on to complete becomes
  * Type=oneshot with RemainAfterExit=yes, one with a `notify` ready probe Type=notify, so After=
  * waits for what the condition says. Other probes and the restart backoff have no systemd
@@ -17,14 +21,19 @@ import { createGaps, type ExportInput, type ExportResult } from "./types.ts";
 export function toSystemd(input: ExportInput): ExportResult {
   const { config, stack } = input;
   const gaps = createGaps();
-  const unit = (name: string) => `${stack}-${name}.service`;
+  const unitOf = (name: string) => `${stack}-${name}.service`;
+  const counts = new Map(config.services.map((s) => [s.name, s.replicas ?? 1]));
+  // A dependency's units: one per replica.
+  const unit = (service: string) => instanceNames(service, counts.get(service) ?? 1).map(unitOf).join(" ");
   const awaited = new Set(config.services.flatMap((s) => s.dependsOn.filter((d) => d.condition === "completed").map((d) => d.service)));
   const byName = new Map(config.services.map((s) => [s.name, s]));
-  const files = config.services.map((svc) => {
-    noteGaps(svc, byName, gaps);
-    return { name: unit(svc.name), text: serviceUnit(svc, { stack, unit, oneshot: awaited.has(svc.name), source: config.file }) };
-  });
-  const wanted = config.services.filter((s) => s.autostart).map((s) => unit(s.name));
+  const procs = expandServices(config.services);
+  for (const svc of config.services) noteGaps(svc, byName, gaps);
+  const files = procs.map((svc) => ({
+    name: unitOf(svc.name),
+    text: serviceUnit(svc, { stack, unit, oneshot: awaited.has(serviceOf(svc.name)), source: config.file }),
+  }));
+  const wanted = procs.filter((s) => s.autostart).map((s) => unitOf(s.name));
   const target = [
     header(config.file),
     "[Unit]",

@@ -33,3 +33,21 @@ export function generationsOnDisk(dir: string, service: string): number[] {
     .filter((name) => name.startsWith(prefix) && /^[1-9]\d*$/.test(name.slice(prefix.length)))
     .map((name) => Number(name.slice(prefix.length)));
 }
+
+/** The replicas of `service` with a log on disk (`<service>.<i>.log`, rotated ones too), lowest-numbered first. */
+export function replicaLogsOnDisk(dir: string, service: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const prefix = `${service}.`;
+  const found = new Set<number>();
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^([1-9]\d*)\.log(?:\.[1-9]\d*)?$/.exec(name.slice(prefix.length));
+    if (m) found.add(Number(m[1]));
+  }
+  return [...found].sort((a, b) => a - b).map((i) => `${service}.${i}`);
+}

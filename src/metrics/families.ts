@@ -3,7 +3,10 @@ import type { Labels, MetricFamily, Sample } from "./prometheus.ts";
 
 /** One service at scrape time. */
 export interface ServiceSnapshot {
+  /** The process's name: the service's, or one replica's (`web.2`). */
   name: string;
+  /** For one copy of a service with `replicas:`: the service and which copy. */
+  replica?: { service: string; index: number };
   /** A process of it is running (it has a pid). */
   up: boolean;
   /** The leader's pid (its process group), when one runs. */
@@ -44,9 +47,9 @@ export interface MetricsSnapshot {
   notify: NotifySnapshot;
 }
 
-/** The labels every per-service series carries; a `replica` label, once replicas exist, is added here. */
+/** The labels every per-service series carries: `service`, and `replica` (`"2"`) for one copy of a service with replicas. */
 export function serviceLabels(s: ServiceSnapshot): Labels {
-  return { service: s.name };
+  return s.replica ? { service: s.replica.service, replica: String(s.replica.index) } : { service: s.name };
 }
 
 const NOTIFIERS: readonly NotifierKind[] = ["command", "webhook"];

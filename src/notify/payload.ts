@@ -15,9 +15,13 @@ export function samplePayload(daemon: NotifyPayload["daemon"], at: string): Noti
   return { event: "test", type: "test", service: "canopy", at, reason: "a test event sent by canopy notify --test", daemon };
 }
 
-/** The notify names a supervisor event goes by: its type, and `liveness_failed` too for an exit a liveness check forced. */
+/**
+ * The notify names a supervisor event goes by: its type, and `liveness_failed` or `memory_exceeded`
+ * too for an exit a liveness check or `max_memory` forced.
+ */
 export function notifyNames(event: SupervisorEvent): NotifyEventName[] {
   if (event.type === "exited" && event.livenessFailure !== undefined) return ["exited", "liveness_failed"];
+  if (event.type === "exited" && event.memoryExceeded !== undefined) return ["exited", "memory_exceeded"];
   return [event.type];
 }
 

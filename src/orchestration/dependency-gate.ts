@@ -8,12 +8,22 @@ export type Gate =
   | { kind: "wait"; on: string[] }
   | { kind: "blocked"; dependency: string; detail: string };
 
-/** Evaluates every dependency: any failed one blocks, any pending one waits, else go. */
-export function evaluateDependencies(deps: Dependency[], stateOf: (name: string) => ServiceState | undefined): Gate {
+/** A dependency's state: one, or one per replica (`replicas: N`). */
+type Looked = ServiceState | undefined | readonly (ServiceState | undefined)[];
+
+/**
+ * Evaluates every dependency: any failed one blocks, any pending one waits, else go. A dependency with replicas
+ * holds when it holds for every replica, and fails when one of them failed.
+ */
+export function evaluateDependencies(deps: Dependency[], stateOf: (name: string) => Looked): Gate {
   const waiting: string[] = [];
   for (const dep of deps) {
-    const state = stateOf(dep.service);
-    const verdict = check(dep, state);
+    const looked = stateOf(dep.service);
+    const states = Array.isArray(looked) ? looked : [looked as ServiceState | undefined];
+    const verdicts = states.map((s) => check(dep, s));
+    const failedAt = verdicts.indexOf("failed");
+    const state = states[failedAt === -1 ? 0 : failedAt];
+    const verdict = failedAt !== -1 ? "failed" : verdicts.length > 0 && verdicts.every((v) => v === "met") ? "met" : "pending";
     if (verdict === "failed") {
       return { kind: "blocked", dependency: dep.service, detail: failure(dep, state) };
     }

@@ -43,7 +43,12 @@ export interface LifeState {
   readonly pid?: number;
   /** Why the supervisor is ending the current child (a failed liveness probe, a limit). */
   readonly cause?: string;
+  /** Which check `cause` comes from. */
+  readonly forcedBy?: ForcedBy;
 }
+
+/** What makes the supervisor end a child that is up, to restart it as a crash. */
+export type ForcedBy = "liveness" | "max_memory";
 
 export type LifeEvent =
   /** `start()`: run the service with `req`. */
@@ -57,8 +62,8 @@ export type LifeEvent =
   | { type: "gate_closed"; unready?: StartError }
   | { type: "ready" }
   | { type: "liveness_failed"; detail: string; failures: number }
-  /** Restart the running child, counted as a crash, for `cause` (liveness, a limit, …). */
-  | { type: "crash_forced"; cause: string }
+  /** Restart the running child, counted as a crash, for `cause`, found by the check `by`. */
+  | { type: "crash_forced"; cause: string; by: ForcedBy }
   | { type: "stop_requested" }
   /** The child's leader exited and what it left in its group is gone. */
   | { type: "exited"; code: number | null; signal?: string; kernel?: string }
@@ -146,9 +151,9 @@ export function transition(state: LifeState, event: LifeEvent, ctx: LifeContext)
     case "ready":
       return onReady(state, ctx);
     case "liveness_failed":
-      return onCrashForced(state, `liveness probe failed ${event.failures} times in a row (${event.detail})`);
+      return onCrashForced(state, `liveness probe failed ${event.failures} times in a row (${event.detail})`, "liveness");
     case "crash_forced":
-      return onCrashForced(state, event.cause);
+      return onCrashForced(state, event.cause, event.by);
     case "stop_requested":
       return onStop(state, ctx);
     case "exited":
@@ -219,11 +224,17 @@ function onReady(state: LifeState, ctx: LifeContext): Transition {
   };
 }
 
+/** The `exited` event's fields naming why the supervisor ended the child, by the check that did. */
+function forcedExitFields(state: LifeState): Partial<Extract<SupervisorEvent, { type: "exited" }>> {
+  if (state.cause === undefined) return {};
+  return state.forcedBy === "max_memory" ? { memoryExceeded: state.cause } : { livenessFailure: state.cause };
+}
+
 /** Only a child that is up is ended; its exit is then a crash with `cause`. */
-function onCrashForced(state: LifeState, cause: string): Transition {
+function onCrashForced(state: LifeState, cause: string, forcedBy: ForcedBy): Transition {
   if (state.child !== "up") return same(state);
   return {
-    next: { ...state, child: "ending", cause },
+    next: { ...state, child: "ending", cause, forcedBy },
     effects: [
       { kind: "notice", message: `${cause}; restarting` },
       { kind: "signal_group" },
@@ -266,7 +277,7 @@ function onExit(state: LifeState, code: number | null, signal: string | undefine
     exitCode: code,
     signal,
     at,
-    ...(state.cause === undefined ? {} : { livenessFailure: state.cause }),
+    ...forcedExitFields(state),
   };
   const record: Effect = { kind: "record_exit", code, signal };
   if (state.child === "stopping") {

@@ -140,7 +140,7 @@ export interface ServiceState {
 export type SupervisorEvent =
   | { type: "started"; service: string; pid: number; at: string }
   | { type: "ready"; service: string; pid: number; at: string }
-  | { type: "exited"; service: string; pid: number; exitCode: number | null; signal?: string; at: string; livenessFailure?: string }
+  | { type: "exited"; service: string; pid: number; exitCode: number | null; signal?: string; at: string; livenessFailure?: string; memoryExceeded?: string }
   | { type: "restarting"; service: string; delayMs: number; at: string }
   | { type: "gave_up"; service: string; crashes: number; at: string }
   | { type: "stopped"; service: string; at: string }

@@ -71,6 +71,16 @@ function fakeControl(): Fake {
       if (s.pid === null) throw new CanopyError("not_running", `${name} is not running`);
       return { ...s };
     },
+    restartRolling: async (name) => {
+      calls.push(`rolling:${name}`);
+      const s = services.get(name);
+      return s && { name, services: [{ ...s }], restarted: [name], failed: null };
+    },
+    scale: async (name, count) => {
+      calls.push(`scale:${name}:${count}`);
+      const s = services.get(name);
+      return s && { name, services: [{ ...s }], from: 1, to: count, stopped: [], started: [] };
+    },
     reloadService: async (name) => {
       calls.push(`reload:${name}`);
       const s = services.get(name);
@@ -178,6 +188,34 @@ describe("routes", () => {
     const reloaded = await callJson(c, "POST", "/v1/services/web/reload");
     expect(reloaded).toMatchObject({ status: 200, body: { action: "signal", signal: "SIGHUP", service: { name: "web" } } });
     expect(c.calls).toEqual(["signal:web:SIGUSR1", "reload:web"]);
+  });
+
+  test("POST scale?replicas=N scales; a count that is not 1…256 is 400 bad_request without calling the control; GET is 405", async () => {
+    const c = fakeControl();
+    expect(await callJson(c, "POST", "/v1/services/web/scale?replicas=3")).toMatchObject({ status: 200, body: { name: "web", from: 1, to: 3 } });
+    for (const bad of ["", "?replicas=0", "?replicas=257", "?replicas=2.5", "?replicas=-1", "?replicas=x"]) {
+      const body = await expectError(c, "POST", `/v1/services/web/scale${bad}`, 400, "bad_request");
+      expect(body.field).toBe("replicas");
+    }
+    await expectError(c, "GET", "/v1/services/web/scale?replicas=2", 405, "method_not_allowed");
+    await expectError(c, "POST", "/v1/services/nope/scale?replicas=2", 404, "unknown_service");
+    expect(c.calls).toEqual(["scale:web:3", "scale:nope:2"]);
+  });
+
+  test("POST restart?rolling=1 is a rolling restart; without it, a plain restart", async () => {
+    const c = fakeControl();
+    expect(await callJson(c, "POST", "/v1/services/web/restart?rolling=1")).toMatchObject({ status: 200, body: { name: "web", restarted: ["web"], failed: null } });
+    expect((await callJson(c, "POST", "/v1/services/web/restart?rolling=0")).status).toBe(200);
+    expect(c.calls).toEqual(["rolling:web", "running:web"]);
+  });
+
+  test("a replica's name (web.2) reaches the control; a dotted name that is no replica's is 404 without reaching it", async () => {
+    const c = fakeControl();
+    await expectError(c, "GET", "/v1/services/web.2", 404, "unknown_service");
+    await expectError(c, "GET", "/v1/services/web.x", 404, "unknown_service");
+    await expectError(c, "POST", "/v1/services/web.0/stop", 404, "unknown_service");
+    expect(c.reads).toEqual(["get:web.2:usage"]);
+    expect(c.calls).toEqual([]);
   });
 
   test("signal: unknown service 404, missing or bad signal 400 without calling the control, not running 409 not_running", async () => {

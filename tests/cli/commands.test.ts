@@ -91,8 +91,8 @@ describe("convert", () => {
     const r = await runCli(["convert", "process-compose.yaml", "-o", "out.yaml"], opts);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("canopy: warning: process-compose.yaml: read as a process-compose file");
-    expect(r.stderr).toContain("processes.api.replicas");
-    expect(readFileSync(join(opts.cwd, "out.yaml"), "utf8")).toContain("  api:\n    cmd: bun api.ts\n    restart_delay: 1s\n");
+    expect(r.stderr).toContain("Ignored 1 key canopy does not support: version");
+    expect(readFileSync(join(opts.cwd, "out.yaml"), "utf8")).toContain("  api:\n    cmd: bun api.ts\n    replicas: 2\n    restart_delay: 1s\n");
     expect(existsSync(join(opts.cwd, "canopy.yaml"))).toBe(false);
   }, 60_000);
 

@@ -70,6 +70,18 @@ describe("reading a compose file", () => {
     ]);
   });
 
+  test("deploy.replicas is replicas; the rest of deploy is named; a bad count names deploy.replicas", () => {
+    const dir = tempDir({
+      "compose.yaml": "services:\n  web:\n    command: ['sleep', '60']\n    deploy: { replicas: 3, resources: { limits: { cpus: '0.5' } } }\n",
+      "bad/compose.yaml": "services:\n  web:\n    command: ['sleep', '60']\n    deploy: { replicas: 0 }\n",
+    });
+    const { config, warnings } = loadConfigFileWithWarnings(join(dir, "compose.yaml"), { display: "compose.yaml" });
+    expect(config.services[0]?.replicas).toBe(3);
+    expect(warnings).toEqual(["compose.yaml: read as a compose file. Ignored 1 key canopy does not support: services.web.deploy.resources."]);
+    const err = thrown(() => loadConfigFileWithWarnings(join(dir, "bad", "compose.yaml"), { display: "compose.yaml" }));
+    expect(isCanopyError(err) && err.message).toContain('service "web", field "deploy.replicas": expected a whole number of at least 1, got 0');
+  });
+
   test("a problem names compose's own field", () => {
     const dir = tempDir({ "compose.yaml": "services:\n  web:\n    image: nginx\n    restart: sometimes\n    stop_grace_period: soon\n" });
     const err = thrown(() => loadConfigFileWithWarnings(join(dir, "compose.yaml"), { display: "compose.yaml" }));

@@ -44,12 +44,22 @@ describe("pm2ToRaw", () => {
     expect(notes).toEqual(["apps.b.exp_backoff_restart_delay: the delay doubles after each crash in a row (PM2 multiplies it by 1.5), up to 15s as in PM2"]);
   });
 
-  test("instances and cluster mode are named: canopy has no replicas yet", () => {
-    expect(pm2ToRaw({ apps: [{ name: "a", script: "a.js", instances: "max", exec_mode: "cluster" }] }, undefined).notes).toEqual([
-      'apps.a.instances: "max" read as 1 process: canopy has no replicas yet',
-      "apps.a.exec_mode: cluster read as one process started directly: canopy has no Node cluster load balancer",
+  test("instances: N is replicas: N; max and -1 read as the converting machine's CPUs (noted); cluster mode is noted", () => {
+    const cpus = navigator.hardwareConcurrency;
+    const max = pm2ToRaw({ apps: [{ name: "a", script: "a.js", instances: "max", exec_mode: "cluster" }] }, undefined);
+    expect(max.notes).toEqual([
+      `apps.a.instances: "max" read as replicas: ${cpus} (the CPUs of the machine converting)`,
+      "apps.a.exec_mode: cluster read as separate processes started directly (replicas): canopy has no Node cluster load balancer, so each needs its own port",
     ]);
-    expect(pm2ToRaw({ apps: [{ name: "a", script: "a.js", instances: 1 }] }, undefined).notes).toEqual([]);
+    expect((max.raw.services.a as { replicas?: number }).replicas).toBe(cpus > 1 ? cpus : undefined);
+    const less = pm2ToRaw({ apps: [{ name: "a", script: "a.js", instances: -1 }] }, undefined);
+    expect(less.notes).toEqual([`apps.a.instances: -1 read as replicas: ${Math.max(1, cpus - 1)} (the CPUs of the machine converting, less one)`]);
+    const four = pm2ToRaw({ apps: [{ name: "a", script: "a.js", instances: 4 }] }, undefined);
+    expect(four.notes).toEqual([]);
+    expect(four.raw.services.a).toEqual({ cmd: ["node", "a.js"], replicas: 4, max_restarts: 16, restart_delay: 0, stop_timeout: 1600 });
+    const one = pm2ToRaw({ apps: [{ name: "a", script: "a.js", instances: 1 }] }, undefined);
+    expect(one.notes).toEqual([]);
+    expect("replicas" in (one.raw.services.a as object)).toBe(false);
   });
 
   test.each([
@@ -77,9 +87,10 @@ describe("loading an ecosystem file", () => {
     ]);
     expect(config.services[1]).toMatchObject({ restart: "always", maxRestarts: 10, minUptimeMs: 5000, restartDelayMs: 2000, restartMaxDelayMs: 2000 });
     expect(config.choice).toEqual({ env: "production" });
+    expect(config.services[0]?.replicas).toBe(3);
     expect(warnings).toEqual([
       "ecosystem.config.js: read as a PM2 ecosystem file. Ignored 1 key canopy does not support: deploy. Read differently: " +
-        'apps.api-app.instances: 3 read as 1 process: canopy has no replicas yet; apps.api-app.exec_mode: cluster read as one process started directly: canopy has no Node cluster load balancer; ' +
+        "apps.api-app.exec_mode: cluster read as separate processes started directly (replicas): canopy has no Node cluster load balancer, so each needs its own port; " +
         "apps.api-app.max_memory_restart: ignored: canopy has no memory limit yet; apps.api-app.watch: ignored: canopy does not restart on file changes; " +
         "apps.api-app.out_file: ignored: canopy writes each service's output to its own log file (see `canopy logs`); " +
         "apps.worker-app.cron_restart: ignored: canopy has no scheduled restarts yet.",

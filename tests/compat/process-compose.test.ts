@@ -43,6 +43,7 @@ describe("processComposeToRaw", () => {
         restart_delay: "2s", restart_max_delay: "2s",
         max_restarts: 3,
         stop_signal: "SIGINT",
+        replicas: 2,
       },
       off: { cmd: "sleep 1", restart: "never", restart_delay: "1s", restart_max_delay: "1s", autostart: false },
     });
@@ -50,7 +51,6 @@ describe("processComposeToRaw", () => {
     expect(notes).toEqual([
       "log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`)",
       "processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down",
-      "processes.api.replicas: 2 read as 1 process: canopy has no replicas yet",
     ]);
   });
 
@@ -83,12 +83,12 @@ describe("processComposeToRaw", () => {
     });
     expect((raw.services.ClientA as { env: unknown }).env).toEqual({ GLOBAL_ENV_VAR: "1", LOCAL_ENV_VAR: "1" });
     expect((raw.services.Server_1A as { env: unknown }).env).toEqual({ GLOBAL_ENV_VAR: "override" });
+    expect((raw.services.Server_1A as { replicas: unknown }).replicas).toBe(2);
     expect(ignored).toEqual(["version", "log_level"]);
     expect(notes).toEqual([
       "log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`)",
       "processes.ClientA.availability.exit_on_end: ignored: canopy keeps the other processes running when this one ends (stop them with `canopy down`)",
       "processes.Server_1A.shutdown.command: not run: canopy stops the process with shutdown.signal (SIGTERM by default), then SIGKILL after timeout_seconds",
-      "processes.Server_1A.replicas: 2 read as 1 process: canopy has no replicas yet",
     ]);
   });
 
@@ -172,11 +172,12 @@ describe("loading a process-compose file", () => {
     });
     expect(api?.alive).toEqual({ check: { kind: "http", url: "http://127.0.0.1:8080/live" }, intervalMs: 5_000, timeoutMs: 1_000, initialDelayMs: 0, failureThreshold: 4 });
     expect(off?.autostart).toBe(false);
+    expect(api?.replicas).toBe(2);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toBe(
       "process-compose.yaml: read as a process-compose file. Ignored 3 keys canopy does not support: version, processes.migrate.namespace, processes.api.liveness_probe.success_threshold. " +
         "Read differently: log_location: ignored: canopy writes each process's output to logs/<name>.log in its state folder (see `canopy logs`); " +
-        "processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down; processes.api.replicas: 2 read as 1 process: canopy has no replicas yet.",
+        "processes.api.availability.restart: exit_on_failure read as on-failure: canopy restarts the process but does not shut the others down.",
     );
   });
 

@@ -121,13 +121,14 @@ describe("round trips: configToYaml → write → loadConfigFile gives the same 
     expect(text).toContain("\n  cat_00:\n    cmd:\n      - /bin/cat\n");
   });
 
-  test("a PM2 ecosystem file read with --env production: the header says so; instances noted above the app", () => {
+  test("a PM2 ecosystem file read with --env production: the header says so; instances written as replicas, cluster mode noted above the app", () => {
     const dir = tempDir({ "ecosystem.config.js": PM2_ECOSYSTEM_JS });
     const loaded = loadConfigFileWithWarnings(join(dir, "ecosystem.config.js"), { choice: { env: "production" } });
     const { text, again } = roundTrip(loaded.config, loaded.comments);
     expect(again.services).toEqual(loaded.config.services);
     expect(text).toStartWith("# canopy.yaml, written by canopy from ecosystem.config.js read with --env production\n# deploy: not supported, left out\nservices:\n");
-    expect(text).toContain("  # apps.api-app.instances: 3 read as 1 process: canopy has no replicas yet\n");
+    expect(text).toContain("  # apps.api-app.exec_mode: cluster read as separate processes started directly (replicas)");
+    expect(text).toContain("    replicas: 3\n");
   });
 
   test("process-compose's Quick Start shape: capitalised names and the shared environment survive", () => {
@@ -136,7 +137,7 @@ describe("round trips: configToYaml → write → loadConfigFile gives the same 
     const { text, again } = roundTrip(loaded.config, loaded.comments);
     expect(again.services).toEqual(loaded.config.services);
     expect(again.services.map((s) => s.name)).toEqual(["Manager", "ClientA", "Server_1A"]);
-    expect(text).toContain("  # processes.Server_1A.replicas: 2 read as 1 process: canopy has no replicas yet\n  Server_1A:\n");
+    expect(text).toContain("  Server_1A:\n    cmd: ./server --port 9001\n    env:\n      GLOBAL_ENV_VAR: override\n    replicas: 2\n");
   });
 
   test("a canopy.yaml using every key, control and logs, odd names and values", () => {

@@ -20,7 +20,7 @@ describe("notify: valid forms", () => {
     const { config, problems } = withNotify({ command: "./alert.sh" });
     expect(problems).toEqual([]);
     expect(config.notify).toEqual({
-      events: ["gave_up", "start_failed", "liveness_failed"],
+      events: ["gave_up", "start_failed", "liveness_failed", "memory_exceeded"],
       command: ["/bin/sh", "-c", "./alert.sh"],
       timeoutMs: 5_000,
       retries: 3,

@@ -127,7 +127,7 @@ describe("validateConfig: problems", () => {
         field: "command",
         message:
           "unknown key; known keys: cmd, cwd, env, env_file, port, restart, max_restarts, restart_window, restart_delay, stop_signal, stop_timeout, autostart, " +
-          "depends_on, ready, alive, restart_max_delay, restart_reset_after, success_exit_codes, min_uptime, image, reload_signal, user, group, schedule, max_memory, nice, limits, memory_max, cpus, pids_max",
+          "depends_on, ready, alive, restart_max_delay, restart_reset_after, success_exit_codes, min_uptime, image, reload_signal, user, group, schedule, max_memory, nice, limits, replicas, memory_max, cpus, pids_max",
       },
     ]);
     expect(problemsOf({ services: {}, logs: { maxFiles: 2 } })).toEqual([{ field: "logs.maxFiles", message: "unknown key; did you mean max_files?" }]);

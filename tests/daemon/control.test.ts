@@ -1,6 +1,6 @@
 /** The daemon's DaemonControl over a real Orchestrator and Supervisor (fake children): held views, --all in dependency order. */
 import { describe, expect, test } from "bun:test";
-import type { EventEntry, LogEntry } from "../../src/api/wire.ts";
+import type { EventEntry, LogEntry, ServiceResult } from "../../src/api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../../src/config/index.ts";
 import { Broadcast } from "../../src/daemon/broadcast.ts";
 import { createControl } from "../../src/daemon/control.ts";
@@ -11,6 +11,9 @@ import { Orchestrator } from "../../src/orchestration/orchestrator.ts";
 import { Supervisor, type SupervisorEvent } from "../../src/supervisor.ts";
 import { makeFleet, waitFor } from "../supervisor/helpers.ts";
 import { serviceConfig } from "../helpers/service-config.ts";
+
+/** The status of a plain service's view. */
+const statusOf = (r: ServiceResult | undefined) => (r && "status" in r ? r.status : undefined);
 
 /** Fast restarts: no delay between a crash and its respawn. */
 function svc(name: string, extra: Partial<ServiceConfig> = {}): ServiceConfig {
@@ -67,13 +70,13 @@ describe("views of held services", () => {
   test("waiting shows the dependencies it waits for; running ones carry no waiting_for", async () => {
     const t = setup();
     t.orchestrator.startAutostart();
-    await waitFor(() => t.control.get("db")?.status === "starting", "db to start");
+    await waitFor(() => statusOf(t.control.get("db")) === "starting", "db to start");
     const api = t.control.get("api");
     expect(api).toMatchObject({ status: "waiting", waiting_for: ["db"], pid: null, start_error: null });
     expect(t.control.get("web")).toMatchObject({ status: "waiting", waiting_for: ["api"] });
 
     t.ready();
-    await waitFor(() => t.control.get("web")?.status === "running", "web to run");
+    await waitFor(() => statusOf(t.control.get("web")) === "running", "web to run");
     const views = t.control.list();
     expect(views.map((v) => [v.name, v.status, v.ready])).toEqual([
       ["db", "running", true],
@@ -90,7 +93,7 @@ describe("all(action)", () => {
     const t = setup();
     t.ready();
     t.orchestrator.startAutostart();
-    await waitFor(() => t.control.get("web")?.status === "running", "web to run");
+    await waitFor(() => statusOf(t.control.get("web")) === "running", "web to run");
 
     const mark = t.events.length;
     const stopped = await t.control.all("stop");
@@ -101,7 +104,7 @@ describe("all(action)", () => {
     const started = await t.control.all("start");
     // Everything is started or on its way (waiting counts: it starts once its dependencies allow).
     for (const v of started) expect(["starting", "running", "waiting"]).toContain(v.status);
-    await waitFor(() => t.control.get("web")?.status === "running", "web to run again");
+    await waitFor(() => statusOf(t.control.get("web")) === "running", "web to run again");
     const starts = t.events.slice(again).filter((e) => e.type === "started").map((e) => e.service);
     expect(starts).toEqual(["db", "api", "web"]);
     await t.orchestrator.stopAll();
@@ -111,10 +114,10 @@ describe("all(action)", () => {
     const t = setup();
     t.ready();
     t.orchestrator.startAutostart();
-    await waitFor(() => t.control.get("web")?.status === "running", "web to run");
+    await waitFor(() => statusOf(t.control.get("web")) === "running", "web to run");
     const mark = t.events.length;
     await t.control.all("restart");
-    await waitFor(() => t.control.get("web")?.status === "running", "web to run after the restart");
+    await waitFor(() => statusOf(t.control.get("web")) === "running", "web to run after the restart");
     const seen = t.events.slice(mark).filter((e) => e.type === "stopped" || e.type === "started").map((e) => `${e.type} ${e.service}`);
     expect(seen).toEqual(["stopped web", "stopped api", "stopped db", "started db", "started api", "started web"]);
     await t.orchestrator.stopAll();

@@ -53,7 +53,7 @@ test("a Procfile runs under up -d (with the .env beside it, whose PORT is the ba
   expect(await waitFor(() => httpGet(ports.web), "web to answer under canopy.yaml")).toEndWith(" from-dotenv");
 }, 90_000);
 
-test("a process-compose file runs under up -d: dependencies, probes and env read; unsupported keys warned about on stderr", async () => {
+test("a process-compose file runs under up -d: dependencies, probes and env read; unsupported keys warned about on stderr; replicas run as replicas", async () => {
   const p = (project = tempProject());
   const f = fixtures(p);
   const ports = { db: await freePort(), api: await freePort() };
@@ -71,9 +71,11 @@ processes:
   api:
     command: ${JSON.stringify(f.server.join(" "))}
     environment: ["PORT=${ports.api}", "GREETING=pc"]
-    replicas: 2
     depends_on:
       db: { condition: process_healthy }
+  worker:
+    command: "sleep 600"
+    replicas: 2
 `,
   );
   const up = await p.cli(["-c", pc, "up", "-d"]);
@@ -81,13 +83,14 @@ processes:
   expect({ code: up.code, stdout: up.stdout, stderr: up.stderr }).toMatchObject({ code: 0 });
   expect(up.stderr).toContain("warning: ");
   expect(up.stderr).toContain("read as a process-compose file");
-  expect(up.stderr).toContain("processes.api.replicas");
+  expect(up.stderr).toContain("Ignored 1 key canopy does not support: version");
+  expect(up.stdout).toMatch(/^worker\.2: running \(pid \d+\)$/m);
   expect(up.stdout).toMatch(new RegExp(`^db: running \\(pid \\d+, port ${ports.db}\\)$`, "m"));
   expect(up.stdout).toMatch(new RegExp(`^api: running \\(pid \\d+, port ${ports.api}\\)$`, "m"));
   expect(await waitFor(() => httpGet(ports.api), "api to answer")).toEndWith(" pc");
 
   // The warning comes with every command that reads the file (not with down, which does not).
-  expect((await p.cli(["-c", pc, "status"])).stderr).toContain("processes.api.replicas");
+  expect((await p.cli(["-c", pc, "status"])).stderr).toContain("Ignored 1 key canopy does not support: version");
   const events = (await p.cli(["-c", pc, "events", "--json"])).stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
   const i = (service: string, type: string) => events.findIndex((e) => e.service === service && e.type === type);
   expect(i("api", "started")).toBeGreaterThan(i("db", "ready"));
@@ -97,7 +100,8 @@ processes:
   const untouched = readFileSync(p.configFile, "utf8");
   const out = await p.cli(["convert", pc, "-o", "-"]);
   expect(out.code).toBe(0);
-  expect(out.stderr).toContain("processes.api.replicas");
+  expect(out.stderr).toContain("Ignored 1 key canopy does not support: version");
+  expect(out.stdout).toContain("  worker:\n    cmd: sleep 600\n    replicas: 2\n");
   expect(out.stdout).toContain(`http: http://127.0.0.1:${ports.db}/healthz`);
   expect(out.stdout).toContain("depends_on:\n      - db");
   expect(readFileSync(p.configFile, "utf8")).toBe(untouched);

@@ -86,16 +86,18 @@ processes:
   ));
   const up = await p.cli(["-c", pc, "up", "-d"]);
   expect({ code: up.code, stderr: up.stderr }).toMatchObject({ code: 0 });
-  expect(up.stderr).toContain("processes.Server_1A.replicas: 2 read as 1 process: canopy has no replicas yet");
+  expect(up.stderr).not.toContain("replicas");
   expect((await statusOf(p, pc)).services.map((s) => [s.name, s.status])).toEqual([
     ["Manager", "running"],
     ["ClientA", "running"],
-    ["Server_1A", "running"],
+    ["Server_1A.1", "running"],
+    ["Server_1A.2", "running"],
   ]);
   expect(await logsShow(p, pc, "Manager", "GLOBAL_ENV_VAR=shared")).toContain("LOCAL_ENV_VAR=-");
   expect(await logsShow(p, pc, "ClientA", "GLOBAL_ENV_VAR=shared")).toContain("LOCAL_ENV_VAR=client");
   await logsShow(p, pc, "Server_1A", "GLOBAL_ENV_VAR=own");
-  expect(existsSync(join(p.stateDir, "logs", "Server_1A.log"))).toBe(true);
+  await logsShow(p, pc, "Server_1A.2", "GLOBAL_ENV_VAR=own");
+  expect(existsSync(join(p.stateDir, "logs", "Server_1A.2.log"))).toBe(true);
 
   const before = (await statusOf(p, pc)).services.find((s) => s.name === "ClientA")?.pid;
   expect((await p.cli(["-c", pc, "restart", "ClientA"])).code).toBe(0);
@@ -130,7 +132,7 @@ test("Procfile: PORT for each process type from the base given by up -p, steppin
   expect({ code: reload.code, stdout: reload.stdout }).toEqual({ code: 0, stdout: "= 2 unchanged\n" });
 }, 90_000);
 
-test("PM2 ecosystem.config.js: --env production selects env_production; instances: 3 is named in the warning", async () => {
+test("PM2 ecosystem.config.js: --env production selects env_production; instances: 3 runs three replicas, cluster mode named in the warning", async () => {
   const p = (project = tempProject());
   p.writeFile("show-env.ts", SHOW_ENV);
   const eco = (file = p.writeFile(
@@ -156,9 +158,9 @@ test("PM2 ecosystem.config.js: --env production selects env_production; instance
   ));
   const up = await p.cli(["-c", eco, "up", "-d", "--env", "production"]);
   expect({ code: up.code, stderr: up.stderr }).toMatchObject({ code: 0 });
-  expect(up.stderr).toContain("apps.api-app.instances: 3 read as 1 process: canopy has no replicas yet");
-  expect(await logsShow(p, eco, "api-app", "NODE_ENV=production")).toContain("GREETING=hello");
-  expect((await statusOf(p, eco)).services.map((s) => s.name)).toEqual(["api-app"]);
+  expect(up.stderr).toContain("apps.api-app.exec_mode: cluster read as separate processes started directly (replicas)");
+  expect(await logsShow(p, eco, "api-app.3", "NODE_ENV=production")).toContain("GREETING=hello");
+  expect((await statusOf(p, eco)).services.map((s) => s.name)).toEqual(["api-app.1", "api-app.2", "api-app.3"]);
 }, 90_000);
 
 test("supervisord.conf: numprocs 2 named by process_name; exit 2 expected under autorestart=unexpected + exitcodes=0,2; an exit before startsecs is a failed start", async () => {

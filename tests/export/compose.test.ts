@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { toCompose } from "../../src/export/compose.ts";
 import { removeTempDirs, tempDir } from "../config/tmp.ts";
 import { requireTool } from "../helpers/system-tool.ts";
-import { loadStack } from "./fixture.ts";
+import { loadStack, REPLICAS_YAML } from "./fixture.ts";
 
 afterAll(removeTempDirs);
 
@@ -79,5 +79,21 @@ describe("toCompose", () => {
 
   test("the same config gives the same bytes", () => {
     expect(toCompose({ config, stack: "shop", image: "debian:12" })).toEqual(result);
+  });
+});
+
+describe("toCompose with replicas", () => {
+  const replicated = toCompose({ config: loadStack(REPLICAS_YAML), stack: "shop" });
+  const yaml = replicated.files[0]?.text ?? "";
+
+  test("deploy.replicas, and the replicas' ports published as a range; docker-compose config accepts it", () => {
+    const web = ((Bun.YAML.parse(yaml) as Doc).services as Record<string, Doc>).web as Doc;
+    expect(web.deploy).toEqual({ replicas: 3 });
+    expect(web.ports).toEqual(["8000-8002:8000/tcp"]);
+    const run = composeConfig(yaml);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    const read = ((Bun.YAML.parse(run.stdout) as Doc).services as Record<string, Doc>).web as Doc;
+    expect(read.deploy).toEqual({ replicas: 3 });
+    expect(read.ports).toEqual([{ protocol: "tcp", published: "8000-8002", target: 8000 }]);
   });
 });

@@ -39,3 +39,16 @@ export function loadStack(yaml = STACK_YAML): CanopyConfig {
   const root = tempDir({ "shop/canopy.yaml": yaml, "shop/.env": "SECRET=s3\nSHARED=from-file\n" });
   return loadConfigFile(`${root}/shop/canopy.yaml`);
 }
+
+/** A web with three replicas on port 8000 and an api that depends on it. */
+export const REPLICAS_YAML = `services:
+  web:
+    cmd: ["/bin/sleep", "1000"]
+    port: 8000
+    replicas: 3
+    image: nginx:1
+  api:
+    cmd: ["/bin/sleep", "1000"]
+    depends_on: [web]
+    image: nginx:1
+`;

@@ -4,7 +4,7 @@ import { Service } from "kubernetes-models/v1/Service";
 import { toKubernetes } from "../../src/export/kubernetes.ts";
 import { isCanopyError } from "../../src/errors.ts";
 import { removeTempDirs, thrown } from "../config/tmp.ts";
-import { loadStack } from "./fixture.ts";
+import { loadStack, REPLICAS_YAML } from "./fixture.ts";
 
 afterAll(removeTempDirs);
 
@@ -92,5 +92,18 @@ describe("toKubernetes", () => {
 
   test("the same config gives the same bytes", () => {
     expect(toKubernetes({ config, stack: "shop", image: "ghcr.io/acme/shop:1" })).toEqual(result);
+  });
+});
+
+describe("toKubernetes with replicas", () => {
+  const replicated = toKubernetes({ config: loadStack(REPLICAS_YAML), stack: "shop" });
+  const all: Doc[] = replicated.files.flatMap((f) => f.text.split(/^---$/m).map((d) => Bun.YAML.parse(d) as Doc));
+
+  test("replicas is the Deployment's replicas; its pods all listen on port; the difference is named", () => {
+    const web = all.find((d) => d.kind === "Deployment" && d.metadata.name === "web") as Doc;
+    expect(web.spec.replicas).toBe(3);
+    expect(() => new Deployment(web).validate()).not.toThrow();
+    expect(web.spec.template.spec.containers[0].ports).toEqual([{ name: "main", containerPort: 8000, protocol: "TCP" }]);
+    expect(replicated.unmapped).toContain("web.replicas (pods are alike: each has its own address and listens on port itself; none gets CANOPY_REPLICA)");
   });
 });

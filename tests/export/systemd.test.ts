@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { toSystemd } from "../../src/export/systemd.ts";
 import { removeTempDirs, tempDir } from "../config/tmp.ts";
 import { requireTool } from "../helpers/system-tool.ts";
-import { loadStack } from "./fixture.ts";
+import { loadStack, REPLICAS_YAML } from "./fixture.ts";
 
 afterAll(removeTempDirs);
 
@@ -107,5 +107,30 @@ describe("toSystemd", () => {
     const run = Bun.spawnSync([analyze, "verify", "--man=no", join(dir, "shop-db.service")], { stdout: "pipe", stderr: "pipe" });
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr.toString()).toContain("/nonexistent/db");
+  });
+});
+
+describe("toSystemd with replicas", () => {
+  const replicated = toSystemd({ config: loadStack(REPLICAS_YAML), stack: "shop" });
+  const unit = (name: string) => (replicated.files.find((f) => f.name === name)?.text ?? "").split("\n").filter((l) => !l.startsWith("#"));
+
+  test("a unit per replica with its CANOPY_REPLICA and PORT; a dependent requires every one; the target wants them all", () => {
+    expect(replicated.files.map((f) => f.name)).toEqual(["shop-web.1.service", "shop-web.2.service", "shop-web.3.service", "shop-api.service", "shop.target"]);
+    expect(unit("shop-web.2.service").filter((l) => l.startsWith("Environment=") || l.startsWith("Description="))).toEqual([
+      "Description=shop: web.2",
+      `Environment="PORT=8001"`,
+      `Environment="CANOPY_REPLICA=2"`,
+    ]);
+    const deps = "shop-web.1.service shop-web.2.service shop-web.3.service";
+    expect(unit("shop-api.service").filter((l) => /^(Requires|After)=/.test(l))).toEqual([`Requires=${deps}`, `After=${deps}`]);
+    expect(unit("shop.target")).toContain(`Wants=${deps} shop-api.service`);
+  });
+
+  test("systemd-analyze verify accepts the replicas' units", () => {
+    const analyze = requireTool("systemd-analyze", "systemd");
+    const dir = tempDir();
+    for (const f of replicated.files) writeFileSync(join(dir, f.name), f.text);
+    const run = Bun.spawnSync([analyze, "verify", "--man=no", ...replicated.files.map((f) => join(dir, f.name))], { stdout: "pipe", stderr: "pipe" });
+    expect({ code: run.exitCode, stderr: run.stderr.toString() }).toEqual({ code: 0, stderr: "" });
   });
 });

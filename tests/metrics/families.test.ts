@@ -60,3 +60,12 @@ test("counters end in _total, and every family has help text", () => {
     expect(f.name.endsWith("_total")).toBe(f.type === "counter");
   }
 });
+
+test("a replica's series carry service (the service's name) and replica (its number); a plain service's carry service alone", () => {
+  const replica: ServiceSnapshot = { ...running, name: "web.2", replica: { service: "web", index: 2 } };
+  const families = buildFamilies({ ...snapshot, services: [replica, stopped] });
+  const up = families.find((f) => f.name === "canopy_service_up");
+  expect(up?.samples.map((s) => s.labels)).toEqual([{ service: "web", replica: "2" }, { service: "db" }]);
+  const lines = families.find((f) => f.name === "canopy_service_log_lines_total");
+  expect(lines?.samples[0]?.labels).toEqual({ service: "web", replica: "2", stream: "stdout" });
+});

@@ -15,6 +15,11 @@ describe("notifyNames", () => {
       "liveness_failed",
     ]);
   });
+
+  test("an exit forced by max_memory also goes by memory_exceeded, not liveness_failed", () => {
+    const exited = { type: "exited", service: "a", pid: 1, exitCode: null, signal: "SIGTERM", at, memoryExceeded: "memory 9 MB over max_memory 8 MB" } as const;
+    expect(notifyNames(exited)).toEqual(["exited", "memory_exceeded"]);
+  });
 });
 
 describe("buildPayload", () => {

@@ -80,3 +80,24 @@ describe("several dependencies", () => {
     expect(evaluateDependencies([], () => undefined)).toEqual({ kind: "go" });
   });
 });
+
+describe("a dependency with replicas", () => {
+  const ready = state("running", { ready: true });
+  const replicas = (...list: (ServiceState | undefined)[]) => () => list;
+
+  test("healthy holds once every replica is ready, not before", () => {
+    expect(evaluateDependencies([{ service: "web", condition: "healthy" }], replicas(ready, state("running"), ready))).toEqual({ kind: "wait", on: ["web"] });
+    expect(evaluateDependencies([{ service: "web", condition: "healthy" }], replicas(ready, undefined))).toEqual({ kind: "wait", on: ["web"] });
+    expect(evaluateDependencies([{ service: "web", condition: "healthy" }], replicas(ready, ready, ready))).toEqual({ kind: "go" });
+  });
+
+  test("one crashed replica blocks, naming its reason", () => {
+    const gate = evaluateDependencies([{ service: "web", condition: "started" }], replicas(ready, state("crashed", { reason: "exited with code 3" })));
+    expect(gate).toMatchObject({ kind: "blocked", dependency: "web" });
+    expect(gate.kind === "blocked" && gate.detail).toContain("exited with code 3");
+  });
+
+  test("no replica known yet waits", () => {
+    expect(evaluateDependencies([{ service: "web", condition: "started" }], replicas()).kind).toBe("wait");
+  });
+});

@@ -158,19 +158,19 @@ describe("liveness_failed and crash_forced: end the child, to be restarted as a 
   test("liveness_failed on a child that is up → ending, with the failure as the cause", () => {
     const r = run(up, { type: "liveness_failed", detail: "connection refused", failures: 3 });
     const cause = "liveness probe failed 3 times in a row (connection refused)";
-    expect(r.next).toEqual({ ...up, child: "ending", cause });
+    expect(r.next).toEqual({ ...up, child: "ending", cause, forcedBy: "liveness" });
     expect(r.effects).toEqual([{ kind: "notice", message: `${cause}; restarting` }, { kind: "signal_group" }]);
   });
 
   test("crash_forced carries its own cause", () => {
-    const r = run(up, { type: "crash_forced", cause: "memory 600 MiB over max_memory 512 MiB" });
-    expect(r.next.cause).toBe("memory 600 MiB over max_memory 512 MiB");
+    const r = run(up, { type: "crash_forced", cause: "memory 600 MiB over max_memory 512 MiB", by: "max_memory" });
+    expect(r.next).toMatchObject({ cause: "memory 600 MiB over max_memory 512 MiB", forcedBy: "max_memory" });
     expect(r.kinds).toEqual(["notice", "signal_group"]);
   });
 
   test.each(["none", "pending", "ending", "stopping"] as const)("child %s → ignored (no second kill, a stop wins)", (child) => {
     const state = st("running", child, { pid: 42 });
-    expect(run(state, { type: "crash_forced", cause: "x" })).toMatchObject({ next: state, effects: [] });
+    expect(run(state, { type: "crash_forced", cause: "x", by: "max_memory" })).toMatchObject({ next: state, effects: [] });
     expect(run(state, { type: "liveness_failed", detail: "x", failures: 1 })).toMatchObject({ next: state, effects: [] });
   });
 });
@@ -260,6 +260,15 @@ describe("exited", () => {
     expect(emitted(r.effects)[0]).toMatchObject({ type: "exited", signal: "SIGTERM", livenessFailure: "liveness" });
   });
 
+  test("a child ended by max_memory → `exited` says memoryExceeded, not livenessFailure", () => {
+    const r = run({ ...up, child: "ending", cause: "memory 9 MB over max_memory 8 MB", forcedBy: "max_memory" }, { type: "exited", code: null, signal: "SIGTERM" }, {
+      kind: "respawn", crashes: 1, streak: 1, delayMs: 100, how: "restarted: memory", notice: "n",
+    });
+    const exited = emitted(r.effects)[0];
+    expect(exited).toMatchObject({ type: "exited", memoryExceeded: "memory 9 MB over max_memory 8 MB" });
+    expect(exited).not.toHaveProperty("livenessFailure");
+  });
+
   test.each(["none", "pending"] as const)("child %s (an exit already handled) → ignored", (child) => {
     const state = st("stopped", child);
     expect(run(state, exit)).toMatchObject({ next: state, effects: [] });
@@ -293,7 +302,7 @@ test("every state × event has a row: none throws, and a child's pid is kept exa
     { type: "gate_closed" },
     { type: "ready" },
     { type: "liveness_failed", detail: "d", failures: 1 },
-    { type: "crash_forced", cause: "c" },
+    { type: "crash_forced", cause: "c", by: "max_memory" },
     { type: "stop_requested" },
     { type: "exited", code: 1 },
     { type: "restart_timer_fired" },

@@ -58,14 +58,15 @@ test("restartAsCrash restarts the live child as a crash with its cause as the re
   const sup = new Supervisor({ output: null, onEvent: (e) => events.push(e) });
   cleanups.push(() => sup.stopAll());
   const first = (await sup.start({ short: "svc", cmd: ["sleep", "600"], restartDelayMs: 0 })).pid as number;
-  expect(sup.restartAsCrash("svc", first + 1_000_000, "memory 9 MB over max_memory 8 MB")).toBe(false);
-  expect(sup.restartAsCrash("nope", first, "x")).toBe(false);
-  expect(sup.restartAsCrash("svc", first, "memory 9 MB over max_memory 8 MB")).toBe(true);
-  expect(sup.restartAsCrash("svc", first, "again")).toBe(false); // already on its way out
+  expect(sup.restartAsCrash("svc", first + 1_000_000, "memory 9 MB over max_memory 8 MB", "max_memory")).toBe(false);
+  expect(sup.restartAsCrash("nope", first, "x", "max_memory")).toBe(false);
+  expect(sup.restartAsCrash("svc", first, "memory 9 MB over max_memory 8 MB", "max_memory")).toBe(true);
+  expect(sup.restartAsCrash("svc", first, "again", "max_memory")).toBe(false); // already on its way out
   await waitFor(() => sup.get("svc")?.status === "running" && sup.get("svc")?.pid !== first, "the respawn");
   expect(pidExists(first)).toBe(false);
   expect(sup.get("svc")).toMatchObject({ restartsInWindow: 1, reason: "restarted: memory 9 MB over max_memory 8 MB", exitSignal: "SIGTERM" });
   const exited = events.find((e) => e.type === "exited");
-  expect(exited).toMatchObject({ type: "exited", pid: first, livenessFailure: "memory 9 MB over max_memory 8 MB" });
+  expect(exited).toMatchObject({ type: "exited", pid: first, memoryExceeded: "memory 9 MB over max_memory 8 MB" });
+  expect(exited).not.toHaveProperty("livenessFailure");
   expect(events.map((e) => e.type)).toEqual(["started", "ready", "exited", "restarting", "started", "ready"]);
 }, 60_000);

@@ -3,6 +3,7 @@
  * until Ctrl-C. The dashboard is a client of the daemon's /v1 API over the control socket,
  * like every other command: the daemon gains no listener and keeps nothing for it.
  */
+import { serviceOf } from "../../config/replicas.ts";
 import type { ServiceView } from "../../api/wire.ts";
 import { tokenDigest } from "../../api/token-compare.ts";
 import { type CanopyConfig, loadConfigFile } from "../../config/index.ts";
@@ -65,8 +66,8 @@ export async function dashboard(io: Io, args: ParsedArgs): Promise<number> {
     cookieName: cookieName(port),
     upstream,
     assets,
-    why: (s: ServiceView) => explain(s, { config: config?.services.find((c) => c.name === s.name) }),
-    aliveCheck: (name) => probeWords(config?.services.find((c) => c.name === name)?.alive),
+    why: (s: ServiceView) => explain(s, { config: config?.services.find((c) => c.name === serviceOf(s.name)) }),
+    aliveCheck: (name) => probeWords(config?.services.find((c) => c.name === serviceOf(name))?.alive),
     graph: () => graphOf(currentConfig()),
   });
   if (!listen.loopback) {

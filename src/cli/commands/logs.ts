@@ -4,7 +4,9 @@
  * time order; `-f` then follows the daemon's stream through the same filter.
  */
 import type { DroppedNotice, LogEntry } from "../../api/wire.ts";
+import { serviceOf } from "../../config/replicas.ts";
 import { CanopyError } from "../../errors.ts";
+import { replicaLogsOnDisk } from "../../logs/file-names.ts";
 import { type LogFilter, matchesFilter } from "../../logs/filter.ts";
 import { formatLocalStamp, NO_STAMP } from "../../logs/local-time.ts";
 import { queryLogFiles } from "../../logs/query.ts";
@@ -27,14 +29,18 @@ export async function logs(io: Io, args: ParsedArgs): Promise<number> {
   const { flags } = args;
   const names = args.positionals;
   for (const name of names) {
-    if (!project.config.services.some((s) => s.name === name)) {
+    if (!project.config.services.some((s) => s.name === serviceOf(name))) {
       throw new CanopyError("unknown_service", `no service named "${name}" in this config`);
     }
   }
   const filter = filterOf(flags, Date.now());
   // A time window shows all of itself; otherwise the last 100 lines, as `tail` would.
   const tail = flags.lines !== undefined ? lineCount(flags.lines) : filter.since === undefined && filter.until === undefined ? DEFAULT_TAIL : undefined;
-  const services = names.length > 0 ? names : project.config.services.map((s) => s.name);
+  // A service with replicas (now or before a scale) logs to one file per replica: `web` reads them all.
+  const services = (names.length > 0 ? names : project.config.services.map((s) => s.name)).flatMap((name) => [
+    name,
+    ...replicaLogsOnDisk(project.paths.logDir, name),
+  ]);
   const out = createPrinter(io, flags);
   if (!flags.follow) {
     for (const record of queryLogFiles(project.paths.logDir, { services, filter, tail })) out.print(record);

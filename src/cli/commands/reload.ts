@@ -3,7 +3,7 @@
  * `canopy reload NAME...`: reloads those services in place (their `reload_signal`), without
  * re-reading the config; a service without one (or not running) is restarted.
  */
-import type { ReloadResult, ServiceReloadResult } from "../../api/wire.ts";
+import type { GroupReloadResult, ReloadResult, ServiceReloadResult } from "../../api/wire.ts";
 import { CanopyError, isCanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
 import { type DaemonHandle, type Io, openDaemon } from "../context.ts";
@@ -38,16 +38,22 @@ export function formatPlan(result: ReloadResult): string {
   return `${lines.join("\n")}\n`;
 }
 
+function describeReload(name: string, r: ServiceReloadResult): { ok: boolean; line: string } {
+  const { pid, status } = r.service;
+  if (r.action === "signal") return { ok: true, line: `${name}: sent ${r.signal} (pid ${pid} kept)` };
+  const ok = status === "running" || status === "completed" || status === "waiting";
+  return { ok, line: `${name}: restarted, no reload_signal or not running (${status}${pid === null ? "" : `, pid ${pid}`})` };
+}
+
 /** One line per service: `web: sent SIGHUP (pid 123 kept)` or `worker: restarted (pid 456)`; exit 1 if any failed. */
 async function reloadServices(io: Io, daemon: DaemonHandle, names: string[]): Promise<number> {
   const results = await Promise.all(
     names.map(async (name) => {
       try {
-        const r = await daemon.client.call<ServiceReloadResult>("POST", `/v1/services/${encodeURIComponent(name)}/reload`);
-        const { pid, status } = r.service;
-        if (r.action === "signal") return { ok: true, line: `${name}: sent ${r.signal} (pid ${pid} kept)` };
-        const ok = status === "running" || status === "completed" || status === "waiting";
-        return { ok, line: `${name}: restarted, no reload_signal or not running (${status}${pid === null ? "" : `, pid ${pid}`})` };
+        const r = await daemon.client.call<ServiceReloadResult | GroupReloadResult>("POST", `/v1/services/${encodeURIComponent(name)}/reload`);
+        // A service with replicas: a line per replica.
+        const each = "results" in r ? r.results.map((one) => describeReload(one.service.name, one)) : [describeReload(name, r)];
+        return { ok: each.every((e) => e.ok), line: each.map((e) => e.line).join("\n") };
       } catch (err) {
         if (isCanopyError(err) && err.error_type === "daemon_not_running") throw err;
         return { ok: false, line: `canopy: ${(err as Error).message}` };

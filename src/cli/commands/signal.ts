@@ -1,5 +1,5 @@
 /** `canopy signal NAME... SIGNAL`: send any signal to services' process groups. */
-import type { ServiceView } from "../../api/wire.ts";
+import { type ServiceResult, viewsOf } from "../../api/wire.ts";
 import { parseSignal } from "../../config/signal.ts";
 import { CanopyError, isCanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
@@ -19,8 +19,10 @@ export async function signal(io: Io, args: ParsedArgs): Promise<number> {
   const results = await Promise.all(
     names.map(async (name) => {
       try {
-        const view = await daemon.client.call<ServiceView>("POST", `/v1/services/${encodeURIComponent(name)}/signal?signal=${sig}`);
-        return { ok: true, line: `${name}: sent ${sig} to process group ${view.pid}` };
+        const result = await daemon.client.call<ServiceResult>("POST", `/v1/services/${encodeURIComponent(name)}/signal?signal=${sig}`);
+        // A service with replicas: every replica that runs got it.
+        const lines = viewsOf(result).flatMap((v) => (v.pid === null ? [] : [`${v.name}: sent ${sig} to process group ${v.pid}`]));
+        return { ok: true, line: lines.join("\n") };
       } catch (err) {
         if (isCanopyError(err) && err.error_type === "daemon_not_running") throw err;
         return { ok: false, line: `canopy: ${(err as Error).message}` };

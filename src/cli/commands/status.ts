@@ -3,6 +3,7 @@ import type { ServiceView, StatusDocument } from "../../api/wire.ts";
 import { CanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { ServiceConfig } from "../../config/index.ts";
+import { belongsTo, serviceOf } from "../../config/replicas.ts";
 import { type Io, openProjectLenient } from "../context.ts";
 import { explain } from "../describe.ts";
 import { colorEnabled, escapeControls, makeColors, type Colors } from "../style.ts";
@@ -20,16 +21,17 @@ export async function status(io: Io, args: ParsedArgs): Promise<number> {
   }
   const c = makeColors(colorEnabled({ isTTY: io.stdoutTty }, io.env));
   const configs = new Map((project.config?.services ?? []).map((s) => [s.name, s]));
-  io.stdout(renderTable(c, services, Date.now(), (name) => configs.get(name)));
+  io.stdout(renderTable(c, services, Date.now(), (name) => configs.get(serviceOf(name))));
   return 0;
 }
 
+/** The rows of the named services (a service with replicas: every replica's), in the order named. */
 function pick(services: ServiceView[], names: string[]): ServiceView[] {
   if (names.length === 0) return services;
-  return names.map((name) => {
-    const s = services.find((x) => x.name === name);
-    if (!s) throw new CanopyError("unknown_service", `no service named "${name}" in this config`);
-    return s;
+  return names.flatMap((name) => {
+    const rows = services.filter((x) => belongsTo(x.name, name));
+    if (rows.length === 0) throw new CanopyError("unknown_service", `no service named "${name}" in this config`);
+    return rows;
   });
 }
 

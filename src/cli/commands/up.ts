@@ -8,6 +8,7 @@ import { readLockPid } from "../../daemon/lock.ts";
 import { ensurePrivateDir } from "../../daemon/paths.ts";
 import { dropDaemonRuntimeEnv, withDaemonRuntimeEnv } from "../../daemon/runtime-env.ts";
 import { choiceArgs } from "../../config/index.ts";
+import { serviceOf } from "../../config/replicas.ts";
 import { CanopyError } from "../../errors.ts";
 import { versionString } from "../../version.ts";
 import type { ParsedArgs } from "../args.ts";
@@ -136,7 +137,7 @@ function report(io: Io, project: Project, services: ServiceView[], header: strin
     // A scheduled service is up when its schedule is armed, whatever its last run did.
     const ok = s.status === "running" || s.status === "completed" || s.schedule !== undefined;
     if (!ok) failed++;
-    (ok ? io.stdout : io.stderr)(`${describeService(s, { config: configs.get(s.name) })}\n`);
+    (ok ? io.stdout : io.stderr)(`${describeService(s, { config: configs.get(serviceOf(s.name)) })}\n`);
   }
   return failed > 0 ? 1 : 0;
 }

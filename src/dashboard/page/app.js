@@ -350,7 +350,7 @@ function renderGraph() {
     root.append(g);
   }
   for (const n of layout.nodes) {
-    const status = state.services.get(n.name)?.status ?? "stopped";
+    const status = nodeStatus(n.name);
     const g = svg("g", { class: `node st-${status}`, transform: `translate(${n.x},${n.y})` });
     g.dataset.node = n.name;
     g.dataset.status = status;
@@ -363,6 +363,15 @@ function renderGraph() {
     root.append(g);
   }
   box.replaceChildren(root);
+}
+
+/** A graph node is a service: its own status, or for one with replicas the first replica's that is not running. */
+function nodeStatus(name) {
+  const own = state.services.get(name);
+  if (own) return own.status;
+  const replicas = [...state.services.values()].filter((s) => s.replica?.service === name).map((s) => s.status);
+  if (replicas.length === 0) return "stopped";
+  return replicas.find((st) => st !== "running") ?? "running";
 }
 
 // ---- timeline ----
