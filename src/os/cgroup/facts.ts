@@ -2,7 +2,8 @@
  * The I/O edge of detection: reads /proc/self/cgroup, /proc/self/mountinfo and the cgroup's
  * controllers, and decides the containment mode (`cgroup` or `process-group+mark`) with its reason.
  */
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
+import { readOrUndefined as read } from "../proc-info.ts";
 import { LIMIT_CONTROLLERS, type LimitController, locateOwnCgroup, parseMountinfo, whyControllerMissing } from "./detect.ts";
 
 /** The env seam: `CANOPY_CGROUPS=off` keeps a daemon on process groups and marks even where it could use cgroups. */
@@ -73,13 +74,5 @@ function ownerOf(path: string): string {
     return String(statSync(path).uid);
   } catch {
     return "?";
-  }
-}
-
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
   }
 }

@@ -5,7 +5,8 @@
  * daemon's state folder, so two daemons never share a subtree, and the next daemon of the same
  * config finds what a killed one left.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
+import { readOrUndefined } from "../proc-info.ts";
 import type { LimitController } from "./detect.ts";
 import { type CgroupLimits, flatKey, limitWrites, parsePopulated, parseProcs } from "./files.ts";
 
@@ -190,9 +191,5 @@ function rmdirQuietly(dir: string): boolean {
 }
 
 function readOr(path: string, fallback: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return fallback;
-  }
+  return readOrUndefined(path) ?? fallback;
 }
