@@ -8,14 +8,24 @@
  * output floods: the bench's log scenario read 12.7M lines/s at 0.88 ms of CPU per MB with
  * the baseline JIT, 10.8M at 1.06 ms/MB without. A daemon idles far more than it floods.
  *
+ * Every tier is off, but the JIT itself stays "on" (`useJIT=1`): bun:ffi refuses to load under
+ * `useJIT=0` ("bun:ffi requires the JIT"), and the daemon needs it for sd_notify readiness
+ * (os/notify-socket.ts) and for reaping orphans as PID 1 (os/orphan-reaper.ts). The cost,
+ * measured on Bun 1.4.5 (idle `Bun.serve`, compiled): +0.6–0.7 MiB RSS over `useJIT=0`
+ * (27.5 → 28.2 MiB), then about +0.5 MiB once bun:ffi is loaded — only by a daemon that uses it.
+ *
  * The CLI adds them where it starts a daemon (`up -d`, a service unit) unless the user set
  * them, and names the ones it added in MARKER_VAR; the daemon removes those at start, so the
  * services it spawns never inherit them.
  */
 
-/** The interpreter only: no JIT tier, no RegExp JIT. */
+/** The interpreter only (every JIT tier and the RegExp JIT off), with the JIT switch on so bun:ffi loads. */
 export const DAEMON_JSC_SETTINGS: Readonly<Record<string, string>> = {
-  BUN_JSC_useJIT: "0",
+  BUN_JSC_useJIT: "1",
+  BUN_JSC_useBaselineJIT: "0",
+  BUN_JSC_useDFGJIT: "0",
+  BUN_JSC_useFTLJIT: "0",
+  BUN_JSC_useRegExpJIT: "0",
 };
 
 const MARKER_VAR = "CANOPY_DAEMON_ENV";

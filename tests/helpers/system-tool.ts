@@ -55,6 +55,7 @@ export const TEST_TOOLS: ReadonlyArray<readonly [program: string, debianPackage:
   ["curl", "curl"],
   ["docker-compose", "docker-compose"],
   ["promtool", "prometheus"],
+  ["python3", "python3"],
   ["setsid", "util-linux"],
   ["ssh", "openssh-client"],
   ["ssh-keygen", "openssh-client"],
