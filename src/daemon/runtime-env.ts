@@ -11,8 +11,13 @@
  * Every tier is off, but the JIT itself stays "on" (`useJIT=1`): bun:ffi refuses to load under
  * `useJIT=0` ("bun:ffi requires the JIT"), and the daemon needs it for sd_notify readiness
  * (os/notify-socket.ts) and for reaping orphans as PID 1 (os/orphan-reaper.ts). The cost,
- * measured on Bun 1.4.5 (idle `Bun.serve`, compiled): +0.6–0.7 MiB RSS over `useJIT=0`
- * (27.5 → 28.2 MiB), then about +0.5 MiB once bun:ffi is loaded — only by a daemon that uses it.
+ * measured on Bun 1.4.5 with the compiled executable read back from disk: an idle `Bun.serve`
+ * +1.0 MiB RSS over `useJIT=0` (27.6 → 28.6 MiB); the daemon +1.7 MiB idle (34.4 → 36.1) and
+ * +2.2 MiB with 100 `sleep` services (37.2 → 39.4) — about 1 MiB of it the executable's own
+ * code paged in, the rest JavaScriptCore's data. No other JSC option took back more than
+ * 0.2 MiB (useWasm=0, useLLIntICs=0, useDOMJIT=0, useConcurrentJIT=0 and a small
+ * jitMemoryReservationSize were tried). Loading bun:ffi then costs an idle `Bun.serve`
+ * about 2.5 MiB (1.3 the module, the rest its first dlopen), only in a daemon that uses it.
  *
  * The CLI adds them where it starts a daemon (`up -d`, a service unit) unless the user set
  * them, and names the ones it added in MARKER_VAR; the daemon removes those at start, so the
