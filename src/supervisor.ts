@@ -34,6 +34,15 @@ import type {
   SupervisorEvent,
 } from "./supervisor/types.ts";
 
+/**
+ * Why a `ready: {notify}` service cannot start: bun:ffi would not load. A daemon started by
+ * `up -d` or a unit has the JIT switch bun:ffi needs only when its config had a notify
+ * service then (see daemon/runtime-env.ts).
+ */
+const NOTIFY_UNSUPPORTED =
+  "sd_notify readiness needs bun:ffi, which this daemon cannot load: either it was started without the JIT switch " +
+  "(its config had no notify service then; restart it: canopy down && canopy up -d) or this platform has no glibc";
+
 export { defaultKillGroup } from "./supervisor/process-group.ts";
 export type { SupervisorOptions } from "./supervisor/settings.ts";
 export type {
@@ -373,7 +382,7 @@ export class Supervisor {
   private openNotify(req: SpawnRequest, tag: string): NotifyWatch | undefined {
     if (req.ready?.check.kind !== "notify") return undefined;
     // Asked here, not at construction: the check loads libc through bun:ffi, which only notify services need.
-    if (!this.s.notifyDir || !notifySupported()) throw new Error("sd_notify readiness is not supported on this platform");
+    if (!this.s.notifyDir || !notifySupported()) throw new Error(NOTIFY_UNSUPPORTED);
     // Socket names stay short: sun_path holds 107 bytes.
     return openNotifyWatch(this.s.notifyDir, Bun.hash(tag).toString(36));
   }

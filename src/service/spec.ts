@@ -2,7 +2,7 @@
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
 import { choiceArgs, stopOrder } from "../config/index.ts";
 import type { DaemonPaths } from "../daemon/paths.ts";
-import { daemonRuntimeVars } from "../daemon/runtime-env.ts";
+import { daemonRuntimeVars, servicesNeedFfi } from "../daemon/runtime-env.ts";
 import { CanopyError } from "../errors.ts";
 
 /** Per-user service (systemd --user, LaunchAgent) or machine-wide (system unit, LaunchDaemon). */
@@ -45,7 +45,7 @@ export function buildServiceSpec(inputs: SpecInputs): ServiceSpec {
     configFile: config.file,
     workingDirectory: config.dir,
     argv: [...inputs.self, "up", "-c", config.file, ...choiceArgs(config.choice)],
-    environment: [...pinnedEnvironment(env, paths), ...daemonRuntimeVars(env)],
+    environment: [...pinnedEnvironment(env, paths), ...daemonRuntimeVars(env, servicesNeedFfi(config.services))],
     stopTimeoutSec: stopTimeoutSec(config.services),
     stateDir: paths.stateDir,
   };

@@ -2,6 +2,7 @@
  * bun:ffi in the daemon as users start it: `up -d` gives the daemon its JSC settings, and
  * bun:ffi refuses to load under `BUN_JSC_useJIT=0`. Regression test for `ready: {notify: true}`
  * never becoming ready in a daemon started by `up -d` (the notify socket is bound through libc).
+ * A config without a notify service keeps the interpreter alone (the switch costs ~2 MiB).
  */
 import { afterEach, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -37,4 +38,14 @@ test("a daemon started by up -d makes a ready: {notify: true} service ready when
   expect(doc.services.map((s) => ({ name: s.name, status: s.status, ready: s.ready }))).toEqual([
     { name: "notified", status: "running", ready: true },
   ]);
+}, 60_000);
+
+test("a daemon whose config has no notify service runs with the JIT switch off", async () => {
+  const p = (project = tempProject());
+  p.writeConfig({ services: { plain: { cmd: ["sleep", "1000"] } } });
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  const doc = await p.status();
+  const environ = readFileSync(`/proc/${doc.daemon.pid}/environ`, "utf8").split("\0");
+  expect(environ).toContain("BUN_JSC_useJIT=0");
+  expect(environ.some((v) => v.startsWith("BUN_JSC_useBaselineJIT="))).toBe(false);
 }, 60_000);

@@ -4,7 +4,6 @@
 import { afterEach, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { withDaemonRuntimeEnv } from "../../src/daemon/runtime-env.ts";
 import { readStateFile } from "../../src/daemon/state-file.ts";
 import { reapOrphansIfInit } from "../../src/os/orphan-reaper.ts";
 import { BUN, cliEnv, MAIN, type TempProject, tempProject } from "../helpers/cli.ts";
@@ -69,9 +68,8 @@ test("as PID 1: orphans' zombies do not pile up, and SIGTERM stops everything an
     },
   });
 
-  // With the JSC settings a daemon gets from a service unit or `up -d`: the reaper's waitpid goes through bun:ffi.
   const init = Bun.spawn([...unshare, BUN, MAIN, "-c", p.configFile, "up"], {
-    env: withDaemonRuntimeEnv(cliEnv({ stateDir: p.stateDir })),
+    env: cliEnv({ stateDir: p.stateDir }),
     cwd: p.dir,
     stdin: "ignore",
     stdout: "pipe",

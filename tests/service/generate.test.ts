@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigFile } from "../../src/config/index.ts";
 import { resolvePaths } from "../../src/daemon/paths.ts";
-import { DAEMON_JSC_SETTINGS, daemonRuntimeVars } from "../../src/daemon/runtime-env.ts";
+import { DAEMON_FFI_JSC_SETTINGS, DAEMON_JSC_SETTINGS, daemonRuntimeVars } from "../../src/daemon/runtime-env.ts";
 import { launchdPlist } from "../../src/service/launchd.ts";
 import { disableInstructions, enableInstructions, serviceFilePath } from "../../src/service/locations.ts";
 import { reachabilityNote, serviceEnvironment } from "../../src/service/reachable.ts";
@@ -100,6 +100,11 @@ describe("systemd unit", () => {
     const others = Object.keys(DAEMON_JSC_SETTINGS).filter((name) => name !== chosen);
     if (others.length === 0) expect(own.environment.map(([name]) => name)).not.toContain("CANOPY_DAEMON_ENV");
     else expect(own.environment).toContainEqual(["CANOPY_DAEMON_ENV", others.join(",")]);
+  });
+
+  test("a config with a notify service gets the JIT switch bun:ffi needs, every tier still off", () => {
+    const unit = systemdUnit(specFor("services:\n  api:\n    cmd: sleep 100\n    ready: { notify: true }\n", { env: { PATH: "/bin", HOME: "/h" } }));
+    for (const [name, value] of Object.entries(DAEMON_FFI_JSC_SETTINGS)) expect(unit).toContain(`Environment="${name}=${value}"\n`);
   });
 
   test("paths with spaces, % and $ are quoted so systemd reads them literally", () => {

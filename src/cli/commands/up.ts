@@ -6,7 +6,7 @@ import { startDaemon } from "../../daemon/daemon.ts";
 import { clockFromEnv } from "../../orchestration/scheduler.ts";
 import { readLockPid } from "../../daemon/lock.ts";
 import { ensurePrivateDir } from "../../daemon/paths.ts";
-import { dropDaemonRuntimeEnv, withDaemonRuntimeEnv } from "../../daemon/runtime-env.ts";
+import { dropDaemonRuntimeEnv, servicesNeedFfi, withDaemonRuntimeEnv } from "../../daemon/runtime-env.ts";
 import { choiceArgs } from "../../config/index.ts";
 import { serviceOf } from "../../config/replicas.ts";
 import { CanopyError } from "../../errors.ts";
@@ -76,7 +76,7 @@ async function upDetached(io: Io, project: Project): Promise<number> {
   const fd = openSync(logPath, "a", 0o600);
   const child = Bun.spawn([...selfCommand(), "daemon", "-c", config.file, ...choiceArgs(config.choice)], {
     cwd: config.dir,
-    env: withDaemonRuntimeEnv(io.env),
+    env: withDaemonRuntimeEnv(io.env, servicesNeedFfi(config.services)),
     stdin: "ignore",
     stdout: fd,
     stderr: fd,
