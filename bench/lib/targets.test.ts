@@ -1,0 +1,27 @@
+import { describe, expect, test } from "bun:test";
+import { isUnjudged, renderTargets, verdict } from "./report.ts";
+import { compareRow } from "./targets.ts";
+
+describe("compareRow", () => {
+  test("a ratio of medians, judged against its limit", () => {
+    const row = compareRow({ scenario: "8 cold start vs hello", canopy: [26, 30, 28], anchor: [20, 21, 19], anchorName: "compiled hello", kind: "ratio", target: { op: "<=", limit: 1.3 } });
+    expect(row).toMatchObject({ tool: "canopy", unit: "×", samples: [1.4], target: { op: "<=", limit: 1.3, text: "≤ 1.3× compiled hello" } });
+    expect(verdict(row)).toBe("FAIL");
+    expect(verdict(compareRow({ scenario: "s", canopy: [2], anchor: [1], anchorName: "x", kind: "ratio", target: { op: ">=", limit: 1.2 } }))).toBe("PASS");
+  });
+
+  test("a difference of medians in the row's unit", () => {
+    const row = compareRow({ scenario: "2 RSS vs floor", canopy: [31, 31.5], anchor: [29.5], anchorName: "floor", kind: "difference", unit: "MiB", target: { op: "<=", limit: 2 } });
+    expect(row.samples[0]).toBeCloseTo(1.75);
+    expect(row.target?.text).toBe("≤ floor + 2 MiB");
+    expect(verdict(row)).toBe("PASS");
+  });
+
+  test("without the anchor: no verdict, a row that says what is missing, still listed with the targets", () => {
+    const row = compareRow({ scenario: "6 vs supervisord", canopy: [5], anchor: [], anchorName: "supervisord", kind: "ratio", target: { op: ">=", limit: 1.2 }, missing: "run with --vs supervisord" });
+    expect(verdict(row)).toBe("");
+    expect(isUnjudged(row)).toBe(true);
+    expect(row.text).toBe("n/a: no supervisord sample (run with --vs supervisord)");
+    expect(renderTargets([row])).toContain("n/a: no supervisord sample");
+  });
+});
