@@ -10,6 +10,14 @@ describe("compareRow", () => {
     expect(verdict(compareRow({ scenario: "s", canopy: [2], anchor: [1], anchorName: "x", kind: "ratio", target: { op: ">=", limit: 1.2 } }))).toBe("PASS");
   });
 
+  test("paired: the median of per-rep ratios, so a load that comes and goes between reps cancels", () => {
+    // The two medians come from different reps (26 from rep 1, 21 from rep 3): their ratio says 1.24.
+    const row = compareRow({ scenario: "s", canopy: [26, 40, 24], anchor: [20, 35, 21], anchorName: "hello", kind: "ratio", target: { op: "<=", limit: 1.2 }, paired: true });
+    expect(row.samples[0]).toBeCloseTo(40 / 35);
+    expect(verdict(row)).toBe("PASS");
+    expect(verdict(compareRow({ scenario: "s", canopy: [26, 40, 24], anchor: [20, 35, 21], anchorName: "hello", kind: "ratio", target: { op: "<=", limit: 1.2 } }))).toBe("FAIL");
+  });
+
   test("a difference of medians in the row's unit", () => {
     const row = compareRow({ scenario: "2 RSS vs floor", canopy: [31, 31.5], anchor: [29.5], anchorName: "floor", kind: "difference", unit: "MiB", target: { op: "<=", limit: 2 } });
     expect(row.samples[0]).toBeCloseTo(1.75);

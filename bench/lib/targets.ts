@@ -16,6 +16,12 @@ export type Comparison = {
   target: Omit<Target, "text">;
   /** What to do when the anchor was not measured, e.g. "run with --vs supervisord". */
   missing?: string;
+  /**
+   * Sample i of Canopy and of the anchor were taken side by side (same rep): the ratio is the
+   * median of the per-rep ratios, which a load that changes during the run moves far less than
+   * a ratio of the two medians. Falls back to the medians when the counts differ.
+   */
+  paired?: boolean;
 };
 
 /** Canopy's median against the anchor's as a row with its target; without both medians, a row that says what is missing (no verdict). */
@@ -31,7 +37,8 @@ export function compareRow(c: Comparison): Row {
     const why = !Number.isFinite(m) ? "no Canopy sample" : `no ${c.anchorName} sample${c.missing ? ` (${c.missing})` : ""}`;
     return { scenario: c.scenario, tool: "canopy", unit, samples: [], text: `n/a: ${why}`, note: target.text };
   }
-  const value = c.kind === "ratio" ? m / a : m - a;
+  const pairs = c.paired && c.kind === "ratio" && c.canopy.length === c.anchor.length ? c.canopy.map((x, i) => x / (c.anchor[i] as number)) : undefined;
+  const value = pairs ? median(pairs) : c.kind === "ratio" ? m / a : m - a;
   const unitText = unit ? ` ${unit}` : "";
   return {
     scenario: c.scenario,
@@ -39,7 +46,7 @@ export function compareRow(c: Comparison): Row {
     unit,
     samples: [value],
     target,
-    note: `canopy ${num(m)}${c.kind === "ratio" ? "" : unitText} vs ${c.anchorName} ${num(a)}${c.kind === "ratio" ? "" : unitText}`,
+    note: `canopy ${num(m)}${c.kind === "ratio" ? "" : unitText} vs ${c.anchorName} ${num(a)}${c.kind === "ratio" ? "" : unitText}${pairs ? ` (medians); median of ${pairs.length} per-rep ratios` : ""}`,
     fmt: c.kind === "difference" ? (x) => `${x >= 0 ? "+" : ""}${num(x)}` : num,
   };
 }
