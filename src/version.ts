@@ -4,7 +4,6 @@
  * version comes from package.json and the commit from git, asked only when commit() or
  * versionString() is first called.
  */
-import { realpathSync } from "node:fs";
 import pkg from "../package.json";
 
 declare const CANOPY_VERSION: string | undefined;
@@ -50,6 +49,8 @@ function gitShortHead(): string | undefined {
 
 /** Whether two paths name the same directory (resolving symlinks). */
 function sameDir(a: string, b: string): boolean {
+  // Required here: only a run from source gets this far, and node:fs would cost every `canopy --version` ~4 ms.
+  const { realpathSync } = require("node:fs") as typeof import("node:fs");
   try {
     return realpathSync(a) === realpathSync(b);
   } catch {

@@ -71,7 +71,7 @@ export const scenario: Scenario = {
         note: `restarts counted by the tool: ${t.restarts}; second up exit ${t.upExit.join(",")}; orphans = pre-crash listeners still alive`,
         error: out.errors.get(tool),
         target: { op: "<=", limit: 0, text: "each once, all served" },
-        ...(tool.name === "canopy" ? { verdict: ok ? ("PASS" as const) : ("MISS" as const) } : {}),
+        ...(tool.name === "canopy" ? { verdict: ok ? ("PASS" as const) : ("FAIL" as const) } : {}),
       });
     }
   },

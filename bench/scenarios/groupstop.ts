@@ -64,7 +64,7 @@ export const scenario: Scenario = {
           note,
           error: out.errors.get(tool),
           target: { op: "<=", limit: 100, text: "≤ 100 ms, nothing left" },
-          ...(tool.name === "canopy" ? { verdict: med !== undefined && med <= 100 && c.clean === c.n && c.n > 0 ? ("PASS" as const) : ("MISS" as const) } : {}),
+          ...(tool.name === "canopy" ? { verdict: med !== undefined && med <= 100 && c.clean === c.n && c.n > 0 ? ("PASS" as const) : ("FAIL" as const) } : {}),
         });
       }
     });

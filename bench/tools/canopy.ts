@@ -5,7 +5,7 @@ import { removeSubtree } from "../../tests/helpers/cgroup.ts";
 import { type Context, type Service, type ServiceState, Tool } from "./tool.ts";
 
 type StatusJson = {
-  daemon: { pid: number };
+  daemon: { pid: number; containment?: { mode: string } };
   services: { name: string; status: string; pid: number | null; restarts: number }[];
 };
 
@@ -14,6 +14,9 @@ export class Canopy extends Tool {
   readonly statusLabel = "canopy status --json";
   readonly hasRestartDelay = true;
   readonly config: string;
+  /** The last config written, and what the last daemon asked said of its containment (cgroups). */
+  private configText = "";
+  private containment: string | undefined;
 
   constructor(ctx: Context, readonly bin: string) {
     super(ctx, "canopy");
@@ -44,7 +47,16 @@ export class Canopy extends Tool {
       if (s.autorestart === false) lines.push(`    restart: never`);
       if (s.autostart === false) lines.push(`    autostart: false`);
     }
-    writeFileSync(this.config, lines.join("\n") + "\n");
+    this.configText = lines.join("\n") + "\n";
+    writeFileSync(this.config, this.configText);
+  }
+
+  /** Which of issue 21's features the runs had on: read from the config written and the daemon's own status. */
+  features(): string {
+    const timestamps = /^\s+timestamps:\s*false/m.test(this.configText) ? "off (logs.timestamps: false)" : "on (the default; the configs set no logs.timestamps)";
+    const replicas = /^\s+replicas:/m.test(this.configText) ? "set on some services" : "none (one process per service)";
+    const cgroups = this.containment ? `daemon containment ${this.containment}` : "not reported by the daemon (no cgroup containment in this build)";
+    return `timestamps ${timestamps}; replicas ${replicas}; cgroups: ${cgroups}`;
   }
 
   private argv(...a: string[]): string[] {
@@ -72,7 +84,9 @@ export class Canopy extends Tool {
   private async statusDoc(): Promise<StatusJson | undefined> {
     const r = await this.cmd(this.statusArgv(), 30_000);
     if (r.code !== 0) return undefined;
-    return JSON.parse(r.stdout) as StatusJson;
+    const doc = JSON.parse(r.stdout) as StatusJson;
+    if (doc.daemon.containment) this.containment = doc.daemon.containment.mode;
+    return doc;
   }
   async daemonPid(): Promise<number | undefined> {
     return (await this.statusDoc())?.daemon.pid;

@@ -1,7 +1,6 @@
 /** Command-line parsing: `canopy [-c FILE] COMMAND [options] [NAMES…]`, options before or after the command. */
 import { CanopyError } from "../errors.ts";
-
-type OptionSpec = { type: "boolean" | "string"; short?: string; multiple?: boolean };
+import { OptionError, type OptionSpec, parseOptions } from "./parse-options.ts";
 
 const GLOBAL: Record<string, OptionSpec> = {
   config: { type: "string", short: "c" },
@@ -75,13 +74,12 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   }
   if (isDaemonLine(argv)) return { command, positionals: [], config: argv[2], help: false, version: false, flags: {}, lists: {} };
   const options = { ...GLOBAL, ...(command ? COMMAND_OPTIONS[command] : {}) };
-  // Loaded here, not imported: node:util's polyfill costs a long-running daemon about 1 MiB.
-  const { parseArgs } = require("node:util") as typeof import("node:util");
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseOptions>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseOptions(argv, options);
   } catch (err) {
-    throw new CanopyError("usage", `${(err as Error).message.split("\n")[0]} (see \`canopy help ${command ?? ""}\`)`.replace(" )", ")"));
+    if (!(err instanceof OptionError)) throw err;
+    throw new CanopyError("usage", `${err.message.split("\n")[0]} (see \`canopy help ${command ?? ""}\`)`.replace(" )", ")"));
   }
   const { config, help, version, ...flags } = parsed.values as Record<string, string | boolean | undefined>;
   const positionals = parsed.positionals.slice(command === undefined ? 0 : 1);
@@ -104,7 +102,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
 
 /**
  * The command lines that become a daemon — `daemon -c FILE` (what `up -d` runs) and `up -c FILE`
- * (what the systemd and launchd units run) — read as parseArgs would read them, without it.
+ * (what the systemd and launchd units run) — read as parseOptions would read them, without building its tables.
  */
 function isDaemonLine(argv: string[]): argv is [string, "-c", string] {
   return argv.length === 3 && (argv[0] === "daemon" || argv[0] === "up") && argv[1] === "-c" && !(argv[2] as string).startsWith("-");

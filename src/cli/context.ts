@@ -4,7 +4,6 @@ import { type DaemonPaths, resolvePaths } from "../daemon/paths.ts";
 import { CanopyError, isCanopyError } from "../errors.ts";
 import type { ParsedArgs } from "./args.ts";
 import { DaemonClient } from "./client.ts";
-import type { StdOutput } from "./std-output.ts";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -127,19 +126,4 @@ export function choiceOf(args: ParsedArgs): SourceChoice {
 /** One `canopy: warning: …` line per warning, on stderr. */
 export function printWarnings(io: Io, warnings: string[]): void {
   for (const w of warnings) io.stderr(`canopy: warning: ${w}\n`);
-}
-
-/** Process-backed Io, writing through `stdout` and `stderr` (see std-output.ts). */
-export function processIo(stdout: StdOutput, stderr: StdOutput): Io {
-  return {
-    stdout: (t) => stdout.write(t),
-    stderr: (t) => stderr.write(t),
-    stdoutClosed: () => stdout.closed,
-    // Asked only by commands that colour or format for a terminal: it opens process.stdout.
-    get stdoutTty() {
-      return Boolean(process.stdout.isTTY);
-    },
-    env: process.env,
-    cwd: process.cwd(),
-  };
 }

@@ -45,26 +45,27 @@ const NEWLINE = 0x0a;
  * Works on bytes and allocates nothing, so a scan of every process leaves no garbage behind.
  */
 export function parseStatBytes(buf: Uint8Array, len: number, into: StatFields): boolean {
+  // Every search is a native indexOf: a status of 1,000 services parses 1,000 of these in a
+  // daemon with no JIT, where a byte loop in JavaScript cost more than reading the files.
+  const size = Math.min(len, buf.length);
   // comm (field 2) may itself contain spaces and ')': everything after the LAST ')' is fixed-format.
   const open = buf.indexOf(OPEN_PAREN);
-  let close = -1;
-  for (let i = Math.min(len, buf.length) - 1; i > open; i--) {
-    if (buf[i] === CLOSE_PAREN) {
-      close = i;
-      break;
-    }
-  }
-  if (open < 0 || close < 0) return false;
+  const close = size > 0 ? buf.lastIndexOf(CLOSE_PAREN, size - 1) : -1;
+  if (open < 0 || close <= open) return false;
   let end = open;
   while (end > 0 && buf[end - 1] === SPACE) end--;
   into.pid = digits(buf, 0, end);
+  // The fields end at the file's newline.
+  const nl = buf.indexOf(NEWLINE, close);
+  const last = nl !== -1 && nl < size ? nl : size;
   let field = 2;
   let pos = close + 1;
   while (field < 24) {
-    while (pos < len && (buf[pos] === SPACE || buf[pos] === NEWLINE)) pos++;
-    if (pos >= len) return false;
+    while (pos < last && buf[pos] === SPACE) pos++;
+    if (pos >= last) return false;
     const start = pos;
-    while (pos < len && buf[pos] !== SPACE && buf[pos] !== NEWLINE) pos++;
+    pos = buf.indexOf(SPACE, pos);
+    if (pos === -1 || pos > last) pos = last;
     field++;
     if (field === 3) into.state = buf[start] as number;
     else if (field === 4) into.ppid = digits(buf, start, pos);

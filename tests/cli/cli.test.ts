@@ -117,6 +117,23 @@ describe("-c FILE", () => {
   }, 60_000);
 });
 
+describe("status --json", () => {
+  test("asks the daemon without validating the config: a config broken since gives the same answer and no warning", async () => {
+    const p = (project = tempProject());
+    p.writeConfig({ services: { printer: p.printer(1) } });
+    expect((await p.cli(["up", "-d"])).code).toBe(0);
+    const before = await p.cli(["status", "--json"]);
+    // A bad field: the table warns that the daemon keeps the config it loaded; --json does not read it.
+    p.writeConfig({ services: { printer: { ...p.printer(1), restart: "sometimes" } } });
+    const after = await p.cli(["status", "--json"]);
+    expect({ code: after.code, stderr: after.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(JSON.parse(after.stdout).daemon.pid).toBe(JSON.parse(before.stdout).daemon.pid);
+    const table = await p.cli(["status"]);
+    expect(table.code).toBe(0);
+    expect(table.stderr).toContain("keeps the config it last loaded");
+  }, 60_000);
+});
+
 describe("colour", () => {
   test("no escape codes when stdout is not a terminal, or with NO_COLOR on one; colour on a plain terminal", async () => {
     const p = (project = tempProject());

@@ -8,6 +8,7 @@ import {
   parseListeningInodes,
   pageSize,
   parseProcStat,
+  parseStatBytes,
   processCommand,
   readProcStat,
   scanProcStats,
@@ -55,6 +56,20 @@ describe("parseProcStat", () => {
       stime: 15,
       rssPages: 24,
     });
+  });
+
+  test("reads only the first len bytes of a reused buffer: a longer stat left behind it changes nothing", () => {
+    const stat = (pid: number, comm: string, rest: number) => `${pid} (${comm}) S ${Array.from({ length: 49 }, (_, i) => String(rest + i)).join(" ")}\n`;
+    const buf = Buffer.alloc(4096);
+    // A longer line with ')' and spaces after where the short one ends, as a previous read leaves it.
+    buf.write(stat(99999, "a much longer name) with parens (", 500000));
+    const short = stat(7, "x", 4);
+    const len = buf.write(short);
+    const into = { pid: 0, ppid: 0, pgid: 0, sid: 0, state: 0, utime: 0, stime: 0, startTime: 0, rssPages: 0 };
+    expect(parseStatBytes(buf, len, into)).toBe(true);
+    expect(into).toEqual({ pid: 7, ppid: 4, pgid: 5, sid: 6, state: "S".charCodeAt(0), utime: 14, stime: 15, startTime: 22, rssPages: 24 });
+    // Cut inside the fields: malformed, whatever follows in the buffer.
+    expect(parseStatBytes(buf, short.indexOf(" 20 "), into)).toBe(false);
   });
 
   test("rejects malformed text", () => {

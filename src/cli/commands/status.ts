@@ -4,21 +4,24 @@ import { CanopyError } from "../../errors.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { ServiceConfig } from "../../config/index.ts";
 import { belongsTo, serviceOf } from "../../config/replicas.ts";
-import { type Io, openProjectLenient } from "../context.ts";
+import { type Io, openDaemon, openProjectLenient } from "../context.ts";
 import { explain } from "../describe.ts";
 import { colorEnabled, escapeControls, makeColors, type Colors } from "../style.ts";
 import { formatTable } from "../table.ts";
 
 export async function status(io: Io, args: ParsedArgs): Promise<number> {
-  const json = args.flags.json === true;
-  const project = openProjectLenient(io, args.config);
-  const doc = await project.client.call<StatusDocument>("GET", "/v1/services");
-  const services = pick(doc.services, args.positionals);
-  if (json) {
+  if (args.flags.json === true) {
+    // The daemon's answer alone: finding the daemon is enough. Validating the config (every
+    // service of it) is left to the table, whose WHY column reads it.
+    const doc = await openDaemon(io, args.config).client.call<StatusDocument>("GET", "/v1/services");
+    const services = pick(doc.services, args.positionals);
     const { pid, version, started_at, containment } = doc.daemon;
     io.stdout(`${JSON.stringify({ daemon: { pid, version, started_at, ...(containment ? { containment } : {}) }, services })}\n`);
     return 0;
   }
+  const project = openProjectLenient(io, args.config);
+  const doc = await project.client.call<StatusDocument>("GET", "/v1/services");
+  const services = pick(doc.services, args.positionals);
   const c = makeColors(colorEnabled({ isTTY: io.stdoutTty }, io.env));
   const configs = new Map((project.config?.services ?? []).map((s) => [s.name, s]));
   io.stdout(renderTable(c, services, Date.now(), (name) => configs.get(serviceOf(name))));
