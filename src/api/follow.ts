@@ -10,9 +10,11 @@ export const FOLLOW_QUEUE_LINES = 2_000;
  */
 export const FOLLOW_QUEUE_BYTES = 4 * 1024 * 1024;
 const MIN_LINE_COST = Math.ceil(FOLLOW_QUEUE_BYTES / FOLLOW_QUEUE_LINES);
-const encoder = new TextEncoder();
+/** Made at first use: a daemon nobody follows never encodes a line. */
+let encoder: TextEncoder | undefined;
+const encode = (text: string) => (encoder ??= new TextEncoder()).encode(text);
 /** What a stream with no backlog opens with; it takes no room in the reader's queue. */
-const OPENING_LINE = encoder.encode("\n");
+const OPENING_LINE = new Uint8Array([10]);
 const QUEUE_STRATEGY: QueuingStrategy<Uint8Array> = {
   highWaterMark: FOLLOW_QUEUE_BYTES,
   size: (chunk) => (chunk === OPENING_LINE ? 0 : Math.max(chunk?.byteLength ?? 0, MIN_LINE_COST)),
@@ -39,7 +41,7 @@ export function followStream<T>(
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        const send = (value: T | DroppedNotice) => controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+        const send = (value: T | DroppedNotice) => controller.enqueue(encode(`${JSON.stringify(value)}\n`));
         for (const item of backlog) send(item);
         // Bun sends a response's headers with its first chunk: with no backlog, an empty line
         // (NDJSON readers skip it) lets the reader know at once that it is following.
@@ -69,7 +71,7 @@ export function followStream<T>(
       // The reader has caught up: tell it what it missed now, not at the next line (there may be none).
       pull(controller) {
         if (dropped === 0) return;
-        controller.enqueue(encoder.encode(`${JSON.stringify({ dropped } satisfies DroppedNotice)}\n`));
+        controller.enqueue(encode(`${JSON.stringify({ dropped } satisfies DroppedNotice)}\n`));
         dropped = 0;
       },
       cancel() {

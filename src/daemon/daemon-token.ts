@@ -18,6 +18,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { findPidsWithEnvEntry } from "../os/environ.ts";
+import { randomHex } from "../os/random-hex.ts";
 import { defaultSignalPid, MarkedSweep } from "../supervisor/escape.ts";
 
 /** The variable every child of a daemon carries. */
@@ -26,7 +27,7 @@ export const DAEMON_VAR = "CANOPY_DAEMON";
 const TOKEN_RE = /^[0-9a-f]{32}$/;
 
 export function newDaemonToken(): string {
-  return crypto.randomUUID().replace(/-/g, "");
+  return randomHex(16);
 }
 
 /** The token in `path`; undefined when missing or malformed. Never throws. */

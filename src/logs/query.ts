@@ -191,8 +191,8 @@ function* linesContaining(buf: Buffer, from: number, to: number, literal: Buffer
     pos = buf.indexOf(literal, end + 1);
   }
 }
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+let encoder: TextEncoder | undefined;
+let decoder: TextDecoder | undefined;
 
 /**
  * A copy of `line` that does not hold on to the block it was cut from: a slice keeps its
@@ -200,6 +200,9 @@ const decoder = new TextDecoder();
  * way made the garbage collector, not the scan, the cost of a 100 MB query.
  */
 function detached(line: string): string {
+  // The codecs are made at first use: a daemon that never answers a query never needs them.
+  encoder ??= new TextEncoder();
+  decoder ??= new TextDecoder();
   return decoder.decode(encoder.encode(line));
 }
 

@@ -16,13 +16,14 @@
  * each lookup reads the environment of every visible process.
  */
 import { outsideGroup, scanEnvValues } from "../os/environ.ts";
+import { randomHex } from "../os/random-hex.ts";
 
 /** The environment variable that marks every process of one spawn. */
 export const MARK_VAR = "CANOPY_MARK";
 
-/** A fresh per-Supervisor token: 12 hex digits of a random UUID, hard to guess or collide on. */
+/** A fresh per-Supervisor token: 12 random hex digits, hard to guess or collide on. */
 export function newMarkToken(): string {
-  return crypto.randomUUID().replace(/-/g, "").slice(0, 12);
+  return randomHex(6);
 }
 
 /** The mark value of spawn number `n` of `service`. */

@@ -1,8 +1,6 @@
 /** A per-service log buffer bounded in bytes. Pure: no I/O. */
 import { forEachLine } from "./line-splitter.ts";
-
-const decoder = new TextDecoder("utf-8", { fatal: false });
-const encoder = new TextEncoder();
+import { decodeLine } from "./output-line.ts";
 
 const NEWLINE = 0x0a;
 /** A run shorter than this is copied into a block; a longer one (a flood's chunk) is kept as it is. */
@@ -47,7 +45,7 @@ export class LogRing {
     private readonly capBytes: number,
     private readonly prefix = "",
   ) {
-    this.prefixBytes = encoder.encode(prefix).length;
+    this.prefixBytes = Buffer.byteLength(prefix);
   }
 
   /**
@@ -65,12 +63,12 @@ export class LogRing {
 
   /** The buffered lines as `[prefix] line\n`, oldest first; the last `n` when given. */
   snapshot(n = Number.POSITIVE_INFINITY): string[] {
-    return this.collect(n, (line) => `${this.prefix}${decoder.decode(line)}\n`);
+    return this.collect(n, (line) => `${this.prefix}${decodeLine(line)}\n`);
   }
 
   /** The buffered lines with the time (epoch ms, NaN if not given) and stream of the read that brought each, oldest first. */
   entries(n = Number.POSITIVE_INFINITY): { at: number; stream: "stdout" | "stderr"; text: string }[] {
-    return this.collect(n, (line, r) => ({ at: this.ats[r] as number, stream: this.stderr[r] ? "stderr" : "stdout", text: decoder.decode(line) }));
+    return this.collect(n, (line, r) => ({ at: this.ats[r] as number, stream: this.stderr[r] ? "stderr" : "stdout", text: decodeLine(line) }));
   }
 
   /** The last `n` lines that fit `capBytes` as shown, each made by `make` from its bytes and run, oldest first. */
@@ -93,7 +91,7 @@ export class LogRing {
 
   /** Bytes of what `snapshot()` shows. */
   get bytes(): number {
-    return this.snapshot().reduce((n, line) => n + encoder.encode(line).length, 0);
+    return this.snapshot().reduce((n, line) => n + Buffer.byteLength(line), 0);
   }
 
   clear(): void {

@@ -1,10 +1,12 @@
 /** One line of a child's output, as the Supervisor hands it on. */
 import type { LogLine } from "./types.ts";
 
-const decoder = new TextDecoder("utf-8", { fatal: false });
+/** Made at first use: a daemon whose output nobody reads or follows never decodes a line. */
+let decoder: TextDecoder | undefined;
 
 /** The text of one line of output: UTF-8, invalid bytes replaced, never throwing. */
 export function decodeLine(bytes: Uint8Array): string {
+  decoder ??= new TextDecoder("utf-8", { fatal: false });
   return decoder.decode(bytes);
 }
 

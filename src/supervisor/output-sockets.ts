@@ -21,6 +21,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Socket, SocketListener } from "bun";
+import { randomHex } from "../os/random-hex.ts";
 
 /** Where a feed's chunks go: `push` for each (a fresh buffer, which may be kept), `flush` once at the end. */
 export interface OutputSink {
@@ -90,7 +91,7 @@ export class OutputSockets {
   private path: string | undefined;
   private ownDir: string | undefined;
   private readonly waiting = new Map<string, Feed>();
-  private readonly tokenPrefix = crypto.randomUUID().slice(0, 8);
+  private readonly tokenPrefix = randomHex(4);
   private tokens = 0;
   private connecting = 0;
   private readonly queue: (() => void)[] = [];
