@@ -15,10 +15,11 @@
  * Limits are those of the per-spawn marks (supervisor/escape.ts): a process that replaces
  * its environment is not found, and without /proc (macOS) nothing is.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { findPidsWithEnvEntry } from "../os/environ.ts";
 import { randomHex } from "../os/random-hex.ts";
+import { readTextIfExists } from "../os/quiet-fs.ts";
 import { defaultSignalPid, MarkedSweep } from "../supervisor/escape.ts";
 
 /** The variable every child of a daemon carries. */
@@ -32,12 +33,8 @@ export function newDaemonToken(): string {
 
 /** The token in `path`; undefined when missing or malformed. Never throws. */
 export function readDaemonToken(path: string): string | undefined {
-  try {
-    const text = readFileSync(path, "utf8").trim();
-    return TOKEN_RE.test(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = readTextIfExists(path)?.trim();
+  return text !== undefined && TOKEN_RE.test(text) ? text : undefined;
 }
 
 /** Replaces `path` with `token`, durably (temp file 0600, fsync, rename, fsync of the folder). */

@@ -15,6 +15,7 @@ import { forEachLine } from "../supervisor/line-splitter.ts";
 import { decodeLine } from "../supervisor/output-line.ts";
 import type { DaemonPaths } from "./paths.ts";
 import { ensurePrivateDir } from "./paths.ts";
+import { removeIfPresent } from "../os/quiet-fs.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
 import { LogFiles } from "./log-files.ts";
 import { readStateFile } from "./state-file.ts";
@@ -338,7 +339,7 @@ const NO_IDLE_TIMEOUT: object = { idleTimeout: 0 };
 /** Serves the handler on a unix socket that only this user can open. */
 function serveSocket(socketPath: string, fetch: (req: Request) => Promise<Response>) {
   // We hold the lock, so a socket file here is a dead daemon's.
-  rmSync(socketPath, { force: true });
+  removeIfPresent(socketPath);
   // The socket must never exist with looser permissions, not even for a moment.
   const previousUmask = process.umask(0o177);
   try {

@@ -1,7 +1,8 @@
 /** The daemon's state.json: what it runs, written atomically so a crash never leaves half a file. */
 
-import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { readTextIfExists } from "../os/quiet-fs.ts";
 
 /** One recorded service group: enough to find it again, and to prove it is ours, after a daemon crash. */
 export interface RecordedService {
@@ -53,9 +54,11 @@ export function writeStateFile(path: string, data: DaemonStateFile): void {
 
 /** Reads state.json; undefined when missing, unreadable, corrupt or of another version. Never throws. */
 export function readStateFile(path: string): DaemonStateFile | undefined {
+  const text = readTextIfExists(path);
+  if (text === undefined) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }

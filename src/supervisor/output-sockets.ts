@@ -21,6 +21,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Socket, SocketListener } from "bun";
+import { removeIfPresent } from "../os/quiet-fs.ts";
 import { randomHex } from "../os/random-hex.ts";
 
 /** Where a feed's chunks go: `push` for each (a fresh buffer, which may be kept), `flush` once at the end. */
@@ -153,7 +154,7 @@ export class OutputSockets {
         this.ownDir = mkdtempSync(join(tmpdir(), "canopy-output-"));
         path = join(this.ownDir, "output.sock");
       } else mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      rmSync(path, { force: true });
+      removeIfPresent(path);
       this.listener = Bun.listen<Accepted>({ unix: path, socket: this.handlers() });
       chmodSync(path, 0o600);
       this.listener.unref();
