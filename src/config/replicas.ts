@@ -13,10 +13,19 @@ export function replicaName(service: string, index: number): string {
   return `${service}.${index}`;
 }
 
-/** `web.2` → `{ service: "web", index: 2 }`; undefined for a name that is not a replica's. */
+/**
+ * `web.2` → `{ service: "web", index: 2 }`; undefined for a name that is not a replica's. By hand, not by a
+ * RegExp: the daemon asks this for every event, and a first RegExp pages in ~0.5 MiB of the executable's
+ * code that an idle daemon otherwise never touches (its JIT is off).
+ */
 export function parseReplicaName(name: string): { service: string; index: number } | undefined {
-  const m = /^(.+)\.([1-9][0-9]*)$/.exec(name);
-  return m ? { service: m[1] as string, index: Number(m[2]) } : undefined;
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0 || dot === name.length - 1) return undefined;
+  for (let i = dot + 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57 || (i === dot + 1 && c === 48)) return undefined;
+  }
+  return { service: name.slice(0, dot), index: Number(name.slice(dot + 1)) };
 }
 
 /** The service a process name belongs to: `web.2` → `web`, `web` → `web`. */

@@ -72,7 +72,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
     }
     return v;
   };
-  const views = (services: ServiceConfig[], withUsage = true): ServiceView[] => {
+  const views = (services: readonly ServiceConfig[], withUsage = true): ServiceView[] => {
     const list = services.map(view);
     if (!withUsage) return list;
     const usage = deps.resources.sample(list.flatMap((v) => (v.pid === null ? [] : [v.pid])));

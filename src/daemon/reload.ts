@@ -61,7 +61,7 @@ export async function reloadConfig(deps: ReloadDeps, dryRun: boolean): Promise<R
 }
 
 /** `stopOrder` of the services, each service's name replaced by the names of its processes. */
-function processLevels(services: ServiceConfig[], procs: ServiceConfig[]): string[][] {
+function processLevels(services: ServiceConfig[], procs: readonly ServiceConfig[]): string[][] {
   return stopOrder(services).map((level) => {
     const names = new Set(level);
     return procs.filter((p) => names.has(serviceOf(p.name))).map((p) => p.name);

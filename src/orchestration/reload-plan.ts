@@ -10,7 +10,7 @@ export interface ReloadPlan {
 }
 
 /** Compares two service lists by every setting (env values included, as resolved). */
-export function planReload(before: ServiceConfig[], after: ServiceConfig[]): ReloadPlan {
+export function planReload(before: readonly ServiceConfig[], after: readonly ServiceConfig[]): ReloadPlan {
   const old = new Map(before.map((s) => [s.name, s]));
   const next = new Map(after.map((s) => [s.name, s]));
   const plan: ReloadPlan = { added: [], removed: [], changed: [], unchanged: [] };
