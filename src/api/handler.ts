@@ -1,6 +1,6 @@
 /** The control API as a `(Request) → Response` function over a DaemonControl: no socket needed to test it. */
 import { SERVICE_NAME_RE } from "../config/names.ts";
-import { MAX_REPLICAS, parseReplicaName } from "../config/replicas.ts";
+import { MAX_REPLICAS, serviceOf } from "../config/replicas.ts";
 import { parseSignal } from "../config/signal.ts";
 import { CanopyError, isCanopyError } from "../errors.ts";
 import type { DaemonControl } from "./control.ts";
@@ -137,7 +137,7 @@ function serviceName(raw: string): string {
   } catch {
     throw new CanopyError("bad_request", "service name is not valid URL encoding");
   }
-  const service = parseReplicaName(name)?.service ?? name;
+  const service = serviceOf(name);
   if (!SERVICE_NAME_RE.test(service)) throw unknownService(name);
   return name;
 }
