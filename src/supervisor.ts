@@ -8,7 +8,7 @@
  * supervisor/settings.ts) keep the decisions testable; without an injected `spawnFn` every
  * seam is the real one.
  */
-import type { OutputPorts } from "./supervisor/output-sockets.ts";
+import type { OutputPorts } from "./supervisor/output-feed.ts";
 import { tapFeed, tapOutput } from "./supervisor/output-tap.ts";
 import { forEachLine } from "./supervisor/line-splitter.ts";
 import { type CrashDecision, decideAfterCrash } from "./supervisor/crash-decision.ts";
@@ -278,11 +278,11 @@ export class Supervisor {
     e.launchToken = token;
     const launching = (async (): Promise<ServiceState> => {
       let ports: OutputPorts | undefined;
-      if (this.s.preflight || this.s.outputSockets) {
+      if (this.s.preflight || this.s.outputFifos) {
         // The table already reads `starting` (a respawn stays `restarting`): a status read
         // during the check must not see a service on its way as stopped.
         const refused = await this.s.preflight?.(e.req);
-        if (!refused) ports = await this.s.outputSockets?.open();
+        if (!refused) ports = await this.s.outputFifos?.open();
         if (e.launchToken !== token || refused) {
           ports?.release();
           // Stopped while we waited (stop() drops the token): nothing to spawn. A launch

@@ -175,7 +175,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         orchestrator.onEvent(event);
       },
       preflight: (req) => checkPortFree(req),
-      outputSocket: paths.outputSocketPath,
+      outputFifoDir: paths.outputDir,
       // Made once: nothing changes the daemon's environment after start, and each spawn copies it anyway.
       baseEnv: () => childBase,
       ...(contained.containment ? { containment: contained.containment } : {}),

@@ -14,8 +14,8 @@ export interface DaemonPaths {
   id: string;
   stateDir: string;
   socketPath: string;
-  /** Where the supervisor listens for its children's output: beside the control socket. */
-  outputSocketPath: string;
+  /** Where the supervisor makes its children's output pipes (FIFOs): in the state directory. */
+  outputDir: string;
   lockPath: string;
   stateFile: string;
   logDir: string;
@@ -42,8 +42,7 @@ export function resolvePaths(opts: ResolvePathsOptions): DaemonPaths {
     id,
     stateDir,
     socketPath,
-    // Four bytes longer than the control socket's path: within sun_path, as SOCKET_PATH_LIMIT leaves 7 spare.
-    outputSocketPath: socketPath.replace(/\.sock$/, ".out.sock"),
+    outputDir: join(stateDir, "output"),
     lockPath: join(stateDir, "daemon.lock"),
     stateFile: join(stateDir, "state.json"),
     logDir: join(stateDir, "logs"),

@@ -1,6 +1,6 @@
 /** Reads a child's output stream into runs of whole lines. */
 import { LineSplitter } from "./line-splitter.ts";
-import type { OutputFeed } from "./output-sockets.ts";
+import type { OutputFeed } from "./output-feed.ts";
 
 /**
  * Reads `stream` to its end, calling `onLines` with each run of whole lines (each ending
@@ -33,8 +33,8 @@ export async function tapOutput(
 }
 
 /**
- * The same for a feed of the output listener (output-sockets.ts): its chunks go straight into
- * a LineSplitter, with no reader, promise or closure per chunk — the listener pushes.
+ * The same for a feed of the daemon's output pipes (output-fifos.ts): its chunks go straight
+ * into a LineSplitter as the pipe's reader pushes them.
  */
 export function tapFeed(feed: OutputFeed, onLines: (run: Uint8Array) => void): void {
   feed.attach(new LineSplitter(onLines));

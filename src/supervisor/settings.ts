@@ -5,7 +5,7 @@ import { defaultProbe, type ProbeFn } from "./probes.ts";
 import { defaultContinueGroup, defaultGroupAlive, defaultKillGroup } from "./process-group.ts";
 import { defaultSpawn } from "./spawn.ts";
 import { defaultNotifyDir } from "./notify-watch.ts";
-import { OutputSockets } from "./output-sockets.ts";
+import { OutputFifos } from "./output-fifos.ts";
 import type { Containment } from "./containment.ts";
 import type {
   GroupAliveFn,
@@ -77,11 +77,11 @@ export interface SupervisorOptions {
   /** Checked before each spawn; a StartError returned here fails the start without spawning. */
   preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
   /**
-   * Where children's stdout and stderr are listened for (see output-sockets.ts): a socket
-   * path in a private directory, or null for Bun's pipes. Real by default only without an
-   * injected spawnFn, in a fresh directory under the temp dir.
+   * Where children's stdout and stderr pipes are made (see output-fifos.ts): a private
+   * directory of the daemon's, or null for Bun's pipes (socketpairs). Real by default only
+   * without an injected spawnFn, in a fresh directory under the temp dir.
    */
-  outputSocket?: string | null;
+  outputFifoDir?: string | null;
   /** A cgroup per service (see containment.ts); without it, process groups and marks alone. */
   containment?: Containment;
 }
@@ -128,7 +128,7 @@ export interface Settings {
   readonly onNotice?: (service: string, message: string) => void;
   readonly preflight?: (req: SpawnRequest) => Promise<StartError | undefined>;
   readonly notifyDir?: string;
-  readonly outputSockets?: OutputSockets;
+  readonly outputFifos?: OutputFifos;
   readonly findMarked?: FindMarkedFn;
   readonly signalPid: SignalPidFn;
   readonly continueGroup: (pid: number) => void;
@@ -174,7 +174,7 @@ export function resolveSettings(opts: SupervisorOptions): Settings {
     onNotice: opts.onNotice,
     preflight: opts.preflight,
     notifyDir: opts.notifyDir ?? (real ? defaultNotifyDir() : undefined),
-    outputSockets: real && opts.outputSocket !== null ? new OutputSockets(opts.outputSocket) : undefined,
+    outputFifos: real && opts.outputFifoDir !== null ? new OutputFifos(opts.outputFifoDir) : undefined,
     containment: opts.containment,
   };
 }

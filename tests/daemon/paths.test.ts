@@ -38,7 +38,7 @@ describe("resolvePaths", () => {
       id,
       stateDir: "/srv/canopy",
       socketPath: "/srv/canopy/canopy.sock",
-      outputSocketPath: "/srv/canopy/canopy.out.sock",
+      outputDir: "/srv/canopy/output",
       lockPath: "/srv/canopy/daemon.lock",
       stateFile: "/srv/canopy/state.json",
       logDir: "/srv/canopy/logs",
@@ -56,7 +56,7 @@ describe("resolvePaths", () => {
     const deep = `/srv/${"d".repeat(120)}`;
     const p = resolvePaths({ configFile: CONFIG, env: { CANOPY_STATE_DIR: deep, XDG_RUNTIME_DIR: deep }, uid: 1000 });
     expect(p.socketPath).toBe(`/tmp/canopy-1000/${id}.sock`);
-    expect(p.outputSocketPath).toBe(`/tmp/canopy-1000/${id}.out.sock`);
+    expect(p.outputDir).toBe(`${deep}/output`);
     const q = resolvePaths({ configFile: CONFIG, env: { HOME: "/home/ann" }, uid: 42 });
     expect(q.socketPath).toBe(`/tmp/canopy-42/${id}.sock`);
   });

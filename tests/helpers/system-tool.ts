@@ -54,6 +54,7 @@ export const TEST_TOOLS: ReadonlyArray<readonly [program: string, debianPackage:
   ["chromium", "chromium"],
   ["curl", "curl"],
   ["docker-compose", "docker-compose"],
+  ["nginx", "nginx"],
   ["promtool", "prometheus"],
   ["python3", "python3"],
   ["setsid", "util-linux"],
