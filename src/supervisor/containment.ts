@@ -6,7 +6,6 @@
  */
 import { megabytes } from "../os/bytes.ts";
 import type { CgroupLimits } from "../os/cgroup/files.ts";
-import type { CgroupUsage } from "../os/cgroup/subtree.ts";
 import type { CgroupPlacement } from "../os/cgroup/placement.ts";
 import { readProcStat } from "../os/proc-info.ts";
 import { continueAfter } from "./escape.ts";
@@ -42,7 +41,8 @@ export interface CgroupTree {
   populated(service: string): boolean;
   pids(service: string): number[];
   kill(service: string): void;
-  usage(service: string): CgroupUsage;
+  /** memory.events oom_kill; undefined without the memory controller. */
+  oomKills(service: string): number | undefined;
   remove(service: string): boolean;
 }
 
@@ -77,7 +77,7 @@ export class CgroupContainment implements Containment {
 
   prepare(service: string, limits: CgroupLimits): CgroupPlacement {
     const procs = this.tree.create(service, limits);
-    this.spawned.set(service, { oomKills: this.tree.usage(service).oomKills ?? 0, limits, signalled: new Set() });
+    this.spawned.set(service, { oomKills: this.tree.oomKills(service) ?? 0, limits, signalled: new Set() });
     return { procs, home: this.tree.home };
   }
 
@@ -110,7 +110,7 @@ export class CgroupContainment implements Containment {
   /** `out of memory (memory_max 256 MB)` when the kernel OOM-killed in the cgroup since the spawn. */
   private oomOf(service: string): string | undefined {
     const before = this.spawned.get(service);
-    const now = this.tree.usage(service).oomKills;
+    const now = this.tree.oomKills(service);
     if (before === undefined || now === undefined || now <= before.oomKills) return undefined;
     const limit = before.limits.memoryMaxBytes;
     return `out of memory${limit === undefined ? "" : ` (memory_max ${megabytes(limit)})`}`;

@@ -24,8 +24,6 @@ export interface CgroupUsage {
   cpuUsec?: number;
   /** memory.current (memory controller only). */
   memoryBytes?: number;
-  /** memory.events oom_kill (memory controller only). */
-  oomKills?: number;
 }
 
 export class CgroupSubtree {
@@ -126,16 +124,25 @@ export class CgroupSubtree {
     }
   }
 
+  /**
+   * CPU (cpu.stat, always there) and, with the memory controller, memory.current. Nothing else
+   * is read: a status of 1,000 services reads this 1,000 times, and a file that is not there
+   * costs a thrown error each.
+   */
   usage(service: string): CgroupUsage {
     const dir = this.dirOf(service);
     const cpu = flatKey(readOr(`${dir}/cpu.stat`, ""), "usage_usec");
-    const memory = readOr(`${dir}/memory.current`, "").trim();
-    const oom = flatKey(readOr(`${dir}/memory.events`, ""), "oom_kill");
+    const memory = this.enabled.includes("memory") ? readOr(`${dir}/memory.current`, "").trim() : "";
     return {
       ...(cpu === undefined ? {} : { cpuUsec: cpu }),
       ...(/^\d+$/.test(memory) ? { memoryBytes: Number(memory) } : {}),
-      ...(oom === undefined ? {} : { oomKills: oom }),
     };
+  }
+
+  /** memory.events oom_kill: how often the kernel OOM-killed in the service's cgroup; undefined without the memory controller. */
+  oomKills(service: string): number | undefined {
+    if (!this.enabled.includes("memory")) return undefined;
+    return flatKey(readOr(`${this.dirOf(service)}/memory.events`, ""), "oom_kill");
   }
 
   /** Removes the service's cgroup (and the empty ones under it, deepest first); false when one still holds a process. */

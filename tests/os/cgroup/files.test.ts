@@ -11,6 +11,12 @@ test("cgroup.events, cgroup.procs, cpu.stat and memory.events as the kernel writ
   expect(flatKey(cpu, "usage_usec")).toBe(6695208);
   expect(flatKey("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n", "oom_kill")).toBe(1);
   expect(flatKey("oom 1\n", "oom_kill")).toBeUndefined();
+  // A key is a whole word at a line's start: "oom" is not "oom_kill", "usage_usec" not "xusage_usec".
+  expect(flatKey("oom_kill 4\noom 2\n", "oom")).toBe(2);
+  expect(flatKey("xusage_usec 5\n", "usage_usec")).toBeUndefined();
+  expect(flatKey("usage_usec 7", "usage_usec")).toBe(7);
+  expect(flatKey("usage_usec max\n", "usage_usec")).toBeUndefined();
+  expect(flatKey("", "usage_usec")).toBeUndefined();
 });
 
 test("memory_max, cpus and pids_max become memory.max (no swap), cpu.max over a 100 ms period, pids.max", () => {
