@@ -7,7 +7,7 @@ import { benchEnv, exec } from "../lib/exec.ts";
 import type { BenchContext } from "./common.ts";
 
 const LINE_BYTES = 80;
-const LINES_PER_READ = 1500; // what a flood's read brings through the output listener (~120 KB)
+const LINES_PER_READ = 1500; // lines per stamped run (one index entry each), ~120 KB: coarser than a flooded pipe, whose reads bring at most 64 KiB
 const TOTAL_BYTES = 100 * 1024 * 1024;
 const SPAN_MS = 10 * 3_600_000; // the 100 MB arrived over the last 10 hours
 const NEEDLE_EVERY = 1000;
