@@ -111,7 +111,7 @@ function isDaemonLine(argv: string[]): argv is [string, "-c", string] {
 /**
  * Every option that takes a value, as written on the command line (`-c`, `--config`, `-n`, …).
  * Plain loops, not nested flatMap: at every start the callbacks ran often enough for JavaScriptCore
- * to start its JIT threads and compile them, about 4 ms of `canopy --version`.
+ * to baseline-compile them (and flatIntoArray); `canopy --version` 32.5 → 31.3 ms without.
  */
 const VALUE_OPTIONS = new Set<string>();
 for (const options of [GLOBAL, ...Object.values(COMMAND_OPTIONS)]) {

@@ -13,10 +13,10 @@ export function parseProcs(text: string): number[] {
 /** One `key value` line's number in a flat-keyed file (cpu.stat, memory.events); undefined when absent. */
 export function flatKey(text: string, key: string): number | undefined {
   // indexOf, not a RegExp built per call: a status of 1,000 services reads as many cpu.stat files.
-  const prefix = `${key} `;
-  const line = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`) + 1;
-  if (line === 0 && !text.startsWith(prefix)) return undefined;
-  const start = line + prefix.length;
+  // Searched with a newline in front of the text, so the first line is found like every other.
+  const at = `\n${text}`.indexOf(`\n${key} `);
+  if (at < 0) return undefined;
+  const start = at + key.length + 1;
   const end = text.indexOf("\n", start);
   const digits = text.slice(start, end < 0 ? text.length : end);
   return DIGITS.test(digits) ? Number(digits) : undefined;
