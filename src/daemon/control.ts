@@ -24,7 +24,7 @@ import type { Notifier } from "../notify/notifier.ts";
 import { takeMetricsSnapshot } from "./metrics-snapshot.ts";
 import { queryLogFiles } from "../logs/query.ts";
 import type { ResourceSampler } from "./resources.ts";
-import type { KernelUsage } from "./kernel-usage.ts";
+import type { KernelSample, KernelUsage } from "./kernel-usage.ts";
 
 export interface ControlDeps {
   config: () => CanopyConfig;
@@ -75,14 +75,20 @@ export function createControl(deps: ControlDeps): DaemonControl {
   const views = (services: readonly ServiceConfig[], withUsage = true): ServiceView[] => {
     const list = services.map(view);
     if (!withUsage) return list;
-    const usage = deps.resources.sample(list.flatMap((v) => (v.pid === null ? [] : [v.pid])));
+    const kernel = new Map<string, KernelSample>();
+    for (const v of list) {
+      const k = v.pid === null ? undefined : deps.kernelUsage?.sample(v.name, v.started_at === null ? undefined : Date.parse(v.started_at));
+      if (k) kernel.set(v.name, k);
+    }
+    // The walk of /proc (every process on the machine) only for the groups their cgroup did not measure.
+    const usage = deps.resources.sample(list.flatMap((v) => (v.pid === null || kernel.get(v.name)?.memoryBytes !== undefined ? [] : [v.pid])));
     for (const v of list) {
       const u = v.pid === null ? undefined : usage.get(v.pid);
       if (u) {
         v.cpu_percent = u.cpuPercent;
         v.memory_bytes = u.memoryBytes;
       }
-      const k = v.pid === null ? undefined : deps.kernelUsage?.sample(v.name, v.started_at === null ? undefined : Date.parse(v.started_at));
+      const k = kernel.get(v.name);
       if (k) {
         v.cpu_percent = k.cpuPercent;
         if (k.memoryBytes !== undefined) v.memory_bytes = k.memoryBytes;

@@ -1,7 +1,8 @@
 /**
  * CPU and memory per service from its cgroup (cgroup mode): cpu.stat's usage_usec counts every
  * process that ran in it, those that left the process group and those that exited included;
- * memory.current, where the memory controller is enabled, the whole cgroup's memory.
+ * memory.current, where the memory controller is enabled, the whole cgroup's memory, and without
+ * it the resident memory of the processes in the cgroup.
  */
 import type { CgroupUsage } from "../os/cgroup/subtree.ts";
 
@@ -11,7 +12,7 @@ const MIN_WINDOW_MS = 500;
 export interface KernelSample {
   cpuPercent: number;
   cpuSeconds: number;
-  /** Absent without the memory controller: the process-group walk's figure stays. */
+  /** Absent when the cgroup could not say (no process directly in it): the process-group walk's figure stays. */
   memoryBytes?: number;
 }
 

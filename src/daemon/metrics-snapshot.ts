@@ -1,4 +1,4 @@
-/** Gathers what `/metrics` shows, at scrape time only: one scan of /proc for the running groups, the daemon's own usage, the counters. */
+/** Gathers what `/metrics` shows, at scrape time only: each service's cgroup, one scan of /proc for the running groups it did not measure, the daemon's own usage, the counters. */
 import type { DaemonInfo, ServiceView } from "../api/wire.ts";
 import type { MetricsSnapshot } from "../metrics/families.ts";
 import type { ServiceCounters } from "../metrics/service-counters.ts";
@@ -18,7 +18,12 @@ export interface SnapshotSources {
 
 export function takeMetricsSnapshot(src: SnapshotSources): MetricsSnapshot {
   const views = src.views();
-  const totals = groupTotals(views.flatMap((v) => (v.pid === null ? [] : [v.pid])));
+  const kernelOf = new Map(views.flatMap((v) => {
+    const k = v.pid === null ? undefined : src.kernelUsage?.sample(v.name, undefined);
+    return k ? [[v.name, k] as const] : [];
+  }));
+  // The walk of /proc (every process on the machine) only for the groups their cgroup did not measure.
+  const totals = groupTotals(views.flatMap((v) => (v.pid === null || kernelOf.get(v.name)?.memoryBytes !== undefined ? [] : [v.pid])));
   const cpu = process.cpuUsage();
   return {
     daemon: {
@@ -32,7 +37,7 @@ export function takeMetricsSnapshot(src: SnapshotSources): MetricsSnapshot {
     services: views.map((v) => {
       const counts = src.counters.get(v.name);
       const walked = v.pid === null ? undefined : totals.get(v.pid);
-      const kernel = v.pid === null ? undefined : src.kernelUsage?.sample(v.name, undefined);
+      const kernel = kernelOf.get(v.name);
       const usage = kernel ? { cpuSeconds: kernel.cpuSeconds, memoryBytes: kernel.memoryBytes ?? walked?.memoryBytes } : walked;
       const started = v.pid !== null && v.started_at !== null ? Date.parse(v.started_at) / 1000 : undefined;
       return {

@@ -7,7 +7,22 @@ export function parsePopulated(eventsText: string): boolean {
 
 /** The pids in a cgroup.procs text. */
 export function parseProcs(text: string): number[] {
-  return text.split("\n").flatMap((line) => (/^\d+$/.test(line) ? [Number(line)] : []));
+  // No RegExp per line: a status of 1,000 services parses as many of these, in a daemon without a JIT.
+  const pids: number[] = [];
+  for (const line of text.split("\n")) {
+    const pid = line === "" ? Number.NaN : Number(line);
+    if (Number.isSafeInteger(pid) && pid > 0) pids.push(pid);
+  }
+  return pids;
+}
+
+/** The resident pages in a /proc/<pid>/statm text (its second field); undefined when malformed. */
+export function statmResidentPages(text: string): number | undefined {
+  const start = text.indexOf(" ") + 1;
+  const end = text.indexOf(" ", start);
+  if (start === 0 || end < 0) return undefined;
+  const pages = Number(text.slice(start, end));
+  return Number.isSafeInteger(pages) && pages >= 0 ? pages : undefined;
 }
 
 /** One `key value` line's number in a flat-keyed file (cpu.stat, memory.events); undefined when absent. */

@@ -3,8 +3,9 @@
  * daemon — it moves into the leaf and back out on teardown, leaving nothing behind.
  */
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnInside } from "../../../src/os/cgroup/placement.ts";
+import { pageSize } from "../../../src/os/proc-info.ts";
 import { CgroupSubtree } from "../../../src/os/cgroup/subtree.ts";
 import { CGROUP_FACTS, cgroupOf, childCgroups } from "../../helpers/cgroup.ts";
 import { waitFor } from "../../helpers/net.ts";
@@ -44,4 +45,53 @@ test("setup, a service with a nested cgroup, kill, remove, teardown: the process
   expect(tree.teardown()).toBe(true);
   expect(cgroupOf(process.pid)).toBe(before);
   expect(existsSync(tree.root)).toBe(false);
+});
+
+/** Resident pages of `pid` × the page size, read directly; 0 once it is gone. */
+function residentBytes(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, "latin1").split(" ")[1]) * pageSize();
+  } catch {
+    return 0;
+  }
+}
+
+test("usage without the memory controller: memory is the resident memory of the processes in the service's cgroup, and follows them as they come and go", async () => {
+  expect(CGROUP_FACTS).toMatchObject({ mode: "cgroup" });
+  const usageTree = new CgroupSubtree(dir, `canopy-usage-test-${process.pid}`);
+  try {
+    expect(usageTree.setup([])).toEqual({});
+    const procs = usageTree.create("api", {});
+    const spawn = () => spawnInside({ procs, home: usageTree.home }, () => Bun.spawn(["sleep", "1000"], { stdin: "ignore" }));
+    expect(usageTree.usage("api").memoryBytes).toBeUndefined();
+    const a = spawn();
+    const b = spawn();
+    // A process just spawned is still loading its program: its resident memory settles within moments.
+    const settlesAt = (pids: number[]) =>
+      waitFor(() => usageTree.usage("api").memoryBytes === pids.reduce((sum, pid) => sum + residentBytes(pid), 0), `the cgroup's memory to be that of ${pids.join(" and ")}`);
+    await settlesAt([a.pid, b.pid]);
+    expect(residentBytes(a.pid)).toBeGreaterThan(0);
+    expect(residentBytes(b.pid)).toBeGreaterThan(0);
+    expect(usageTree.usage("api").cpuUsec).toBeNumber();
+
+    a.kill("SIGKILL");
+    await a.exited;
+    await waitFor(() => !readFileSync(procs, "latin1").split("\n").includes(String(a.pid)), "the killed process to leave the cgroup");
+    await settlesAt([b.pid]);
+    const c = spawn();
+    await settlesAt([b.pid, c.pid]);
+
+    usageTree.kill("api");
+    await Promise.all([b.exited, c.exited]);
+    await waitFor(() => !usageTree.populated("api"), "the service's cgroup to empty");
+    expect(usageTree.usage("api").memoryBytes).toBeUndefined();
+    expect(usageTree.remove("api")).toBe(true);
+  } finally {
+    // Whatever failed above: no process and no cgroup left behind.
+    usageTree.kill("api");
+    await waitFor(() => !usageTree.populated("api"), "the service's cgroup to empty");
+    usageTree.teardown();
+  }
+  expect(existsSync(usageTree.root)).toBe(false);
+  expect(cgroupOf(process.pid)).toBe(before);
 });

@@ -1,0 +1,63 @@
+/** Kernel files kept open and read again from the start: real /proc files of real processes. */
+import { expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { KeptFiles } from "../../src/os/kept-files.ts";
+
+const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : Buffer.from(bytes).toString("latin1"));
+
+test("a kept /proc file is generated afresh at each read, and closed once its process is gone", async () => {
+  const kept = new KeptFiles(8);
+  const child = Bun.spawn(["sleep", "1000"], { stdin: "ignore" });
+  const path = `/proc/${child.pid}/stat`;
+  const first = kept.text(path);
+  expect(first).toStartWith(`${child.pid} (sleep) `);
+  expect(kept.size).toBe(1);
+  // Read again through the same descriptor: still the whole file, from its start.
+  expect(kept.text(path)).toStartWith(`${child.pid} (sleep) `);
+  expect(kept.size).toBe(1);
+  child.kill("SIGKILL");
+  await child.exited;
+  // Reaped: the kept descriptor fails, the path no longer opens, nothing stays kept.
+  expect(kept.read(path)).toBeUndefined();
+  expect(kept.size).toBe(0);
+});
+
+test("past its budget a read opens and closes; closeUnder and closeAll give the descriptors back", () => {
+  const dir = mkdtempSync(join(tmpdir(), "canopy-kept-"));
+  try {
+    for (const name of ["a", "b", "c"]) writeFileSync(join(dir, name), `${name}\n`);
+    const kept = new KeptFiles(2);
+    expect(["a", "b", "c"].map((n) => text(kept.read(join(dir, n))))).toEqual(["a\n", "b\n", "c\n"]);
+    expect(kept.size).toBe(2);
+    expect(kept.read(join(dir, "missing"))).toBeUndefined();
+    expect(kept.size).toBe(2);
+    kept.closeUnder("/elsewhere");
+    expect(kept.size).toBe(2);
+    kept.closeUnder(dir);
+    expect(kept.size).toBe(0);
+    expect(text(kept.read(join(dir, "c")))).toBe("c\n");
+    kept.closeAll();
+    expect(kept.size).toBe(0);
+
+    const none = new KeptFiles(0);
+    expect(text(none.read(join(dir, "a")))).toBe("a\n");
+    expect(none.size).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a file larger than the shared buffer is read whole", () => {
+  const dir = mkdtempSync(join(tmpdir(), "canopy-kept-"));
+  try {
+    const big = `${"x".repeat(99)}\n`.repeat(2000);
+    writeFileSync(join(dir, "big"), big);
+    const kept = new KeptFiles(4);
+    expect(text(kept.read(join(dir, "big")))).toBe(big);
+    expect(text(kept.read(join(dir, "big")))).toBe(big);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
