@@ -3,23 +3,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ServiceConfig } from "../config/index.ts";
 import type { Check } from "./check.ts";
-
-/** Shell words that are not programs to look up. */
-const SHELL_WORDS = new Set([
-  ".", ":", "[", "alias", "break", "case", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export", "false", "for",
-  "if", "printf", "read", "return", "set", "shift", "source", "test", "trap", "true", "ulimit", "umask", "unset", "until", "wait", "while",
-]);
-
-/** The program a `/bin/sh -c` script starts with (after `VAR=value` words and `exec`), or undefined when that is not a plain word. */
-export function scriptProgram(script: string): string | undefined {
-  const words = script.trim().split(/\s+/);
-  let i = 0;
-  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(words[i] ?? "")) i++;
-  if (words[i] === "exec") i++;
-  const word = words[i];
-  if (word === undefined || word === "" || /[$`'"\\(){};|&<>*?~]/.test(word) || SHELL_WORDS.has(word)) return undefined;
-  return word;
-}
+import { scriptProgram } from "../os/shell-script.ts";
 
 /** The programs of a service to check: argv[0], and for `/bin/sh -c SCRIPT` also the script's first program. */
 export function programsOf(cmd: string[]): string[] {

@@ -2,17 +2,20 @@
 import { spawnInside } from "../os/cgroup/placement.ts";
 import { argvWithLimits } from "../os/process-limits.ts";
 import { argvAs } from "../os/privileges.ts";
+import { shellInPlace } from "../os/shell-script.ts";
 import { MARK_VAR } from "./escape.ts";
 import type { SpawnIo, SpawnRequest, SupervisedProc } from "./types.ts";
 
 /**
- * Spawns `req.cmd` as the leader of a new process group, stdin closed; stdout and stderr are
+ * Spawns `req.cmd` as the leader of a new process group, stdin closed (a one-line `cmd` that is
+ * one plain command runs in its shell's place: see shell-script.ts); stdout and stderr are
  * `io`'s, else new pipes. With `req.user`, as that account (throws PrivilegeDropError if it cannot);
  * with `req.nice` and `req.limits`, at that niceness and with those limits (throws LimitsError if it cannot);
  * with `req.cgroup`, forked inside that cgroup (see placement.ts).
  */
 export function defaultSpawn(req: SpawnRequest, io?: SpawnIo): SupervisedProc {
-  const argv = argvWithLimits(req, req.user ? argvAs(req.user, req.cmd) : req.cmd);
+  const cmd = shellInPlace(req.cmd);
+  const argv = argvWithLimits(req, req.user ? argvAs(req.user, cmd) : cmd);
   const spawn = () =>
     Bun.spawn(argv, {
       cwd: req.cwd,

@@ -2,7 +2,7 @@
 // injected. Fixtures announce readiness (a "ready" or "pid N" line, a bound port, a file);
 // the tests wait on those with deadlines, never on fixed sleeps.
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Supervisor, type SupervisorEvent, type SupervisorOptions } from "../../src/supervisor.ts";
@@ -158,6 +158,21 @@ describe("signals", () => {
       restartsInWindow: 1,
       lastCrashAt: expect.any(String),
     });
+  });
+});
+
+describe("a command written as one line", () => {
+  test("runs in its shell's place: a reload signal reaches the program, which keeps running under the same pid", async () => {
+    const { sup, count, waitForLog } = realSupervisor();
+    const program = `process.on("SIGHUP", () => console.log("reloaded")); console.log("ready"); setInterval(() => {}, 1e9)`;
+    const { pid } = await sup.start({ short: "oneline", cmd: ["/bin/sh", "-c", `'${BUN}' -e '${program}'`] });
+    await waitForLog("oneline", "ready");
+    // The shell handed its process over: the pid is Bun's, not a waiting shell's.
+    expect(readFileSync(`/proc/${pid}/comm`, "utf8").trim()).not.toBe("sh");
+    expect(sup.signal("oneline", "SIGHUP")).toBe(pid);
+    await waitForLog("oneline", "reloaded");
+    expect(sup.get("oneline")).toMatchObject({ status: "running", pid });
+    expect(count("exited")).toBe(0);
   });
 });
 
