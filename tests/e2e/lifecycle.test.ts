@@ -28,7 +28,7 @@ test("up -d, status, restart, logs, stop, start, down", async () => {
   // status --json: the documented shape.
   const doc = await p.status();
   expect(Object.keys(doc).sort()).toEqual(["daemon", "services"]);
-  expect(Object.keys(doc.daemon).sort()).toEqual(["containment", "pid", "started_at", "version"]);
+  expect(Object.keys(doc.daemon).sort()).toEqual(["config_file", "containment", "pid", "started_at", "version"]);
   expect(doc.daemon.pid).toBeGreaterThan(0);
   expect(doc.daemon.version).toMatch(/^canopy \d+\.\d+\.\d+\S* \(\S+\)$/);
   expect(Number.isNaN(Date.parse(doc.daemon.started_at))).toBe(false);
