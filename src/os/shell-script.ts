@@ -9,10 +9,11 @@ const SHELL_WORDS = new Set([
   "if", "printf", "read", "return", "set", "shift", "source", "test", "trap", "true", "ulimit", "umask", "unset", "until", "wait", "while",
 ]);
 
-/** `NAME=value` words before a command. */
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=\S*$/;
+/** A `NAME=value` word before a command. */
+const NAME_VALUE = "[A-Za-z_][A-Za-z0-9_]*=\\S*";
+const ASSIGNMENT = new RegExp(`^${NAME_VALUE}$`);
 /** The leading `NAME=value` words of a script, with the spaces after each. */
-const LEADING_ASSIGNMENTS = /^\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*/;
+const LEADING_ASSIGNMENTS = new RegExp(`^\\s*(?:${NAME_VALUE}\\s+)*`);
 /** A program word is a plain one: no quoting, expansion, glob or operator. */
 const NOT_PLAIN = /[$`'"\\(){};|&<>*?~]/;
 /**
@@ -48,7 +49,7 @@ export function execInPlace(script: string): string {
   if (/['"\\`]/.test(script.slice(0, at))) return script;
   // The command word, its quotes removed: a builtin or keyword stays in the shell.
   const word = (/^\S+/.exec(script.slice(at))?.[0] ?? "").replace(/['"]/g, "");
-  if (word === "" || word === "exec" || SHELL_WORDS.has(word) || /[$`\\(){}<>*?~!=]/.test(word)) return script;
+  if (word === "" || word === "exec" || SHELL_WORDS.has(word) || NOT_PLAIN.test(word) || word.includes("=")) return script;
   return `${script.slice(0, at)}exec ${script.slice(at)}`;
 }
 

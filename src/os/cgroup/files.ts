@@ -39,6 +39,12 @@ export function flatKey(text: string, key: string): number | undefined {
 
 const DIGITS = /^\d+$/;
 
+/** The number in a single-value file (memory.current); undefined when it is not one. */
+export function parseCount(text: string): number | undefined {
+  const value = text.trim();
+  return DIGITS.test(value) ? Number(value) : undefined;
+}
+
 /** The limits a service may set through its cgroup. */
 export interface CgroupLimits {
   /** `memory_max`: bytes, enforced by the kernel (memory.max). */

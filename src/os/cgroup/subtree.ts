@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from "no
 import { KeptFiles } from "../kept-files.ts";
 import { pageSize, readOrUndefined } from "../proc-info.ts";
 import type { LimitController } from "./detect.ts";
-import { type CgroupLimits, flatKey, limitWrites, parsePopulated, parseProcs, statmResidentPages } from "./files.ts";
+import { type CgroupLimits, flatKey, limitWrites, parseCount, parsePopulated, parseProcs, statmResidentPages } from "./files.ts";
 
 const SERVICE_PREFIX = "svc-";
 const DAEMON_LEAF = "daemon";
@@ -145,7 +145,7 @@ export class CgroupSubtree {
     const dir = this.dirOf(service);
     const cpuText = this.kept.text(`${dir}/cpu.stat`);
     const cpu = cpuText === undefined ? undefined : flatKey(cpuText, "usage_usec");
-    const memory = this.enabled.includes("memory") ? memoryCurrent(this.kept.text(`${dir}/memory.current`)) : this.resident(service, dir);
+    const memory = this.enabled.includes("memory") ? parseCount(this.kept.text(`${dir}/memory.current`) ?? "") : this.resident(service, dir);
     return {
       ...(cpu === undefined ? {} : { cpuUsec: cpu }),
       ...(memory === undefined ? {} : { memoryBytes: memory }),
@@ -225,12 +225,6 @@ function rmdirQuietly(dir: string): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "ENOENT";
   }
-}
-
-/** The number in a memory.current text; undefined when absent or not a number. */
-function memoryCurrent(text: string | undefined): number | undefined {
-  const value = text?.trim() ?? "";
-  return /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 function readOr(path: string, fallback: string): string {

@@ -1,6 +1,6 @@
 /** The cgroup interface files as parsed and written. */
 import { expect, test } from "bun:test";
-import { flatKey, limitWrites, parsePopulated, parseProcs } from "../../../src/os/cgroup/files.ts";
+import { flatKey, limitWrites, parseCount, parsePopulated, parseProcs, statmResidentPages } from "../../../src/os/cgroup/files.ts";
 
 test("cgroup.events, cgroup.procs, cpu.stat and memory.events as the kernel writes them", () => {
   expect(parsePopulated("populated 1\nfrozen 0\n")).toBe(true);
@@ -17,6 +17,11 @@ test("cgroup.events, cgroup.procs, cpu.stat and memory.events as the kernel writ
   expect(flatKey("usage_usec 7", "usage_usec")).toBe(7);
   expect(flatKey("usage_usec max\n", "usage_usec")).toBeUndefined();
   expect(flatKey("", "usage_usec")).toBeUndefined();
+  expect(parseCount("1892352\n")).toBe(1892352);
+  expect(parseCount("max\n")).toBeUndefined();
+  expect(parseCount("")).toBeUndefined();
+  expect(statmResidentPages("2065 462 418 5 0 84 0\n")).toBe(462);
+  expect(statmResidentPages("")).toBeUndefined();
 });
 
 test("memory_max, cpus and pids_max become memory.max (no swap), cpu.max over a 100 ms period, pids.max", () => {
