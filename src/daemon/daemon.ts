@@ -21,7 +21,6 @@ import { LogFiles } from "./log-files.ts";
 import { readStateFile } from "./state-file.ts";
 import { reapRecordedGroups } from "./reap.ts";
 import { ServiceRecords } from "./records.ts";
-import { GcPacer } from "./gc-pacer.ts";
 import { DAEMON_VAR, newDaemonToken, readDaemonToken, reapByDaemonToken, writeDaemonToken } from "./daemon-token.ts";
 import { checkPortFree } from "./port-check.ts";
 import { Broadcast } from "./broadcast.ts";
@@ -130,7 +129,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     let current = config;
     const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs, timestamps: config.logs.timestamps !== false, batch: true });
     const logs = new Broadcast<LogEntry>();
-    const gc = new GcPacer();
     const events = new Broadcast<EventEntry>(EVENTS_KEPT);
     const notice = (service: string, message: string) =>
       logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
@@ -160,7 +158,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
           const at = new Date(run.at).toISOString();
           forEachLine(run.bytes, (bytes) => logs.publish({ service: run.service, stream: run.stream, text: decodeLine(bytes), at }));
         }
-        gc.note(run.bytes.length, logs.followed);
       },
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {

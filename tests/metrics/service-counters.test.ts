@@ -10,6 +10,13 @@ test("countLines counts newlines: a run of whole lines, an empty run, a lone new
   ]);
 });
 
+test("countLines counts only \\n, within a view of a larger chunk (as runs arrive)", () => {
+  const chunk = bytes("skip\nme\na\rb\nc\u2028d\n" + "x".repeat(70_000) + "\n");
+  const run = chunk.subarray(8);
+  expect(countLines(run)).toBe(3);
+  expect(countLines(run.subarray(0, 3))).toBe(0); // "a\rb": the newline just past the view is not counted
+});
+
 test("counts per service and stream; an unknown service reads as zeros", () => {
   const c = new ServiceCounters();
   c.lines("web", "stdout", bytes("a\nb\n"));
