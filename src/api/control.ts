@@ -2,6 +2,10 @@
 import type {
   DaemonInfo, EventEntry, GroupReloadResult, LogEntry, NotifyTestResult, ReloadResult, RollingView, ScaleView, ServiceReloadResult, ServiceResult, ServiceView,
 } from "./wire.ts";
+import type { Batch } from "./follow.ts";
+
+/** Lines of one service published together (a run of its output), expanded only for a follower with room. */
+export type LogBatch = Batch<LogEntry> & { readonly service: string };
 
 export interface DaemonControl {
   info(): DaemonInfo;
@@ -26,8 +30,8 @@ export interface DaemonControl {
   reloadService(name: string): Promise<ServiceReloadResult | GroupReloadResult | undefined>;
   /** The last `tail` lines of a service; undefined for an unknown service. */
   logs(name: string, tail: number): LogEntry[] | undefined;
-  /** Calls `onEntry` for each new line of the named services (all when undefined), `onEnd` when the daemon stops. */
-  subscribe(services: string[] | undefined, onEntry: (entry: LogEntry) => void, onEnd: () => void): () => void;
+  /** Calls `onEntry` for each new line or run of lines of the named services (all when undefined), `onEnd` when the daemon stops. */
+  subscribe(services: string[] | undefined, onEntry: (entry: LogEntry | LogBatch) => void, onEnd: () => void): () => void;
   /** Runs an action on every service, in dependency order (stop: dependents first). */
   all(action: "start" | "stop" | "restart"): Promise<ServiceView[]>;
   /** The last `tail` events, oldest first. */
@@ -35,8 +39,8 @@ export interface DaemonControl {
   subscribeEvents(onEntry: (entry: EventEntry) => void, onEnd: () => void): () => void;
   /** Re-reads the config and applies the difference (or only plans it). Throws CanopyError on a bad config. */
   reload(dryRun: boolean): Promise<ReloadResult>;
-  /** A line of `service` a follower did not get because it read too slowly (counted for the metrics). */
-  droppedLine(service: string): void;
+  /** `n` lines of `service` a follower did not get because it read too slowly (counted for the metrics). */
+  droppedLines(service: string, n: number): void;
   /** The Prometheus text of `GET /metrics`, sampled now. */
   metrics(): string;
   /** Sends a sample event through every configured notifier, once each, and says how each went. */

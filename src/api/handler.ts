@@ -3,7 +3,7 @@ import { SERVICE_NAME_RE } from "../config/names.ts";
 import { MAX_REPLICAS, serviceOf } from "../config/replicas.ts";
 import { parseSignal } from "../config/signal.ts";
 import { CanopyError, isCanopyError } from "../errors.ts";
-import type { DaemonControl } from "./control.ts";
+import type { DaemonControl, LogBatch } from "./control.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus.ts";
 import { followStream } from "./follow.ts";
 import { refuseRequestBody } from "./request-body.ts";
@@ -122,8 +122,8 @@ function logsResponse(
   const names = services ?? control.list(false).map((s) => s.name);
   const backlog: LogEntry[] = names.flatMap((name) => control.logs(name, tail) ?? []);
   if (!flag(url.searchParams.get("follow"))) return json({ lines: backlog });
-  const onDrop = (entry: LogEntry) => control.droppedLine(entry.service);
-  return ndjson(followStream((push, end) => control.subscribe(services, push, end), backlog, signal, onDrop));
+  const onDrop = (item: { service: string }, n: number) => control.droppedLines(item.service, n);
+  return ndjson(followStream<LogEntry, LogBatch>((push, end) => control.subscribe(services, push, end), backlog, signal, onDrop));
 }
 
 function ndjson(stream: ReadableStream<Uint8Array>): Response {

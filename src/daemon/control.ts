@@ -17,6 +17,7 @@ import type { Orchestrator } from "../orchestration/orchestrator.ts";
 import type { Scheduler } from "../orchestration/scheduler.ts";
 import type { Supervisor } from "../supervisor.ts";
 import type { Broadcast } from "./broadcast.ts";
+import type { LogItem } from "./log-run.ts";
 import { buildFamilies } from "../metrics/families.ts";
 import { renderPrometheus } from "../metrics/prometheus.ts";
 import type { ServiceCounters } from "../metrics/service-counters.ts";
@@ -30,7 +31,7 @@ export interface ControlDeps {
   config: () => CanopyConfig;
   supervisor: Supervisor;
   orchestrator: Orchestrator;
-  logs: Broadcast<LogEntry>;
+  logs: Broadcast<LogItem>;
   events: Broadcast<EventEntry>;
   resources: ResourceSampler;
   /** cgroup mode: CPU (and memory, with the memory controller) from each service's cgroup instead of the process-group walk. */
@@ -174,7 +175,7 @@ export function createControl(deps: ControlDeps): DaemonControl {
     },
     events: (tail) => deps.events.tail(tail),
     subscribeEvents: (onEntry, onEnd) => deps.events.subscribe(onEntry, onEnd),
-    droppedLine: (service) => deps.counters.dropped(service),
+    droppedLines: (service, n) => deps.counters.dropped(service, n),
     metrics: () =>
       renderPrometheus(
         buildFamilies(

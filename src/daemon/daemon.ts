@@ -4,15 +4,13 @@ import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { createHandler } from "../api/handler.ts";
 import { SERVER_MAX_REQUEST_BODY_SIZE } from "../api/request-body.ts";
-import type { EventEntry, LogEntry } from "../api/wire.ts";
+import type { EventEntry } from "../api/wire.ts";
 import type { CanopyConfig, ServiceConfig } from "../config/index.ts";
 import { serviceOf } from "../config/replicas.ts";
 import { Orchestrator } from "../orchestration/orchestrator.ts";
 import { realClock, type ScheduleClock, Scheduler } from "../orchestration/scheduler.ts";
 import { CanopyError } from "../errors.ts";
 import { Supervisor, type SupervisorEvent } from "../supervisor.ts";
-import { forEachLine } from "../supervisor/line-splitter.ts";
-import { decodeLine } from "../supervisor/output-line.ts";
 import type { DaemonPaths } from "./paths.ts";
 import { ensurePrivateDir } from "./paths.ts";
 import { removeIfPresent } from "../os/quiet-fs.ts";
@@ -24,6 +22,7 @@ import { ServiceRecords } from "./records.ts";
 import { DAEMON_VAR, newDaemonToken, readDaemonToken, reapByDaemonToken, writeDaemonToken } from "./daemon-token.ts";
 import { checkPortFree } from "./port-check.ts";
 import { Broadcast } from "./broadcast.ts";
+import { type LogItem, LogRun } from "./log-run.ts";
 import { createControl } from "./control.ts";
 import { toEventEntry } from "./event-entry.ts";
 import { reloadConfig } from "./reload.ts";
@@ -128,7 +127,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     records.flush();
     let current = config;
     const logFiles = new LogFiles({ dir: paths.logDir, ...config.logs, timestamps: config.logs.timestamps !== false, batch: true });
-    const logs = new Broadcast<LogEntry>();
+    const logs = new Broadcast<LogItem>();
     const events = new Broadcast<EventEntry>(EVENTS_KEPT);
     const notice = (service: string, message: string) =>
       logs.publish({ service, stream: "canopy", text: message, at: new Date().toISOString() });
@@ -153,11 +152,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       onOutput: (run) => {
         onDisk("writing a log file", () => logFiles.write(run.service, run.bytes, run));
         counters.lines(run.service, run.stream, run.bytes);
-        // Lines cut out, decoded and stamped only for someone following.
-        if (logs.followed) {
-          const at = new Date(run.at).toISOString();
-          forEachLine(run.bytes, (bytes) => logs.publish({ service: run.service, stream: run.stream, text: decodeLine(bytes), at }));
-        }
+        // Published whole, and only when someone follows: lines are cut out and decoded for a follower with room.
+        if (logs.followed) logs.publish(new LogRun(run.service, run.stream, run.bytes, new Date(run.at).toISOString()));
       },
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {

@@ -115,12 +115,15 @@ export class LineSplitter {
   }
 }
 
-/** Calls `fn` with each line of `run` (whole lines, each ending in "\n") without its newline: views of `run`. */
-export function forEachLine(run: Uint8Array, fn: (line: Uint8Array) => void): void {
+/**
+ * Calls `fn` with each line of `run` (whole lines, each ending in "\n") without its newline:
+ * views of `run`. Stops early when `fn` returns false.
+ */
+export function forEachLine(run: Uint8Array, fn: (line: Uint8Array) => boolean | void): void {
   for (let start = 0; start < run.length; ) {
     let nl = run.indexOf(NEWLINE, start);
     if (nl === -1) nl = run.length;
-    fn(run.subarray(start, nl));
+    if (fn(run.subarray(start, nl)) === false) return;
     start = nl + 1;
   }
 }

@@ -77,7 +77,9 @@ export class LogRing {
     let shown = 0;
     for (let r = this.runs.length - 1; r >= this.head && out.length < n; r--) {
       const lines: Uint8Array[] = [];
-      forEachLine(this.runs[r] as Uint8Array, (line) => lines.push(line));
+      forEachLine(this.runs[r] as Uint8Array, (line) => {
+        lines.push(line);
+      });
       for (let i = lines.length - 1; i >= 0 && out.length < n; i--) {
         const line = lines[i] as Uint8Array;
         const size = this.prefixBytes + line.length + 1;

@@ -1,11 +1,12 @@
 /** The control API handler in-process, over a fake DaemonControl: routes, error bodies, the follow stream. */
 import { describe, expect, test } from "bun:test";
-import type { DaemonControl } from "../../src/api/control.ts";
+import type { DaemonControl, LogBatch } from "../../src/api/control.ts";
 import { FOLLOW_QUEUE_LINES } from "../../src/api/follow.ts";
 import { createHandler } from "../../src/api/handler.ts";
 import { CanopyError } from "../../src/errors.ts";
 import type { EventEntry, LogEntry, ServiceView } from "../../src/api/wire.ts";
 import { serviceView } from "../helpers/service-view.ts";
+import { LogRun } from "../../src/daemon/log-run.ts";
 
 function view(name: string, status: ServiceView["status"], pid: number | null): ServiceView {
   return serviceView(name, { status, pid, ready: status === "running" });
@@ -20,8 +21,8 @@ interface Fake extends DaemonControl {
   calls: string[];
   /** Status reads: `list:usage`, `get:NAME:no-usage`, … */
   reads: string[];
-  subscribers: Set<{ services: string[] | undefined; onEntry: (e: LogEntry) => void; onEnd: () => void }>;
-  emit(e: LogEntry): void;
+  subscribers: Set<{ services: string[] | undefined; onEntry: (e: LogEntry | LogBatch) => void; onEnd: () => void }>;
+  emit(e: LogEntry | LogBatch): void;
   end(): void;
 }
 
@@ -111,7 +112,9 @@ function fakeControl(): Fake {
       return { applied: !dryRun, plan: { added: ["new"], removed: [], changed: [], unchanged: ["a"] }, warnings: [] };
     },
     shutdown: async () => void calls.push("shutdown"),
-    droppedLine: (service) => void calls.push(`dropped:${service}`),
+    droppedLines: (service, n) => {
+      for (let i = 0; i < n; i++) calls.push(`dropped:${service}`);
+    },
     metrics: () => {
       calls.push("metrics");
       return "# HELP canopy_daemon_start_time_seconds x\n# TYPE canopy_daemon_start_time_seconds gauge\ncanopy_daemon_start_time_seconds 1\n";
@@ -459,6 +462,31 @@ describe("follow", () => {
     expect(c.calls.filter((call) => call === "dropped:web")).toHaveLength(extra);
     c.emit(entry("web", "and on"));
     expect(await reader.take(1)).toEqual([entry("web", "and on")]);
+    await reader.cancel();
+    expect(c.subscribers.size).toBe(0);
+  });
+
+  test("runs of output lines: one chunk each for a reader with room, cut at the queue's limit and counted past it", async () => {
+    const c = fakeControl();
+    const { reader } = await follow(c, "tail=0");
+    const at = "2024-01-01T00:00:00.000Z";
+    const run = (from: number, n: number) =>
+      new LogRun("web", "stdout", new TextEncoder().encode(Array.from({ length: n }, (_, i) => `line ${from + i}\n`).join("")), at);
+    const line = (i: number): LogEntry => ({ service: "web", stream: "stdout", text: `line ${i}`, at });
+    // Three runs of 900 lines into a queue of FOLLOW_QUEUE_LINES (2,000): the third is cut after its 200th line.
+    for (let r = 0; r < 3; r++) c.emit(run(r * 900, 900));
+    c.emit(run(2700, 5)); // no room at all: counted without being cut into lines
+    const queued = (await reader.take(FOLLOW_QUEUE_LINES)) as LogEntry[];
+    expect(queued).toEqual(Array.from({ length: FOLLOW_QUEUE_LINES }, (_, i) => line(i)));
+    const missed = 3 * 900 + 5 - FOLLOW_QUEUE_LINES;
+    expect(c.calls.filter((call) => call === "dropped:web")).toHaveLength(missed);
+    // A line with what JSON must escape, and invalid UTF-8, survive the batch's encoding.
+    c.emit(new LogRun("web", "stderr", new Uint8Array([...new TextEncoder().encode('say "hi"\té\n'), 0xff, 0x0a]), at));
+    expect(await reader.take(3)).toEqual([
+      { dropped: missed },
+      { service: "web", stream: "stderr", text: 'say "hi"\té', at },
+      { service: "web", stream: "stderr", text: "\uFFFD", at },
+    ]);
     await reader.cancel();
     expect(c.subscribers.size).toBe(0);
   });
