@@ -26,7 +26,7 @@ import { type LogItem, LogRun } from "./log-run.ts";
 import { createControl } from "./control.ts";
 import { toEventEntry } from "./event-entry.ts";
 import { reloadConfig } from "./reload.ts";
-import { MemoryWatch } from "./memory-watch.ts";
+import { MemoryWatch, residentMemory } from "./memory-watch.ts";
 import { type DaemonContainment, reapLeftoverCgroups, setupContainment } from "./containment.ts";
 import { KernelUsage } from "./kernel-usage.ts";
 import { groupTotals, ResourceSampler } from "./resources.ts";
@@ -180,7 +180,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     const memoryWatch = new MemoryWatch({
       services: () => orchestrator.instances(),
       pidOf: (name) => supervisor.get(name)?.pid,
-      memoryOf: groupTotals,
+      memoryOf: (limited) => residentMemory(limited, contained?.subtree, groupTotals),
       restart: (name, pid, cause) => supervisor.restartAsCrash(name, pid, cause, "max_memory"),
     });
 

@@ -6,8 +6,8 @@ export interface MemoryWatchDeps {
   services: () => readonly ServiceConfig[];
   /** The pid (process group leader) of the service's live child. */
   pidOf: (name: string) => number | undefined;
-  /** Resident bytes summed over each group in `pgids`, as status computes them. */
-  memoryOf: (pgids: number[]) => Map<number, { memoryBytes: number }>;
+  /** Resident bytes of each limited service, by the pid of its live child (see residentMemory). */
+  memoryOf: (limited: readonly { name: string; pid: number }[]) => Map<number, { memoryBytes: number }>;
   /** Restarts the child `pid` as a crash with `cause`; false when it is not the live child any more. */
   restart: (name: string, pid: number, cause: string) => boolean;
   intervalMs?: number;
@@ -51,7 +51,7 @@ export class MemoryWatch {
     }
     this.overruns.retain(new Set(limited.map((l) => l.name)));
     if (limited.length === 0) return;
-    const usage = this.deps.memoryOf(limited.map((l) => l.pid));
+    const usage = this.deps.memoryOf(limited);
     for (const { name, pid, limit } of limited) {
       const bytes = usage.get(pid)?.memoryBytes;
       if (bytes === undefined) continue;
@@ -59,4 +59,26 @@ export class MemoryWatch {
       if (cause !== undefined) this.deps.restart(name, pid, cause);
     }
   }
+}
+
+/**
+ * The resident bytes of each service in `limited`, keyed by its child's pid: with containment,
+ * summed over the processes in its cgroup (those that left its process group included), read
+ * through descriptors kept open; otherwise, or when its cgroup holds no process directly, summed
+ * over its process group by one walk of /proc for all of them.
+ */
+export function residentMemory(
+  limited: readonly { name: string; pid: number }[],
+  cgroups: { residentBytes(service: string): number | undefined } | undefined,
+  walk: (pgids: number[]) => Map<number, { memoryBytes: number }>,
+): Map<number, { memoryBytes: number }> {
+  const result = new Map<number, { memoryBytes: number }>();
+  const rest: number[] = [];
+  for (const { name, pid } of limited) {
+    const bytes = cgroups?.residentBytes(name);
+    if (bytes === undefined) rest.push(pid);
+    else result.set(pid, { memoryBytes: bytes });
+  }
+  if (rest.length > 0) for (const [pid, usage] of walk(rest)) result.set(pid, usage);
+  return result;
 }

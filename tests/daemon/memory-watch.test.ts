@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import type { ServiceConfig } from "../../src/config/types.ts";
-import { MemoryWatch } from "../../src/daemon/memory-watch.ts";
+import { MemoryWatch, residentMemory } from "../../src/daemon/memory-watch.ts";
 
 const MB = 1024 ** 2;
 const svc = (name: string, maxMemoryBytes?: number) => ({ name, ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }) }) as ServiceConfig;
@@ -14,7 +14,8 @@ function setup(services: ServiceConfig[], pids: Record<string, number>, memory: 
   watch = new MemoryWatch({
     services: () => services,
     pidOf: (name) => pids[name],
-    memoryOf: (pgids) => {
+    memoryOf: (limited) => {
+      const pgids = limited.map((l) => l.pid);
       asked.push(pgids);
       return new Map(pgids.flatMap((p) => (memory[p] === undefined ? [] : [[p, { memoryBytes: memory[p] as number }]])));
     },
@@ -51,4 +52,26 @@ test("update starts the timer once a service sets max_memory and stops it when n
   services[0] = svc("hog");
   t.watch.update();
   expect(t.watch.sampling).toBe(false);
+});
+
+test("residentMemory takes each service's cgroup figure, and walks /proc once for the groups of those it has none for", () => {
+  const walked: number[][] = [];
+  const walk = (pgids: number[]) => {
+    walked.push(pgids);
+    return new Map(pgids.map((p) => [p, { memoryBytes: p * MB }]));
+  };
+  const limited = [
+    { name: "api", pid: 10 },
+    { name: "nested", pid: 20 },
+    { name: "web", pid: 30 },
+  ];
+  const cgroups = { residentBytes: (name: string) => (name === "nested" ? undefined : name.length * MB) };
+  expect(residentMemory(limited, cgroups, walk)).toEqual(new Map([[10, { memoryBytes: 3 * MB }], [30, { memoryBytes: 3 * MB }], [20, { memoryBytes: 20 * MB }]]));
+  expect(walked).toEqual([[20]]);
+  // Every figure from its cgroup: no walk at all. Without containment: one walk for all.
+  walked.length = 0;
+  residentMemory([limited[0] as { name: string; pid: number }], cgroups, walk);
+  expect(walked).toEqual([]);
+  expect(residentMemory(limited, undefined, walk).get(30)).toEqual({ memoryBytes: 30 * MB });
+  expect(walked).toEqual([[10, 20, 30]]);
 });

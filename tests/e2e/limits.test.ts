@@ -88,6 +88,26 @@ test("max_memory restarts a service whose group stays over it, as a crash whose 
   expect(await serviceOf(p, "calm")).toMatchObject({ pid: calmPid, status: "running", restarts: 0, reason: null });
 }, 120_000);
 
+test("with cgroup containment, max_memory counts a process that left the service's process group (setsid) but not its cgroup", async () => {
+  const p = (project = tempProject());
+  const hog = p.writeFile("hog.py", HOG);
+  const flag = p.writeFile("grow", "");
+  // The hog runs in a session of its own: the process-group walk would not see it; the cgroup does.
+  p.writeConfig({ services: { escaper: { cmd: ["sh", "-c", `setsid python3 ${hog} ${flag} & exec sleep 600`], max_memory: "48MB" } } });
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  const doc = JSON.parse((await p.cli(["status", "--json"])).stdout) as { daemon: { containment: { mode: string } } };
+  expect(doc.daemon.containment.mode).toBe("cgroup"); // root with a writable cgroup v2, as CI
+  const first = await waitFor(async () => {
+    const s = await serviceOf(p, "escaper");
+    return s.pid !== null && !existsSync(flag) ? s : undefined;
+  }, "the first hog to take its flag");
+  const oldPid = first.pid as number;
+  const after = await waitForService(p, "escaper", (s) => s.pid !== null && s.pid !== oldPid && s.status === "running", "to be restarted over max_memory", 60_000);
+  expect(after.restarts).toBe(1);
+  expect(after.reason).toMatch(/^restarted: memory \d+ MB over max_memory 48 MB$/);
+  await waitFor(() => !pidAlive(oldPid), "the first run's group leader to be gone");
+}, 120_000);
+
 /** Field 19 of /proc/PID/stat, the niceness (counted after the parenthesised command name). */
 const niceOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[16]);
 const limitRow = (pid: number, row: string) => (readFileSync(`/proc/${pid}/limits`, "utf8").split("\n").find((l) => l.startsWith(row)) ?? "").replace(/\s+/g, " ").trim();

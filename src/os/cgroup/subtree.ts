@@ -153,6 +153,15 @@ export class CgroupSubtree {
   }
 
   /**
+   * The resident bytes of the processes in the service's own cgroup, whether or not the memory
+   * controller is on (`max_memory` is resident memory, where memory.current counts page cache
+   * too); undefined when it holds none.
+   */
+  residentBytes(service: string): number | undefined {
+    return this.resident(service, this.dirOf(service));
+  }
+
+  /**
    * The resident bytes of the processes in the service's own cgroup; undefined when it holds
    * none (a service that made cgroups below its own, as a canopy run as a service does, is
    * left to the process-group walk). The statm of a process that left is closed.

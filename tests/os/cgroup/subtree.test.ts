@@ -68,7 +68,11 @@ test("usage without the memory controller: memory is the resident memory of the 
     const b = spawn();
     // A process just spawned is still loading its program: its resident memory settles within moments.
     const settlesAt = (pids: number[]) =>
-      waitFor(() => usageTree.usage("api").memoryBytes === pids.reduce((sum, pid) => sum + residentBytes(pid), 0), `the cgroup's memory to be that of ${pids.join(" and ")}`);
+      waitFor(() => {
+        const sum = pids.reduce((total, pid) => total + residentBytes(pid), 0);
+        // residentBytes (what max_memory samples) is the same sum, read the same way.
+        return usageTree.usage("api").memoryBytes === sum && usageTree.residentBytes("api") === sum;
+      }, `the cgroup's memory to be that of ${pids.join(" and ")}`);
     await settlesAt([a.pid, b.pid]);
     expect(residentBytes(a.pid)).toBeGreaterThan(0);
     expect(residentBytes(b.pid)).toBeGreaterThan(0);
@@ -85,6 +89,7 @@ test("usage without the memory controller: memory is the resident memory of the 
     await Promise.all([b.exited, c.exited]);
     await waitFor(() => !usageTree.populated("api"), "the service's cgroup to empty");
     expect(usageTree.usage("api").memoryBytes).toBeUndefined();
+    expect(usageTree.residentBytes("api")).toBeUndefined();
     expect(usageTree.remove("api")).toBe(true);
   } finally {
     // Whatever failed above: no process and no cgroup left behind.
