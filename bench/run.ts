@@ -217,8 +217,9 @@ async function main(): Promise<number> {
     };
     const dir = join(import.meta.dir, "results");
     mkdirSync(dir, { recursive: true });
-    // A quick run has its own file: it must not replace the full run the README quotes.
-    const file = join(dir, `${doc.date}${args.quick ? "-quick" : ""}.json`);
+    // A quick run, or one of some scenarios only, has its own file: it must not replace the full run the README quotes.
+    const partial = args.only.length < SCENARIOS.length ? `-only-${args.only.map((s) => s.id).join("-")}` : "";
+    const file = join(dir, `${doc.date}${args.quick ? "-quick" : partial}.json`);
     writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
     if (args.json) console.log(JSON.stringify(doc, null, 2));
     else {
