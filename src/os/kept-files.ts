@@ -21,6 +21,8 @@ const BUFFER_BYTES = 64 * 1024;
 
 export class KeptFiles {
   private readonly fds = new Map<string, number>();
+  /** The kept paths by the directory they are in: closing a removed cgroup's files must not scan every kept path (1,000 services stopped: 1,000 scans of 3,000). */
+  private readonly byDir = new Map<string, Set<string>>();
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private readonly budget: number;
 
@@ -47,7 +49,7 @@ export class KeptFiles {
       return undefined;
     }
     if (this.fds.size < this.budget) {
-      this.fds.set(path, fd);
+      this.keep(path, fd);
       const bytes = this.readAt(fd, path);
       if (bytes === undefined) this.close(path);
       return bytes;
@@ -70,6 +72,10 @@ export class KeptFiles {
     const fd = this.fds.get(path);
     if (fd === undefined) return;
     this.fds.delete(path);
+    const dir = dirOf(path);
+    const inDir = this.byDir.get(dir);
+    inDir?.delete(path);
+    if (inDir?.size === 0) this.byDir.delete(dir);
     try {
       closeSync(fd);
     } catch {
@@ -77,10 +83,9 @@ export class KeptFiles {
     }
   }
 
-  /** Closes every descriptor kept for a path under `dir` (a cgroup removed). */
-  closeUnder(dir: string): void {
-    const prefix = `${dir}/`;
-    for (const path of [...this.fds.keys()]) if (path.startsWith(prefix)) this.close(path);
+  /** Closes every descriptor kept for a file directly in `dir` (a cgroup removed). */
+  closeIn(dir: string): void {
+    for (const path of [...(this.byDir.get(dir) ?? [])]) this.close(path);
   }
 
   closeAll(): void {
@@ -92,6 +97,14 @@ export class KeptFiles {
     return this.fds.size;
   }
 
+  private keep(path: string, fd: number): void {
+    this.fds.set(path, fd);
+    const dir = dirOf(path);
+    const inDir = this.byDir.get(dir);
+    if (inDir) inDir.add(path);
+    else this.byDir.set(dir, new Set([path]));
+  }
+
   private readAt(fd: number, path: string): Uint8Array | undefined {
     try {
       const n = readSync(fd, this.buffer, 0, BUFFER_BYTES, 0);
@@ -101,6 +114,11 @@ export class KeptFiles {
       return undefined;
     }
   }
+}
+
+/** The directory `path` is directly in. */
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/"));
 }
 
 /** A quarter of the soft open-file limit (of /proc/self/limits). */

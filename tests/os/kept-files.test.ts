@@ -1,6 +1,6 @@
 /** Kernel files kept open and read again from the start: real /proc files of real processes. */
 import { expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KeptFiles } from "../../src/os/kept-files.ts";
@@ -24,18 +24,23 @@ test("a kept /proc file is generated afresh at each read, and closed once its pr
   expect(kept.size).toBe(0);
 });
 
-test("past its budget a read opens and closes; closeUnder and closeAll give the descriptors back", () => {
+test("past its budget a read opens and closes; closeIn and closeAll give the descriptors back", () => {
   const dir = mkdtempSync(join(tmpdir(), "canopy-kept-"));
   try {
     for (const name of ["a", "b", "c"]) writeFileSync(join(dir, name), `${name}\n`);
-    const kept = new KeptFiles(2);
-    expect(["a", "b", "c"].map((n) => text(kept.read(join(dir, n))))).toEqual(["a\n", "b\n", "c\n"]);
-    expect(kept.size).toBe(2);
+    mkdirSync(join(dir, "inner"));
+    writeFileSync(join(dir, "inner", "d"), "d\n");
+    const kept = new KeptFiles(3);
+    expect(["a", "b", "inner/d", "c"].map((n) => text(kept.read(join(dir, n))))).toEqual(["a\n", "b\n", "d\n", "c\n"]);
+    expect(kept.size).toBe(3);
     expect(kept.read(join(dir, "missing"))).toBeUndefined();
-    expect(kept.size).toBe(2);
-    kept.closeUnder("/elsewhere");
-    expect(kept.size).toBe(2);
-    kept.closeUnder(dir);
+    expect(kept.size).toBe(3);
+    kept.closeIn("/elsewhere");
+    expect(kept.size).toBe(3);
+    // Only the files directly in it: inner/d stays kept, and goes with its own directory.
+    kept.closeIn(dir);
+    expect(kept.size).toBe(1);
+    kept.closeIn(join(dir, "inner"));
     expect(kept.size).toBe(0);
     expect(text(kept.read(join(dir, "c")))).toBe("c\n");
     kept.closeAll();

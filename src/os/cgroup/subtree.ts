@@ -69,7 +69,7 @@ export class CgroupSubtree {
 
   /** Closes what `usage` kept open for the service. */
   private forget(service: string): void {
-    this.kept.closeUnder(this.dirOf(service));
+    this.kept.closeIn(this.dirOf(service));
     for (const pid of this.members.get(service) ?? []) this.kept.close(`/proc/${pid}/statm`);
     this.members.delete(service);
   }
