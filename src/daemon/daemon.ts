@@ -151,9 +151,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       output: opts.output ?? null,
       onOutput: (run) => {
         onDisk("writing a log file", () => logFiles.write(run.service, run.bytes, run));
-        counters.lines(run.service, run.stream, run.bytes);
+        const lines = counters.lines(run.service, run.stream, run.bytes);
         // Published whole, and only when someone follows: lines are cut out and decoded for a follower with room.
-        if (logs.followed) logs.publish(new LogRun(run.service, run.stream, run.bytes, new Date(run.at).toISOString()));
+        if (logs.followed) logs.publish(new LogRun(run.service, run.stream, run.bytes, lines, new Date(run.at).toISOString()));
       },
       onNotice: notice,
       onEvent: (event: SupervisorEvent) => {

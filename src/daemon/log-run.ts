@@ -1,26 +1,19 @@
 /** A run of a child's output lines as the daemon publishes it to followers: cut and decoded only for a follower with room. */
 import { Batch } from "../api/follow.ts";
 import type { LogEntry } from "../api/wire.ts";
-import { countLines } from "../metrics/service-counters.ts";
 import { forEachLine } from "../supervisor/line-splitter.ts";
 import { decodeLine } from "../supervisor/output-line.ts";
 
 export class LogRun extends Batch<LogEntry> {
-  private lines?: number;
-
-  /** `bytes`: whole lines, each ending in "\n"; `at`: the ISO time of the read that brought them. */
+  /** `bytes`: whole lines, each ending in "\n", `count` of them (the daemon has counted them for the metrics); `at`: the ISO time of the read that brought them. */
   constructor(
     readonly service: string,
     readonly stream: "stdout" | "stderr",
     readonly bytes: Uint8Array,
+    readonly count: number,
     readonly at: string,
   ) {
     super();
-  }
-
-  get count(): number {
-    this.lines ??= countLines(this.bytes);
-    return this.lines;
   }
 
   forEach(fn: (entry: LogEntry) => boolean): void {

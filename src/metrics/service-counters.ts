@@ -32,9 +32,11 @@ export class ServiceCounters {
     return c;
   }
 
-  /** A run of whole lines arrived on `stream`. */
-  lines(service: string, stream: "stdout" | "stderr", bytes: Uint8Array): void {
-    this.of(service)[stream] += countLines(bytes);
+  /** A run of whole lines arrived on `stream`; returns how many lines it held. */
+  lines(service: string, stream: "stdout" | "stderr", bytes: Uint8Array): number {
+    const n = countLines(bytes);
+    this.of(service)[stream] += n;
+    return n;
   }
 
   /** A crash the restart budget counted (a restart, or giving up). */

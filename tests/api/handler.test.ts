@@ -471,7 +471,7 @@ describe("follow", () => {
     const { reader } = await follow(c, "tail=0");
     const at = "2024-01-01T00:00:00.000Z";
     const run = (from: number, n: number) =>
-      new LogRun("web", "stdout", new TextEncoder().encode(Array.from({ length: n }, (_, i) => `line ${from + i}\n`).join("")), at);
+      new LogRun("web", "stdout", new TextEncoder().encode(Array.from({ length: n }, (_, i) => `line ${from + i}\n`).join("")), n, at);
     const line = (i: number): LogEntry => ({ service: "web", stream: "stdout", text: `line ${i}`, at });
     // Three runs of 900 lines into a queue of FOLLOW_QUEUE_LINES (2,000): the third is cut after its 200th line.
     for (let r = 0; r < 3; r++) c.emit(run(r * 900, 900));
@@ -481,7 +481,7 @@ describe("follow", () => {
     const missed = 3 * 900 + 5 - FOLLOW_QUEUE_LINES;
     expect(c.calls.filter((call) => call === "dropped:web")).toHaveLength(missed);
     // A line with what JSON must escape, and invalid UTF-8, survive the batch's encoding.
-    c.emit(new LogRun("web", "stderr", new Uint8Array([...new TextEncoder().encode('say "hi"\té\n'), 0xff, 0x0a]), at));
+    c.emit(new LogRun("web", "stderr", new Uint8Array([...new TextEncoder().encode('say "hi"\té\n'), 0xff, 0x0a]), 2, at));
     expect(await reader.take(3)).toEqual([
       { dropped: missed },
       { service: "web", stream: "stderr", text: 'say "hi"\té', at },
