@@ -5,6 +5,7 @@
  */
 import { rmSync } from "node:fs";
 import { bunFfi } from "./ffi.ts";
+import { openLibc } from "./libc.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -14,12 +15,12 @@ const MSG_DONTWAIT = 0x40;
 /** sun_path is 108 bytes on Linux, NUL included. */
 const SUN_PATH_MAX = 107;
 
-type Libc = ReturnType<typeof openLibc>;
+type Libc = ReturnType<typeof loadLibc>;
 let libc: Libc | undefined;
 
-function openLibc() {
-  const { dlopen, FFIType } = bunFfi();
-  return dlopen("libc.so.6", {
+function loadLibc() {
+  const { FFIType } = bunFfi();
+  return openLibc({
     socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
     bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
     recv: { args: [FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i64 },
@@ -28,7 +29,7 @@ function openLibc() {
       returns: FFIType.i64,
     },
     close: { args: [FFIType.i32], returns: FFIType.i32 },
-  }).symbols;
+  });
 }
 
 /** The address of `bytes` for a libc call. */
@@ -37,11 +38,11 @@ function pointer(bytes: Uint8Array) {
 }
 
 function lib(): Libc {
-  libc ??= openLibc();
+  libc ??= loadLibc();
   return libc;
 }
 
-/** True where this implementation works (Linux with glibc's libc.so.6). */
+/** True where this implementation works (Linux, with a libc to load). */
 export function notifySupported(): boolean {
   if (process.platform !== "linux") return false;
   try {

@@ -21,6 +21,7 @@
  * Only as PID 1, on a timer (there is no cheaper signal a non-reaping runtime gives us).
  */
 import { bunFfi } from "./ffi.ts";
+import { openLibc } from "./libc.ts";
 import { listProcStats, readProcStat, type ProcStat } from "./proc-info.ts";
 
 /** How often, as PID 1, zombies are looked for. */
@@ -66,19 +67,13 @@ type WaitPid = (pid: number) => number;
 
 /** waitpid(pid, NULL, WNOHANG) from libc; undefined when libc cannot be loaded. */
 function loadWaitpid(): WaitPid | undefined {
-  const { dlopen, FFIType } = bunFfi();
-  const candidates = ["libc.so.6", "libc.so", `libc.musl-${process.arch === "arm64" ? "aarch64" : "x86_64"}.so.1`];
-  for (const lib of candidates) {
-    try {
-      const { symbols } = dlopen(lib, {
-        waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
-      });
-      return (pid) => symbols.waitpid(pid, null, WNOHANG);
-    } catch {
-      // try the next name
-    }
+  const { FFIType } = bunFfi();
+  try {
+    const libc = openLibc({ waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 } });
+    return (pid) => libc.waitpid(pid, null, WNOHANG);
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 export interface OrphanReaper {
