@@ -1,5 +1,9 @@
 /** Writes to the process's stdout or stderr without opening Node's stream for it, unless a write needs one. */
 import { writeSync } from "node:fs";
+import { readerGone } from "../os/reader-gone.ts";
+
+/** How often `closed` asks the fd whether its reader is still there, at most. */
+const PROBE_EVERY_MS = 200;
 
 /** What a StdOutput falls back to: process.stdout or process.stderr, or a test's stand-in. */
 export interface FallbackStream {
@@ -17,22 +21,31 @@ export interface FallbackStream {
  *
  * A reader that went away (EPIPE: `canopy logs -f | head`) closes the output: what is left and
  * everything after it is dropped, and `closed` says so, so a command following a stream can
- * end, quietly, as `head`'s writer should. Any other failed write — a full pipe someone left
+ * end, quietly, as `head`'s writer should. `closed` also asks the fd itself (poll, not a
+ * write), so a follower with nothing more to print notices too. Any other failed write — a full pipe someone left
  * non-blocking (EAGAIN) — sends what is left, and everything after it, through the stream,
  * which queues as Node does. Order is kept: the direct writes before it were complete.
  */
 export class StdOutput {
   private stream: FallbackStream | undefined;
   private readerGone = false;
+  private probedAt = -Infinity;
 
   constructor(
     private readonly fd: number,
     private readonly openStream: () => FallbackStream,
     private readonly write2: (fd: number, bytes: Uint8Array, offset: number) => number = (fd, bytes, offset) => writeSync(fd, bytes, offset),
+    private readonly probe: (fd: number) => boolean = readerGone,
   ) {}
 
   /** True once the reader went away: nothing written since reached anyone. */
   get closed(): boolean {
+    if (this.readerGone) return true;
+    const now = performance.now();
+    if (now - this.probedAt >= PROBE_EVERY_MS) {
+      this.probedAt = now;
+      this.readerGone = this.probe(this.fd);
+    }
     return this.readerGone;
   }
 

@@ -62,3 +62,31 @@ test("stops after the item that makes stop() true, on a stream that would never 
   expect(items.map((i) => i.n)).toEqual([0, 1, 2]);
   expect(cancelled).toBe(true);
 });
+
+test("a quiet stream still stops once stop() turns true, and is cancelled", async () => {
+  let cancelled = false;
+  // Sends one item, then nothing: a follow of a service that says no more.
+  const res = new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"n":0}\n'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    }),
+  );
+  const items: unknown[] = [];
+  let readerLeft = false;
+  // The reader leaves just after the item was handled: only the quiet-time check can see it.
+  await readNdjson(
+    res,
+    (item) => {
+      items.push(item);
+      setTimeout(() => (readerLeft = true), 0);
+    },
+    () => readerLeft,
+  );
+  expect(items).toEqual([{ n: 0 }]);
+  expect(cancelled).toBe(true);
+});

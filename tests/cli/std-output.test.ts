@@ -85,6 +85,7 @@ describe("StdOutput", () => {
         return recordingStream();
       },
       write2,
+      () => false,
     );
     out.write("one\n");
     expect(out.closed).toBe(false);
@@ -109,14 +110,49 @@ describe("StdOutput", () => {
         return true;
       },
     };
-    const out = new StdOutput(1, () => stream, () => {
-      throw Object.assign(new Error("EAGAIN"), { code: "EAGAIN" });
-    });
+    const out = new StdOutput(
+      1,
+      () => stream,
+      () => {
+        throw Object.assign(new Error("EAGAIN"), { code: "EAGAIN" });
+      },
+      () => false,
+    );
     out.write("a\n");
     out.write("b\n");
     out.write("c\n");
     expect(out.closed).toBe(true);
     expect(thrown).toBe(1);
     await out.drained();
+  });
+
+  test("closed also asks the fd, so a reader that left while nothing was written is noticed", () => {
+    const written: string[] = [];
+    let asked = 0;
+    let gone = false;
+    const out = new StdOutput(
+      1,
+      () => recordingStream(),
+      (_fd, bytes, offset) => {
+        written.push(Buffer.from(bytes.subarray(offset)).toString());
+        return bytes.length - offset;
+      },
+      () => {
+        asked++;
+        return gone;
+      },
+    );
+    out.write("a\n");
+    expect(out.closed).toBe(false);
+    gone = true; // `head` exits; nothing is written in between
+    // Asked at most once per PROBE_EVERY_MS: wait for the answer with a deadline, not a fixed sleep.
+    const deadline = performance.now() + 10_000;
+    while (!out.closed && performance.now() < deadline) Bun.sleepSync(10);
+    expect(out.closed).toBe(true);
+    const askedWhenClosed = asked;
+    out.write("b\n");
+    expect(out.closed).toBe(true);
+    expect(asked).toBe(askedWhenClosed);
+    expect(written).toEqual(["a\n"]);
   });
 });

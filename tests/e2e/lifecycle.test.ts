@@ -169,3 +169,24 @@ test("logs -f into a reader that stops early (`| head -n 2`) ends quietly with e
   expect(code).toBe(0);
   expect(readFileSync(rc, "utf8").trim()).toBe("0");
 }, 30_000);
+
+test("logs -f of a service that went quiet ends too when its reader leaves (`| head -n 2`), nothing more being written", async () => {
+  const p = (project = tempProject());
+  p.writeConfig({ services: { quiet: { cmd: ["sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; exec sleep 600"] } } });
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  await waitFor(async () => (await p.cli(["logs", "quiet", "-n", "1"])).stdout === "[quiet] line 5\n", "quiet's last line in its log");
+  const rc = join(p.dir, "rc");
+  // The five lines come from the file in one write; head takes two and leaves; the service says nothing more.
+  const sh = Bun.spawn(["sh", "-c", `{ "$@"; echo $? > "${rc}"; } | head -n 2`, "sh", BUN, MAIN, "-c", p.configFile, "logs", "-f", "quiet"], {
+    cwd: p.dir,
+    env: cliEnv({ stateDir: p.stateDir }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([new Response(sh.stdout).text(), new Response(sh.stderr).text(), sh.exited]);
+  expect(out.trimEnd().split("\n")).toEqual(["[quiet] line 1", "[quiet] line 2"]);
+  expect(err).toBe("");
+  expect(code).toBe(0);
+  expect(readFileSync(rc, "utf8").trim()).toBe("0");
+}, 30_000);
