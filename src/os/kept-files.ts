@@ -36,10 +36,23 @@ export class KeptFiles {
    * the file opened once more: a pid reused by a new process has a new /proc entry.
    */
   read(path: string): Uint8Array | undefined {
+    const got = this.fill(path);
+    return typeof got === "number" ? this.buffer.subarray(0, got) : got;
+  }
+
+  /** The file as latin1 text (what kernel interface files are); undefined as for `read`. */
+  text(path: string): string | undefined {
+    const got = this.fill(path);
+    // Decoded straight from the shared buffer: a view made first cost as much again, per file.
+    return typeof got === "number" ? this.buffer.toString("latin1", 0, got) : got?.toString("latin1");
+  }
+
+  /** The file read into the shared buffer (its length), or whole into its own when larger; undefined when it cannot be read. */
+  private fill(path: string): number | Buffer | undefined {
     const kept = this.fds.get(path);
     if (kept !== undefined) {
-      const bytes = this.readAt(kept, path);
-      if (bytes !== undefined) return bytes;
+      const got = this.readAt(kept, path);
+      if (got !== undefined) return got;
       this.close(path);
     }
     let fd: number;
@@ -50,21 +63,15 @@ export class KeptFiles {
     }
     if (this.fds.size < this.budget) {
       this.keep(path, fd);
-      const bytes = this.readAt(fd, path);
-      if (bytes === undefined) this.close(path);
-      return bytes;
+      const got = this.readAt(fd, path);
+      if (got === undefined) this.close(path);
+      return got;
     }
     try {
       return this.readAt(fd, path);
     } finally {
       closeSync(fd);
     }
-  }
-
-  /** The file as latin1 text (what kernel interface files are); undefined as for `read`. */
-  text(path: string): string | undefined {
-    const bytes = this.read(path);
-    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
   }
 
   /** Closes the descriptor kept for `path`, if any. */
@@ -105,11 +112,11 @@ export class KeptFiles {
     else this.byDir.set(dir, new Set([path]));
   }
 
-  private readAt(fd: number, path: string): Uint8Array | undefined {
+  private readAt(fd: number, path: string): number | Buffer | undefined {
     try {
       const n = readSync(fd, this.buffer, 0, BUFFER_BYTES, 0);
       // A file larger than the buffer (cgroup.procs of thousands of processes) is read whole.
-      return n < BUFFER_BYTES ? this.buffer.subarray(0, n) : readFileSync(path);
+      return n < BUFFER_BYTES ? n : readFileSync(path);
     } catch {
       return undefined;
     }

@@ -27,6 +27,14 @@ export interface CgroupUsage {
   memoryBytes?: number;
 }
 
+/** What `usage` reads for one service; `statm` by the pids last found in its cgroup. */
+interface UsagePaths {
+  cpuStat: string;
+  procs: string;
+  current: string;
+  statm: Map<number, string>;
+}
+
 export class CgroupSubtree {
   readonly root: string;
   /** The cgroup.procs of the daemon's own leaf. */
@@ -35,8 +43,8 @@ export class CgroupSubtree {
   enabled: LimitController[] = [];
   /** The files `usage` reads, kept open between calls. */
   private readonly kept = new KeptFiles();
-  /** The pids whose statm `usage` keeps open, per service. */
-  private readonly members = new Map<string, number[]>();
+  /** The paths `usage` reads, per service: made once, not three strings per service per status. */
+  private readonly usagePaths = new Map<string, UsagePaths>();
 
   constructor(
     readonly parent: string,
@@ -70,8 +78,18 @@ export class CgroupSubtree {
   /** Closes what `usage` kept open for the service. */
   private forget(service: string): void {
     this.kept.closeIn(this.dirOf(service));
-    for (const pid of this.members.get(service) ?? []) this.kept.close(`/proc/${pid}/statm`);
-    this.members.delete(service);
+    for (const statm of this.usagePaths.get(service)?.statm.values() ?? []) this.kept.close(statm);
+    this.usagePaths.delete(service);
+  }
+
+  private pathsOf(service: string): UsagePaths {
+    let paths = this.usagePaths.get(service);
+    if (paths === undefined) {
+      const dir = this.dirOf(service);
+      paths = { cpuStat: `${dir}/cpu.stat`, procs: `${dir}/cgroup.procs`, current: `${dir}/memory.current`, statm: new Map() };
+      this.usagePaths.set(service, paths);
+    }
+    return paths;
   }
 
   /** The services that have a cgroup in the subtree (a killed daemon's included). */
@@ -142,10 +160,10 @@ export class CgroupSubtree {
    * and each file is kept open between calls: a status of 1,000 services reads this 1,000 times.
    */
   usage(service: string): CgroupUsage {
-    const dir = this.dirOf(service);
-    const cpuText = this.kept.text(`${dir}/cpu.stat`);
+    const paths = this.pathsOf(service);
+    const cpuText = this.kept.text(paths.cpuStat);
     const cpu = cpuText === undefined ? undefined : flatKey(cpuText, "usage_usec");
-    const memory = this.enabled.includes("memory") ? parseCount(this.kept.text(`${dir}/memory.current`) ?? "") : this.resident(service, dir);
+    const memory = this.enabled.includes("memory") ? parseCount(this.kept.text(paths.current) ?? "") : this.resident(paths);
     return {
       ...(cpu === undefined ? {} : { cpuUsec: cpu }),
       ...(memory === undefined ? {} : { memoryBytes: memory }),
@@ -158,7 +176,7 @@ export class CgroupSubtree {
    * too); undefined when it holds none.
    */
   residentBytes(service: string): number | undefined {
-    return this.resident(service, this.dirOf(service));
+    return this.resident(this.pathsOf(service));
   }
 
   /**
@@ -166,14 +184,20 @@ export class CgroupSubtree {
    * none (a service that made cgroups below its own, as a canopy run as a service does, is
    * left to the process-group walk). The statm of a process that left is closed.
    */
-  private resident(service: string, dir: string): number | undefined {
-    const procs = this.kept.text(`${dir}/cgroup.procs`);
-    const pids = procs === undefined ? [] : parseProcs(procs).filter((pid) => pid !== process.pid);
+  private resident(paths: UsagePaths): number | undefined {
+    const procs = this.kept.text(paths.procs);
+    const before = paths.statm;
+    const now = new Map<number, string>();
     let pages = 0;
-    for (const pid of pids) pages += statmResidentPages(this.kept.text(`/proc/${pid}/statm`) ?? "") ?? 0;
-    for (const gone of this.members.get(service) ?? []) if (!pids.includes(gone)) this.kept.close(`/proc/${gone}/statm`);
-    this.members.set(service, pids);
-    return pids.length === 0 ? undefined : pages * pageSize();
+    for (const pid of procs === undefined ? [] : parseProcs(procs)) {
+      if (pid === process.pid) continue;
+      const statm = before.get(pid) ?? `/proc/${pid}/statm`;
+      now.set(pid, statm);
+      pages += statmResidentPages(this.kept.text(statm) ?? "") ?? 0;
+    }
+    for (const [pid, statm] of before) if (!now.has(pid)) this.kept.close(statm);
+    paths.statm = now;
+    return now.size === 0 ? undefined : pages * pageSize();
   }
 
   /** memory.events oom_kill: how often the kernel OOM-killed in the service's cgroup; undefined without the memory controller. */
