@@ -1,5 +1,4 @@
 /** Writes to the process's stdout or stderr without opening Node's stream for it, unless a write needs one. */
-import { writeSync } from "node:fs";
 import { readerGone } from "../os/reader-gone.ts";
 
 /** How often `closed` asks the fd whether its reader is still there, at most. */
@@ -34,7 +33,7 @@ export class StdOutput {
   constructor(
     private readonly fd: number,
     private readonly openStream: () => FallbackStream,
-    private readonly write2: (fd: number, bytes: Uint8Array, offset: number) => number = (fd, bytes, offset) => writeSync(fd, bytes, offset),
+    private readonly write2: (fd: number, bytes: Uint8Array, offset: number) => number = writeDirect,
     private readonly probe: (fd: number) => boolean = readerGone,
   ) {}
 
@@ -90,6 +89,12 @@ export class StdOutput {
       }
     });
   }
+}
+
+/** write(2) through node:fs, loaded at the first write: evaluating it costs a start ~1 ms, and `--version` never writes here. */
+function writeDirect(fd: number, bytes: Uint8Array, offset: number): number {
+  const { writeSync } = require("node:fs") as typeof import("node:fs");
+  return writeSync(fd, bytes, offset);
 }
 
 function isBrokenPipe(err: unknown): boolean {
