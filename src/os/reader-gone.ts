@@ -14,8 +14,9 @@ type Poll = (fds: Uint8Array) => number;
 let poll: Poll | null | undefined;
 
 function loadPoll(): Poll | null {
-  const { FFIType, ptr } = bunFfi();
   try {
+    // Inside the try: bun:ffi itself refuses to load where the JIT is off (BUN_JSC_useJIT=0).
+    const { FFIType, ptr } = bunFfi();
     const libc = openLibc({ poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 } });
     return (fds) => libc.poll(ptr(fds), 1, 0);
   } catch {
