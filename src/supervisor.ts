@@ -19,7 +19,7 @@ import { afterThisTurn, continueAfter, MarkedSweep, markOf, newMarkToken } from 
 import { resolveSettings, type Settings, type SupervisorOptions } from "./supervisor/settings.ts";
 import { reapOrphansIfInit } from "./os/orphan-reaper.ts";
 import { notifySupported } from "./os/notify-socket.ts";
-import { pidGone, readProcStat } from "./os/proc-info.ts";
+import { readProcStat } from "./os/proc-info.ts";
 import { type Child, type Entry, newEntry, portOf, signalName, snapshot } from "./supervisor/entry.ts";
 import { childEnv } from "./supervisor/spawn.ts";
 import { OutputLine } from "./supervisor/output-line.ts";
@@ -585,7 +585,7 @@ export class Supervisor {
       onFound: (pids) => this.notice(name, `stopping ${pids.length} process(es) that left the process group (${pids.join(", ")})`),
       onEscalate: (pids) => this.notice(name, `escaped process(es) ${pids.join(", ")} still running; escalating to SIGKILL`),
       onError: (msg) => this.notice(name, msg),
-      isGone: pidGone,
+      isGone: this.s.pidGone,
       parentOf: (pid) => readProcStat(pid)?.ppid,
     });
     return child.sweep;

@@ -4,6 +4,7 @@ import { defaultPortListening } from "./port-probe.ts";
 import { defaultProbe, type ProbeFn } from "./probes.ts";
 import { defaultContinueGroup, defaultGroupAlive, defaultKillGroup } from "./process-group.ts";
 import { defaultSpawn } from "./spawn.ts";
+import { pidGone } from "../os/proc-info.ts";
 import { defaultNotifyDir } from "./notify-watch.ts";
 import { OutputFifos } from "./output-fifos.ts";
 import type { Containment } from "./containment.ts";
@@ -70,6 +71,12 @@ export interface SupervisorOptions {
   findMarked?: FindMarkedFn;
   /** Signals one escaped pid; real only when no `spawnFn` is injected. */
   signalPid?: SignalPidFn;
+  /**
+   * True once a signalled escaped pid no longer runs (a stop waits for that too); real only when
+   * no `spawnFn` is injected: a fake's pids are not this machine's, and a real process that
+   * happens to hold one must not hold up the fake's stop.
+   */
+  pidGone?: (pid: number) => boolean;
   /** SIGCONT to a group right after its stop signal; real only when no `spawnFn` is injected. */
   continueGroup?: (pid: number) => void;
   /** Where `ready: {notify}` services get their NOTIFY_SOCKET; real by default only without an injected spawnFn. */
@@ -131,6 +138,7 @@ export interface Settings {
   readonly outputFifos?: OutputFifos;
   readonly findMarked?: FindMarkedFn;
   readonly signalPid: SignalPidFn;
+  readonly pidGone: (pid: number) => boolean;
   readonly continueGroup: (pid: number) => void;
   readonly containment?: Containment;
 }
@@ -166,6 +174,7 @@ export function resolveSettings(opts: SupervisorOptions): Settings {
     groupAlive: opts.groupAlive ?? (real ? defaultGroupAlive : () => false),
     findMarked: opts.findMarked ?? (real && marksSupported() ? defaultFindMarked : undefined),
     signalPid: opts.signalPid ?? (real ? defaultSignalPid : () => {}),
+    pidGone: opts.pidGone ?? (real ? pidGone : () => true),
     continueGroup: opts.continueGroup ?? (real ? defaultContinueGroup : () => {}),
     baseEnv: opts.baseEnv ?? (() => process.env),
     onEvent: opts.onEvent ?? (() => {}),
