@@ -150,13 +150,13 @@ test("logs/ exists from the start, even when no service has printed yet", async 
   expect((await p.cli(["down"])).code).toBe(0);
 });
 
-test("logs -f into a reader that stops early (`| head -n 2`) ends quietly with exit 0", async () => {
-  const p = (project = tempProject());
-  p.writeConfig({ services: { ticker: { cmd: ["sh", "-c", "while :; do echo tick; sleep 0.02; done"] } } });
-  expect((await p.cli(["up", "-d"])).code).toBe(0);
-  // A real pipe, as a shell makes one; canopy's own exit code goes to a file.
+/**
+ * `canopy logs -f ARGS | head -n 2` through a real pipe, as a shell makes one: what head
+ * printed, canopy's stderr and the pipeline's exit code, and canopy's own exit code (kept in a file).
+ */
+async function followIntoHead(p: TempProject, args: string[]): Promise<{ lines: string[]; err: string; code: number; canopyCode: string }> {
   const rc = join(p.dir, "rc");
-  const sh = Bun.spawn(["sh", "-c", `{ "$@"; echo $? > "${rc}"; } | head -n 2`, "sh", BUN, MAIN, "-c", p.configFile, "logs", "-f"], {
+  const sh = Bun.spawn(["sh", "-c", `{ "$@"; echo $? > "${rc}"; } | head -n 2`, "sh", BUN, MAIN, "-c", p.configFile, "logs", "-f", ...args], {
     cwd: p.dir,
     env: cliEnv({ stateDir: p.stateDir }),
     stdin: "ignore",
@@ -164,10 +164,14 @@ test("logs -f into a reader that stops early (`| head -n 2`) ends quietly with e
     stderr: "pipe",
   });
   const [out, err, code] = await Promise.all([new Response(sh.stdout).text(), new Response(sh.stderr).text(), sh.exited]);
-  expect(out.trimEnd().split("\n")).toEqual(["[ticker] tick", "[ticker] tick"]);
-  expect(err).toBe("");
-  expect(code).toBe(0);
-  expect(readFileSync(rc, "utf8").trim()).toBe("0");
+  return { lines: out.trimEnd().split("\n"), err, code, canopyCode: readFileSync(rc, "utf8").trim() };
+}
+
+test("logs -f into a reader that stops early (`| head -n 2`) ends quietly with exit 0", async () => {
+  const p = (project = tempProject());
+  p.writeConfig({ services: { ticker: { cmd: ["sh", "-c", "while :; do echo tick; sleep 0.02; done"] } } });
+  expect((await p.cli(["up", "-d"])).code).toBe(0);
+  expect(await followIntoHead(p, [])).toEqual({ lines: ["[ticker] tick", "[ticker] tick"], err: "", code: 0, canopyCode: "0" });
 }, 30_000);
 
 test("logs -f of a service that went quiet ends too when its reader leaves (`| head -n 2`), nothing more being written", async () => {
@@ -175,18 +179,6 @@ test("logs -f of a service that went quiet ends too when its reader leaves (`| h
   p.writeConfig({ services: { quiet: { cmd: ["sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; exec sleep 600"] } } });
   expect((await p.cli(["up", "-d"])).code).toBe(0);
   await waitFor(async () => (await p.cli(["logs", "quiet", "-n", "1"])).stdout === "[quiet] line 5\n", "quiet's last line in its log");
-  const rc = join(p.dir, "rc");
   // The five lines come from the file in one write; head takes two and leaves; the service says nothing more.
-  const sh = Bun.spawn(["sh", "-c", `{ "$@"; echo $? > "${rc}"; } | head -n 2`, "sh", BUN, MAIN, "-c", p.configFile, "logs", "-f", "quiet"], {
-    cwd: p.dir,
-    env: cliEnv({ stateDir: p.stateDir }),
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([new Response(sh.stdout).text(), new Response(sh.stderr).text(), sh.exited]);
-  expect(out.trimEnd().split("\n")).toEqual(["[quiet] line 1", "[quiet] line 2"]);
-  expect(err).toBe("");
-  expect(code).toBe(0);
-  expect(readFileSync(rc, "utf8").trim()).toBe("0");
+  expect(await followIntoHead(p, ["quiet"])).toEqual({ lines: ["[quiet] line 1", "[quiet] line 2"], err: "", code: 0, canopyCode: "0" });
 }, 30_000);
