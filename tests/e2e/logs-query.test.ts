@@ -18,11 +18,15 @@ afterEach(async () => {
   project = undefined;
 });
 
-/** A service that prints each line the test sends to its FIFO: to stderr when it starts with E. */
+/**
+ * A service that prints each line the test sends to its FIFO: to stderr when it starts with E.
+ * It holds the FIFO open read-write for good, so a sender never meets the moment a reader that
+ * saw the last sender's end of file is closing it (the send's write would fail with EPIPE).
+ */
 function echoService(p: TempProject, name: string): { cmd: string[] } {
   const fifo = join(p.dir, `${name}.fifo`);
   Bun.spawnSync(["mkfifo", fifo]);
-  return { cmd: ["/bin/sh", "-c", `while :; do while IFS= read -r l; do case "$l" in E*) printf '%s\\n' "$l" >&2;; *) printf '%s\\n' "$l";; esac; done < "$0"; done`, fifo] };
+  return { cmd: ["/bin/sh", "-c", `exec 3<>"$0"; while IFS= read -r l <&3; do case "$l" in E*) printf '%s\\n' "$l" >&2;; *) printf '%s\\n' "$l";; esac; done`, fifo] };
 }
 
 interface Sent {

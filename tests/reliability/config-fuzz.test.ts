@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSy
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { loadConfigFile } from "../../src/config/index.ts";
+import { LISTED_PROBLEMS } from "../../src/config/format.ts";
 import { CanopyError } from "../../src/errors.ts";
 import { runCli } from "../helpers/cli.ts";
 import { pidsWithMarker } from "../helpers/net.ts";
@@ -337,9 +338,13 @@ test("1,000 mutated configs: accepted, or refused as invalid_config naming the f
       if (!message.startsWith(relative(dir, file))) problems.push(`${what}: the message does not start with the file: ${message.slice(0, 200)}`);
       const listed = (err.details.problems ?? []) as { service?: string; field: string; line?: number }[];
       if (listed.length === 0) problems.push(`${what}: no problems listed`);
-      // Each problem names its field (or its service, or is about the file as a whole / its syntax, with a line).
-      for (const pr of listed) {
+      // Each problem the message lists names its field (or its service, or is about the file as a whole / its
+      // syntax, with a line); past LISTED_PROBLEMS the message says how many more `details` holds.
+      for (const pr of listed.slice(0, LISTED_PROBLEMS)) {
         if (pr.field !== "" && !message.includes(`field ${JSON.stringify(pr.field)}`)) problems.push(`${what}: field ${pr.field} not named in the message`);
+      }
+      if (listed.length > LISTED_PROBLEMS && !message.endsWith(`… and ${listed.length - LISTED_PROBLEMS} more`)) {
+        problems.push(`${what}: ${listed.length} problems, but the message does not say how many it left out`);
       }
       // Without text damage, the refusal names what a mutation touched.
       if (damaged === undefined && !applied.some((a) => a.anchors.some((anchor) => anchor !== "" && message.includes(anchor)))) {
