@@ -2,10 +2,12 @@
  * A private OpenSSH server on 127.0.0.1 for tests that reach "another machine": its own
  * sshd_config, host key and authorized key in a temp folder, on a free port, and a client
  * config (`ssh -F`) that trusts it. Nothing under /root/.ssh or /etc/ssh is read or written.
- * As root, sshd insists on its privilege-separation folder /run/sshd: made if missing, and
- * removed again by stop() when this helper made it.
+ * As root, sshd insists on its privilege-separation folder /run/sshd: made if missing (with a
+ * marker file saying so), and removed again by the stop() that finds the marker and no sshd
+ * left running — another test run's sshd, or the machine's own, would refuse every new
+ * connection without it. Whichever run stops last cleans up, whichever made it.
  */
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, LineReader, pidAlive, waitFor } from "./net.ts";
@@ -23,7 +25,8 @@ export interface TestSshd {
 }
 
 const PRIVSEP_DIR = "/run/sshd";
-let madePrivsepDir = false;
+/** In PRIVSEP_DIR when a test run made it (sshd minds only the folder's owner and mode). */
+const MADE_MARKER = join(PRIVSEP_DIR, ".made-by-canopy-tests");
 
 function keygen(path: string): void {
   const r = Bun.spawnSync([requireTool("ssh-keygen", "openssh-client"), "-q", "-t", "ed25519", "-N", "", "-C", "canopy-test", "-f", path]);
@@ -36,7 +39,7 @@ export async function startSshd(env: Record<string, string> = {}): Promise<TestS
   requireTool("ssh", "openssh-client");
   if (!existsSync(PRIVSEP_DIR)) {
     mkdirSync(PRIVSEP_DIR, { mode: 0o755 });
-    madePrivsepDir = true;
+    writeFileSync(MADE_MARKER, "");
   }
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "canopy-sshd-")));
   keygen(join(dir, "host_key"));
@@ -105,10 +108,23 @@ export async function startSshd(env: Record<string, string> = {}): Promise<TestS
       await proc.exited;
       await waitFor(() => !pidAlive(proc.pid), "sshd to exit", 5_000);
       rmSync(dir, { recursive: true, force: true });
-      if (madePrivsepDir) {
-        rmSync(PRIVSEP_DIR, { recursive: true, force: true });
-        madePrivsepDir = false;
-      }
+      if (existsSync(MADE_MARKER) && !sshdRunning()) rmSync(PRIVSEP_DIR, { recursive: true, force: true });
     },
   };
+}
+
+/** True while any sshd process (not a zombie) runs on the machine. */
+function sshdRunning(): boolean {
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, "utf8").trim() !== "sshd") continue;
+      // The state follows the parenthesised command name: "Z" is a zombie, already gone.
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z") return true;
+    } catch {
+      // exited while we looked
+    }
+  }
+  return false;
 }
