@@ -31,16 +31,11 @@ export class KeptFiles {
   }
 
   /**
-   * The whole of `path` as bytes, valid until the next read; undefined when it cannot be read
-   * (gone, a removed cgroup, a process that exited). A kept descriptor that fails is closed and
-   * the file opened once more: a pid reused by a new process has a new /proc entry.
+   * The whole of `path` as latin1 text (what kernel interface files are); undefined when it
+   * cannot be read (gone, a removed cgroup, a process that exited). A kept descriptor that
+   * fails is closed and the file opened once more: a pid reused by a new process has a new
+   * /proc entry.
    */
-  read(path: string): Uint8Array | undefined {
-    const got = this.fill(path);
-    return typeof got === "number" ? this.buffer.subarray(0, got) : got;
-  }
-
-  /** The file as latin1 text (what kernel interface files are); undefined as for `read`. */
   text(path: string): string | undefined {
     const got = this.fill(path);
     // Decoded straight from the shared buffer: a view made first cost as much again, per file.

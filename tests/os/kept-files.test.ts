@@ -5,8 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KeptFiles } from "../../src/os/kept-files.ts";
 
-const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : Buffer.from(bytes).toString("latin1"));
-
 test("a kept /proc file is generated afresh at each read, and closed once its process is gone", async () => {
   const kept = new KeptFiles(8);
   const child = Bun.spawn(["sleep", "1000"], { stdin: "ignore" });
@@ -20,7 +18,7 @@ test("a kept /proc file is generated afresh at each read, and closed once its pr
   child.kill("SIGKILL");
   await child.exited;
   // Reaped: the kept descriptor fails, the path no longer opens, nothing stays kept.
-  expect(kept.read(path)).toBeUndefined();
+  expect(kept.text(path)).toBeUndefined();
   expect(kept.size).toBe(0);
 });
 
@@ -31,9 +29,9 @@ test("past its budget a read opens and closes; closeIn and closeAll give the des
     mkdirSync(join(dir, "inner"));
     writeFileSync(join(dir, "inner", "d"), "d\n");
     const kept = new KeptFiles(3);
-    expect(["a", "b", "inner/d", "c"].map((n) => text(kept.read(join(dir, n))))).toEqual(["a\n", "b\n", "d\n", "c\n"]);
+    expect(["a", "b", "inner/d", "c"].map((n) => kept.text(join(dir, n)))).toEqual(["a\n", "b\n", "d\n", "c\n"]);
     expect(kept.size).toBe(3);
-    expect(kept.read(join(dir, "missing"))).toBeUndefined();
+    expect(kept.text(join(dir, "missing"))).toBeUndefined();
     expect(kept.size).toBe(3);
     kept.closeIn("/elsewhere");
     expect(kept.size).toBe(3);
@@ -42,12 +40,12 @@ test("past its budget a read opens and closes; closeIn and closeAll give the des
     expect(kept.size).toBe(1);
     kept.closeIn(join(dir, "inner"));
     expect(kept.size).toBe(0);
-    expect(text(kept.read(join(dir, "c")))).toBe("c\n");
+    expect(kept.text(join(dir, "c"))).toBe("c\n");
     kept.closeAll();
     expect(kept.size).toBe(0);
 
     const none = new KeptFiles(0);
-    expect(text(none.read(join(dir, "a")))).toBe("a\n");
+    expect(none.text(join(dir, "a"))).toBe("a\n");
     expect(none.size).toBe(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -60,8 +58,8 @@ test("a file larger than the shared buffer is read whole", () => {
     const big = `${"x".repeat(99)}\n`.repeat(2000);
     writeFileSync(join(dir, "big"), big);
     const kept = new KeptFiles(4);
-    expect(text(kept.read(join(dir, "big")))).toBe(big);
-    expect(text(kept.read(join(dir, "big")))).toBe(big);
+    expect(kept.text(join(dir, "big"))).toBe(big);
+    expect(kept.text(join(dir, "big"))).toBe(big);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
